@@ -1,0 +1,103 @@
+"""The `stackwatch` command: global flags, then one subcommand per module in console.commands.
+
+Each subcommand lives in `console/commands/<name>.py` and provides `HELP`, `add_arguments(parser)`
+and `run(args, loaded) -> int`. Modules are imported only when their command runs, so
+`stackwatch status` never pays for Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+from console import __version__
+from console.core.errors import StackwatchError
+from console.core.settings import SettingsError, load_settings, parse_supervisor_urls
+
+# name -> one-line help. The module console.commands.<name> implements it; `tui` is the default.
+COMMANDS: dict[str, str] = {
+    "tui": "open the console (the default)",
+    "status": "every supervised program, like supervisorctl status",
+    "restart": "restart a program, a group (group:*) or all",
+    "logs": "print or follow a program's log",
+    "queues": "queue depths; exit 1 past a critical threshold",
+    "collect": "run one collection in the foreground",
+    "worker": "run the collection worker (huey consumer)",
+    "doctor": "check every part of the stack and explain what is wrong",
+    "demo": "start a private demo stack and open the console on it",
+    "db": "database schema: upgrade, current",
+    "config": "print the effective settings and where each came from",
+}
+EXIT_OK, EXIT_FAILED, EXIT_UNREACHABLE = 0, 1, 2
+
+
+def _module_name(command: str) -> str:
+    return "console.commands." + command
+
+
+def available_commands() -> list[str]:
+    """Commands whose module exists in this installation."""
+    return [name for name in COMMANDS if importlib.util.find_spec(_module_name(name))]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stackwatch",
+        description="A terminal console for application stacks under supervisord.",
+        epilog="Exit codes: 0 ok, 1 a check failed, 2 cannot reach a source or bad usage.",
+    )
+    parser.add_argument("--version", action="version", version=f"stackwatch {__version__}")
+    parser.add_argument("--config", metavar="FILE", help="settings file (TOML)")
+    parser.add_argument("--redis-url", dest="redis_url", metavar="URL")
+    parser.add_argument("--database-url", dest="database_url", metavar="URL")
+    parser.add_argument(
+        "--supervisor-url", dest="supervisor_url", metavar="URL", help="URL or name=url,name=url"
+    )
+    parser.add_argument("--host", dest="host", help="host name to record and show")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--read-only", dest="read_only", action="store_const", const=True)
+    mode.add_argument(
+        "--write", dest="read_only", action="store_const", const=False,
+        help="allow actions even when the settings say read_only",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in available_commands():
+        module = importlib.import_module(_module_name(name))
+        command_parser = sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
+        module.add_arguments(command_parser)
+    return parser
+
+
+def _flags(args: argparse.Namespace) -> dict:
+    flags = {
+        "redis_url": args.redis_url,
+        "database_url": args.database_url,
+        "host": args.host,
+        "read_only": args.read_only,
+    }
+    if args.supervisor_url:
+        flags["supervisors"] = parse_supervisor_urls(args.supervisor_url, "command line")
+    return flags
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "tui"
+    try:
+        loaded = load_settings(args.config, flags=_flags(args))
+        if not importlib.util.find_spec(_module_name(command)):
+            print(f"stackwatch: the {command} command is not available yet", file=sys.stderr)
+            return EXIT_UNREACHABLE
+        module = importlib.import_module(_module_name(command))
+        return int(module.run(args, loaded) or 0)
+    except (SettingsError, StackwatchError) as exc:
+        print(f"stackwatch: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
