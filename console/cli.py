@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--read-only", dest="read_only", action="store_const", const=True)
     mode.add_argument(
-        "--write", dest="read_only", action="store_const", const=False,
+        "--write",
+        dest="read_only",
+        action="store_const",
+        const=False,
         help="allow actions even when the settings say read_only",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -17,7 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     rows = describe(loaded)
     if args.json:
-        print(json.dumps({name: {"value": value, "source": source} for name, value, source in rows}))
+        print(
+            json.dumps({name: {"value": value, "source": source} for name, value, source in rows})
+        )
         return 0
     print(f"config file: {loaded.config_path or '(none found; defaults in use)'}")
     width = max(len(name) for name, _, _ in rows)

@@ -272,7 +272,9 @@ def parse_supervisor_urls(text: str, where: str) -> tuple[SupervisorEndpoint, ..
 def _validate_endpoints(endpoints: list[SupervisorEndpoint], where: str) -> None:
     names = set()
     for endpoint in endpoints:
-        _check_url(f"supervisor {endpoint.name!r} url", endpoint.url, ("unix", "http", "https"), where)
+        _check_url(
+            f"supervisor {endpoint.name!r} url", endpoint.url, ("unix", "http", "https"), where
+        )
         if endpoint.name in names:
             raise SettingsError(f"{where}: supervisor name {endpoint.name!r} is used twice")
         names.add(endpoint.name)
@@ -338,7 +340,9 @@ def _logs_from_toml(items: Any, where: str) -> tuple[LogFileSpec, ...]:
         _only_keys(item, {"name", "path"}, "log", where)
         if "path" not in item:
             raise SettingsError(f"{where}: log entry needs a path")
-        specs.append(LogFileSpec(name=str(item.get("name", Path(item["path"]).name)), path=item["path"]))
+        specs.append(
+            LogFileSpec(name=str(item.get("name", Path(item["path"]).name)), path=item["path"])
+        )
     return tuple(specs)
 
 
@@ -414,7 +418,9 @@ def load_settings(
                 values["thresholds"] = _thresholds_from_toml(value, where)
                 sources["thresholds"] = f"file:{where}"
             elif key == "keys":
-                if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                if not isinstance(value, dict) or not all(
+                    isinstance(v, str) for v in value.values()
+                ):
                     raise SettingsError(f"{where}: [keys] must map binding ids to key names")
                 values["keys"] = dict(value)
                 sources["keys"] = f"file:{where}"
@@ -444,7 +450,9 @@ def load_settings(
         sources[name] = "flag"
 
     settings = Settings(**values)
-    _check_url("redis_url", settings.redis_url, ("redis", "rediss", "unix"), _where(sources, "redis_url"))
+    _check_url(
+        "redis_url", settings.redis_url, ("redis", "rediss", "unix"), _where(sources, "redis_url")
+    )
     _check_url(
         "database_url",
         settings.database_url or None,
@@ -474,11 +482,14 @@ def describe(loaded: LoadedSettings) -> list[tuple[str, str, str]]:
     for f in fields(Settings):
         value = getattr(settings, f.name)
         if f.name == "supervisors":
-            shown = ", ".join(
-                f"{e.name}={mask_url(e.url)}"
-                + (f" (user {e.username}, password ***)" if e.password else "")
-                for e in value
-            ) or "(none)"
+            shown = (
+                ", ".join(
+                    f"{e.name}={mask_url(e.url)}"
+                    + (f" (user {e.username}, password ***)" if e.password else "")
+                    for e in value
+                )
+                or "(none)"
+            )
         elif f.name in ("queues", "log_files"):
             shown = ", ".join(f"{item.name}" for item in value) or "(none)"
         elif f.name == "thresholds":
