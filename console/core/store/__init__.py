@@ -1,0 +1,1 @@
+"""The metric store: SQLAlchemy models, engine set-up, migrations and query functions."""
