@@ -89,9 +89,7 @@ class FileFollower:
             self._fd = None
 
     def _batch(self, lines: list[LogLine]) -> Batch:
-        return Batch(
-            tuple(lines), self._splitter.partial, end=self._splitter.line_start
-        )
+        return Batch(tuple(lines), self._splitter.partial, end=self._splitter.line_start)
 
     def _open(self) -> str | None:
         """Open the name; None on success, else why not."""

@@ -53,9 +53,7 @@ def read_before(fd: int, end: int, n: int, cap: int = MAX_LINE_BYTES) -> Batch:
     splitter = LineSplitter(cap=cap, offset=start)
     lines = splitter.feed(data)
     # `end` is just past the last complete line: a follower re-reads the partial one itself.
-    return Batch(
-        lines=tuple(lines), partial=splitter.partial, start=start, end=splitter.line_start
-    )
+    return Batch(lines=tuple(lines), partial=splitter.partial, start=start, end=splitter.line_start)
 
 
 def read_last(fd: int, n: int, cap: int = MAX_LINE_BYTES) -> Batch:
