@@ -12,8 +12,10 @@ from __future__ import annotations
 import errno
 import os
 import threading
+from collections.abc import Callable
 
 from console.core.logs.lines import MAX_LINE_BYTES, Batch, LineSplitter, LogLine, marker
+from console.core.logs.search import Query, filter_before
 from console.core.logs.window import read_after, read_before, read_last
 
 FINGERPRINT = 64  # bytes at the head of the file compared on every poll
@@ -76,6 +78,13 @@ class FileFollower:
             if self._fd is None:
                 return Batch()
             return read_after(self._fd, offset, n, self.cap)
+
+    def filtered(self, query: Query, n: int, cancelled: Callable[[], bool]) -> Batch:
+        """The last n lines of the current file that a filter keeps (up to what was read)."""
+        with self._lock:
+            if self._fd is None:
+                return Batch(reset=True)
+            return filter_before(self._fd, query, self._splitter.line_start, n, cancelled)
 
     def close(self) -> None:
         with self._lock:

@@ -190,3 +190,18 @@ def pretty_json(line: str) -> list[str] | None:
         return None
     # json.loads turns "\u001b" into a real ESC: sanitize every line it produces.
     return [clean(part) for part in json.dumps(value, indent=2, ensure_ascii=False).splitlines()]
+
+
+def parse_query(text: str) -> Query:
+    """What the user typed: `!` first inverts, `/…/` is a regex, anything else plain text."""
+    invert = text.startswith("!")
+    if invert:
+        text = text[1:]
+    regex = len(text) >= 2 and text.startswith("/") and text.endswith("/")
+    if regex:
+        text = text[1:-1]
+    if not text:
+        raise QueryError("nothing to look for")
+    query = Query(text, regex=regex, invert=invert)
+    query.for_text()  # raises QueryError for a bad regex now, not later
+    return query
