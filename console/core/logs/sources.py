@@ -2,6 +2,7 @@
 
 A program's log is read from its file when that file is local and readable, else through
 supervisord's tail call. Every reader has the same shape (`LogReader`).
+The XML-RPC modules are imported only when needed, so the TUI never imports xmlrpc itself.
 """
 
 from __future__ import annotations
@@ -12,18 +13,25 @@ from typing import Protocol
 
 from console.core.logs.follow import FileFollower
 from console.core.logs.lines import Batch
-from console.core.logs.rpc_tail import RpcTail
-from console.core.logs.supervisor_rpc import (
-    ProgramLog,
-    main_log_read,
-    main_log_tail,
-    make_proxy,
-    read_call,
-    tail_call,
-)
 from console.core.settings import Settings
 
 REDIRECTED = "(stderr redirected to stdout)"
+
+
+@dataclass(frozen=True)
+class ProgramLog:
+    """Where a supervised program's output goes, as supervisord reports it."""
+
+    endpoint: str
+    name: str  # group:name as supervisord's calls want it
+    stdout_logfile: str
+    stderr_logfile: str
+    statename: str
+    redirect_stderr: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.endpoint}/{self.name}"
 
 
 class LogReader(Protocol):
@@ -119,6 +127,15 @@ def open_reader(source: LogSource, settings: Settings) -> LogReader:
     path = source.file_path()
     if source.kind == "file" or _readable(path):
         return FileFollower(path or "")
+    from console.core.logs.rpc_tail import RpcTail
+    from console.core.logs.supervisor_rpc import (
+        main_log_read,
+        main_log_tail,
+        make_proxy,
+        read_call,
+        tail_call,
+    )
+
     endpoint = next((e for e in settings.supervisors if e.name == source.endpoint), None)
     if endpoint is None:
         raise LookupError(f"no supervisord named {source.endpoint!r} in the settings")
@@ -128,3 +145,20 @@ def open_reader(source: LogSource, settings: Settings) -> LogReader:
         return RpcTail("supervisord", main_log_tail(proxy), head=main_log_read(proxy))
     stream = "stderr" if source.stream == "stderr" and not source.stderr_redirected else "stdout"
     return RpcTail(source.program or "", tail_call(proxy, stream), read_call(proxy, stream))
+
+
+def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:
+    """Every source to offer, and one line per supervisord that could not be asked."""
+    from console.core.logs.rpc_tail import RPC_ERRORS, describe_rpc_error
+    from console.core.logs.supervisor_rpc import list_programs
+
+    sources: list[LogSource] = []
+    problems: list[str] = []
+    for endpoint in settings.supervisors:
+        try:
+            programs = list_programs(endpoint, settings.rpc_timeout)
+        except RPC_ERRORS as exc:
+            problems.append(f"{endpoint.name}: unreachable: {describe_rpc_error(exc)}")
+            continue
+        sources.extend(program_source(program) for program in programs)
+    return sources + file_sources(settings), problems

@@ -11,10 +11,10 @@ import base64
 import http.client
 import socket
 import xmlrpc.client
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from console.core.logs.rpc_tail import ReadCall, TailCall
+from console.core.logs.sources import ProgramLog
 from console.core.settings import SupervisorEndpoint
 
 
@@ -72,22 +72,6 @@ def make_proxy(endpoint: SupervisorEndpoint, timeout: float) -> xmlrpc.client.Se
     return xmlrpc.client.ServerProxy(
         "http://localhost/RPC2", transport=_Transport(endpoint, timeout), allow_none=True
     )
-
-
-@dataclass(frozen=True)
-class ProgramLog:
-    """Where a supervised program's output goes, as supervisord reports it."""
-
-    endpoint: str
-    name: str  # group:name as supervisord's calls want it
-    stdout_logfile: str
-    stderr_logfile: str
-    statename: str
-    redirect_stderr: bool
-
-    @property
-    def label(self) -> str:
-        return f"{self.endpoint}/{self.name}"
 
 
 def _full_name(info: dict) -> str:

@@ -14,9 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from console.core.logs.search import Query, QueryError, parse_query
-from console.core.logs.sources import LogSource, file_sources, program_source
-from console.core.logs.supervisor_rpc import list_programs
-from console.core.logs.rpc_tail import RPC_ERRORS, describe_rpc_error
+from console.core.logs.sources import LogSource, load_sources
 from console.core.sanitize import clean
 from console.tui.widgets.log_pane import LogPane
 from console.tui.widgets.log_source_picker import LogSourcePicker
@@ -77,17 +75,7 @@ class LogsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="log-sources")
     def _load_sources(self) -> None:
-        settings = self.app.settings
-        sources: list[LogSource] = []
-        problems: list[str] = []
-        for endpoint in settings.supervisors:
-            try:
-                programs = list_programs(endpoint, settings.rpc_timeout)
-            except RPC_ERRORS as exc:
-                problems.append(f"{endpoint.name}: unreachable: {describe_rpc_error(exc)}")
-                continue
-            sources.extend(program_source(program) for program in programs)
-        sources.extend(file_sources(settings))
+        sources, problems = load_sources(self.app.settings)
         self.post_message(self.SourcesLoaded(sources, problems))
 
     def on_logs_screen_sources_loaded(self, message: SourcesLoaded) -> None:
@@ -99,18 +87,24 @@ class LogsScreen(Screen):
             self.pane.show(self.sources[0])
 
     def show_program(self, endpoint: str, program: str, stream: str = "stdout") -> None:
-        """Show a program's stdout or stderr in the active pane (the processes screen calls this)."""
+        """Show a program's stdout or stderr in the active pane (called by the processes screen)."""
         if not self._loaded:
             self._wanted = (endpoint, program, stream)
             return
         self._wanted = None
         for source in self.sources:
-            if source.kind == "program" and source.endpoint == endpoint and source.program == program:
+            if (
+                source.kind == "program"
+                and source.endpoint == endpoint
+                and source.program == program
+            ):
                 self.pane.show(source.with_stream(stream))
                 return
         # Not listed (yet): read it through supervisord, which will say if the name is unknown.
         label = f"{endpoint}/{program}"
-        self.pane.show(LogSource("program", label, endpoint=endpoint, program=program, stream=stream))
+        self.pane.show(
+            LogSource("program", label, endpoint=endpoint, program=program, stream=stream)
+        )
 
     @property
     def pane(self) -> LogPane:
