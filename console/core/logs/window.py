@@ -49,6 +49,8 @@ def read_before(fd: int, end: int, n: int, cap: int = MAX_LINE_BYTES) -> Batch:
     """The n lines that end at byte `end` (a line start, or the file size)."""
     if n <= 0 or end <= 0:
         return Batch(start=end, end=end)
+    if os.pread(fd, 1, end - 1) != b"\n":
+        n += 1  # the unterminated tail is shown apart, as `partial`: it is not one of the n
     start, data = _scan_back(fd, end, n, cap)
     splitter = LineSplitter(cap=cap, offset=start)
     lines = splitter.feed(data)
