@@ -73,8 +73,7 @@ class LogView(ScrollView, can_focus=True):
         self.lines.extend(lines)
         self.partial = partial
         self.rebuild()
-        if self.following:
-            self.scroll_end(animate=False, immediate=True)
+        self._stick()
 
     def append(self, lines: tuple[LogLine, ...], partial: str | None) -> None:
         """Add a batch at the end; the view stays at the bottom while following."""
@@ -90,8 +89,12 @@ class LogView(ScrollView, can_focus=True):
             self._add_rows(lines)
             self._add_partial()
             self._resize()
+        self._stick()
+
+    def _stick(self) -> None:
+        """While following, keep the last row in view (after the new size is laid out)."""
         if self.following:
-            self.scroll_end(animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def prepend(self, lines: tuple[LogLine, ...]) -> None:
         """Add older lines on top (paging back) without moving what the user looks at."""
