@@ -36,7 +36,7 @@ def test_unknown_program_and_unreachable_endpoint(
 
 def test_logs_of_a_program_stderr(supervisord_factory, capsys: pytest.CaptureFixture[str]) -> None:
     code = "import sys,time; print('to-err', file=sys.stderr, flush=True); time.sleep(60)"
-    sv = supervisord_factory([Program("web", f"{sys.executable} -c \"{code}\"")])
+    sv = supervisord_factory([Program("web", f'{sys.executable} -c "{code}"')])
     sv.wait_for_state("web", {"RUNNING"})
     deadline = time.monotonic() + 10
     out = ""

@@ -105,9 +105,9 @@ async def _test_follow_pause_search_filter_and_modes(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: view.filter_query is not None and len(view.rows) < 40)
         assert all("0 done" in row.text for row in view.rows if not row.line.marker)
         await pilot.press("x", "E")
-        await wait_for(pilot, lambda: [r.text for r in view.rows] == [
-            "2024-01-01 ERROR worker: job failed"
-        ])
+        await wait_for(
+            pilot, lambda: [r.text for r in view.rows] == ["2024-01-01 ERROR worker: job failed"]
+        )
         await pilot.press("x", "j")
         await wait_for(pilot, lambda: any(r.text == '  "event": "x",' for r in view.rows))
         await pilot.press("g")

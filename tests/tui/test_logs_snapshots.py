@@ -37,7 +37,9 @@ def test_logs_screen_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int
         await app.switch_mode("logs")
         for _ in range(200):
             views = app.screen.query(LogView)
-            if views and len(views.first().lines) == len(body) + len(LINES):
+            view = views.first() if views else None
+            loaded = view is not None and len(view.lines) == len(body) + len(LINES)
+            if loaded and view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y:
                 break
             await pilot.pause(0.02)
         await pilot.pause()

@@ -135,8 +135,7 @@ class LogPane(Vertical):
     def toggle_pause(self) -> None:
         self.paused = not self.paused
         self.view.following = not self.paused
-        if not self.paused:
-            self.view.scroll_end(animate=False)
+        self.view.anchor(not self.paused)
         self.update_title()
 
     def to_bottom(self) -> None:
@@ -147,7 +146,7 @@ class LogPane(Vertical):
             self._windowed = False
             self.show(self.source)
             return
-        self.view.scroll_end(animate=False)
+        self.view.anchor()
         self.update_title()
 
     _windowed = False  # showing a window away from the end (top of file, paged back)
@@ -156,6 +155,7 @@ class LogPane(Vertical):
         """The first lines of the file (files only), paused; else the top of what is held."""
         self.paused = True
         self.view.following = False
+        self.view.anchor(False)
         reader = self.reader
         if reader is not None and hasattr(reader, "read_after"):
             self._windowed = True
@@ -192,6 +192,7 @@ class LogPane(Vertical):
         offset = self.view.top_offset
         self.paused = True
         self.view.following = False
+        self.view.anchor(False)
         if reader is None or not hasattr(reader, "read_before") or not offset:
             self.view.scroll_page_up(animate=False)
         elif self.view.scroll_y > 0:

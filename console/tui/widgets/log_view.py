@@ -92,9 +92,11 @@ class LogView(ScrollView, can_focus=True):
         self._stick()
 
     def _stick(self) -> None:
-        """While following, keep the last row in view (after the new size is laid out)."""
-        if self.following:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+        """While following, keep the last row in view: anchored, the layout keeps it there."""
+        if self.following and not self.is_anchored:
+            self.anchor()
+        elif not self.following and self.is_anchored:
+            self.anchor(False)
 
     def prepend(self, lines: tuple[LogLine, ...]) -> None:
         """Add older lines on top (paging back) without moving what the user looks at."""
@@ -160,6 +162,7 @@ class LogView(ScrollView, can_focus=True):
             if self.search.search(self._rows[index].text):
                 self.current = index
                 self.following = False
+                self.anchor(False)
                 self.scroll_to(y=max(0, index - self.size.height // 2), animate=False)
                 self.refresh()
                 return True
