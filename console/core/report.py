@@ -120,8 +120,10 @@ class WSGIMiddleware:
 
         def capture(code: str, headers: list, exc_info: Any = None) -> Any:
             status[0] = int(code.split(" ", 1)[0])
-            return start_response(code, headers, exc_info) if exc_info else start_response(
-                code, headers
+            return (
+                start_response(code, headers, exc_info)
+                if exc_info
+                else start_response(code, headers)
             )
 
         try:
@@ -142,7 +144,7 @@ class _Timed:
         self.body = body
         self.done = done
 
-    def __iter__(self):  # noqa: ANN204 - WSGI iterable
+    def __iter__(self):
         return iter(self.body)
 
     def close(self) -> None:

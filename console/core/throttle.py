@@ -40,7 +40,7 @@ class RepeatFilter(logging.Filter):
 
 
 class Breaker:
-    """After a failure, skip calls for `pause` seconds so a dead backend costs the caller nothing."""
+    """After a failure, skip calls for `pause` s: a dead backend then costs the caller nothing."""
 
     def __init__(self, pause: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.pause = pause

@@ -98,7 +98,8 @@ class SystemCollector:
                     "mem_used": used,
                     "mem_percent": round(used / total * 100, 1),
                 }
-        return {"mem_total": vm.total, "mem_used": vm.total - vm.available, "mem_percent": vm.percent}
+        used = vm.total - vm.available
+        return {"mem_total": vm.total, "mem_used": used, "mem_percent": vm.percent}
 
     def _disks(self) -> tuple[DiskUsage, ...]:
         if self._samples % PARTITIONS_EVERY == 0:
@@ -147,7 +148,7 @@ def _rate(before: float, after: float, elapsed: float) -> float | None:
     return round((after - before) / elapsed, 1)
 
 
-def _rates(elapsed: float, prev_disk, disk, prev_net, net) -> dict:  # noqa: ANN001 - psutil tuples
+def _rates(elapsed: float, prev_disk, disk, prev_net, net) -> dict:
     rates: dict = {}
     if prev_disk is not None and disk is not None:
         rates["disk_read_bps"] = _rate(prev_disk.read_bytes, disk.read_bytes, elapsed)
