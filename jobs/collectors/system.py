@@ -37,6 +37,7 @@ class SystemCollector:
         self.clock = clock
         self.cgroup_root = cgroup_root
         self.limits = cgroup.read_limits(cgroup_root)
+        self.boot_time = psutil.boot_time()
         self._mounts: list[str] = []
         self._samples = 0
         self._prev: tuple[float, object, object, float | None] | None = None
@@ -74,7 +75,7 @@ class SystemCollector:
             disks=self._disks(),
             **_rates(elapsed, prev_disk, disk, prev_net, net),
             process_count=len(psutil.pids()),
-            uptime_s=max(0.0, now - psutil.boot_time()),
+            uptime_s=max(0.0, time.time() - self.boot_time),  # wall clock: boot time is real
         )
         return health
 
