@@ -22,7 +22,7 @@ from tests.jobs.helpers import settings_for
 NOW = 1_900_000_000.0  # a bucket boundary: 1_900_000_000 % 300 == 0 is not needed, just fixed
 
 
-def _count(engine, model) -> int:  # noqa: ANN001
+def _count(engine, model) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(model)).scalar_one()
 
