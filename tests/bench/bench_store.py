@@ -81,7 +81,9 @@ def query_rows(engine: Engine, label: str, host: str) -> list[Row]:
             runs=9,
         )
         step = max(60, span // points)
-        ref = timed(lambda: reference_query(engine, host, NOW - span, step), runs=9)
+        ref = timed(
+            lambda span=span, step=step: reference_query(engine, host, NOW - span, step), runs=9
+        )
         rows.append(Row(f"{label}, {what}, host {host}", ours, ref, "GROUP BY over raw rows", goal))
     return rows
 
