@@ -77,7 +77,9 @@ def query_rows(engine: Engine, label: str, host: str) -> list[Row]:
         ("24 h at 1 min", DAY, 1440, "< 5 ms"),
     ):
         ours = timed(
-            lambda: queries.series(engine, "health.cpu_percent", host, NOW - span, NOW, points),
+            lambda span=span, points=points: queries.series(
+                engine, "health.cpu_percent", host, NOW - span, NOW, points
+            ),
             runs=9,
         )
         step = max(60, span // points)
