@@ -191,3 +191,16 @@ def test_db_command_upgrades_and_reports(
     assert main(["--database-url", url, "db", "upgrade"]) == 0
     assert "upgraded from empty" in capsys.readouterr().out
     assert main(["--database-url", url, "db", "current"]) == 0
+
+
+def test_sqlite_file_shrinks_after_prune(tmp_path: Path) -> None:
+    path = tmp_path / "shrink.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    writes.write_health(engine, [health(T0 + i * 60, 1.0) for i in range(20_000)])
+    engine.dispose()
+    full = path.stat().st_size
+    engine = make_engine(f"sqlite:///{path}")
+    queries.prune(engine, "system_health_metrics", before=T0 + 19_000 * 60)
+    engine.dispose()
+    assert path.stat().st_size < full / 4

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, delete, func, or_, select, text
+from sqlalchemy import ColumnElement, Engine, and_, delete, func, or_, select
 
 from console.core.metrics import Point, SystemHealth
-from console.core.store.engine import reading, writing
+from console.core.store.engine import reading, store_errors, writing
 from console.core.store.models import (
     AuditRow,
     Base,
@@ -221,8 +221,7 @@ def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
             for name in COUNT_COLUMNS & set(data):
                 data[name] = int(data[name] or 0)
             rows.append(data)
-        for chunk in range(0, len(rows), 500):
-            upsert(conn, model, rows[chunk : chunk + 500], keys)
+        upsert(conn, model, rows, keys)
     return len(rows)
 
 
@@ -254,9 +253,17 @@ def prune(
         if deleted < batch:
             break
     if total and engine.dialect.name == "sqlite":
-        with writing(engine) as conn:
-            conn.execute(text("PRAGMA incremental_vacuum"))
+        _return_free_pages(engine)
     return total
+
+
+def _return_free_pages(engine: Engine) -> None:
+    """Give pruned pages back to the file system (auto_vacuum=INCREMENTAL, set at creation).
+
+    Through a cursor the pragma frees a single page per call; executescript runs it to the end.
+    """
+    with store_errors(engine), engine.connect() as conn:
+        conn.connection.driver_connection.executescript("PRAGMA incremental_vacuum;")
 
 
 __all__: Sequence[str] = [
