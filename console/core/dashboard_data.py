@@ -179,10 +179,13 @@ class DashboardSources:
             from console.core.store.engine import check_schema
 
             check_schema(self._get_engine())
-            series = {
-                metric: tuple(p.value for p in self._series(metric, host, now - 3600, now, 60))
-                for metric in (*SPARK_METRICS, *extra)
-            }
+            series = {}
+            for metric in (*SPARK_METRICS, *extra):
+                try:
+                    found = self._series(metric, host, now - 3600, now, SPARK_POINTS)
+                except ValueError:  # a queue series the store does not know: no sparkline
+                    continue
+                series[metric] = tuple(p.value for p in found)
             hosts = tuple(clean(h, 255) for h in queries.hosts(self._get_engine()))
         except (SourceUnavailable, SchemaOutOfDate) as exc:
             return HistoryReading(False, first_line(str(exc)) or "unreachable", host, now)
@@ -201,6 +204,8 @@ class DashboardSources:
             return ChartReading(False, reason, metric, host, range_name, now)
         except ImportError:
             return ChartReading(False, "history store not available", metric, host, range_name, now)
+        except ValueError as exc:  # unknown metric name
+            return ChartReading(False, first_line(str(exc)), metric, host, range_name, now)
         return ChartReading(True, "", metric, host, range_name, now, tuple(found))
 
     # -- supervisord ----------------------------------------------------------------------
