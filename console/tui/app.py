@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from collections.abc import Callable, Iterable
 from datetime import UTC, tzinfo
 from typing import Any, ClassVar
@@ -50,7 +51,7 @@ class StackwatchApp(App[int]):
     """The console. Screens read `self.app.settings`; all I/O runs in thread workers."""
 
     TITLE = "stackwatch"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
     COMMANDS = App.COMMANDS | {BindingsProvider}
     MODES: ClassVar = {
         "dashboard": DashboardScreen,

@@ -33,7 +33,7 @@ def key_rows(screen: Screen) -> list[KeyRow]:
     """The screen's active bindings grouped per action (one row with all of its keys)."""
     grouped: dict[tuple[int, str], tuple[list[str], Binding, object]] = {}
     for active in screen.active_bindings.values():
-        slot = (id(active.node), active.binding.action)
+        slot = (id(active.node), active.binding.id or active.binding.action)
         keys, _binding, _node = grouped.setdefault(slot, ([], active.binding, active.node))
         keys.append(active.binding.key_display or screen.app.get_key_display(active.binding))
     rows = []

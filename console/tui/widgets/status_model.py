@@ -13,6 +13,7 @@ from console.core.dashboard_data import (
     HistoryReading,
     SupervisorReading,
 )
+from console.core.sanitize import clean
 from console.core.settings import Settings
 from console.core.sources import DOWN, OK, SourceState, advance, heartbeat_state
 
@@ -47,7 +48,7 @@ def initial_model(settings: Settings, host: str) -> DashboardModel:
     states = [SourceState(CACHE, "cache"), SourceState(DATABASE, "db")]
     states += [SourceState(supervisor_key(e.name), f"sv {e.name}") for e in settings.supervisors]
     states.append(SourceState(WORKER, "worker"))
-    return DashboardModel(host=host, states=tuple(states))
+    return DashboardModel(host=clean(host, 255), states=tuple(states))
 
 
 def _with_state(model: DashboardModel, new: SourceState) -> DashboardModel:
