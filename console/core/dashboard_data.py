@@ -111,6 +111,14 @@ def _snapshot(cls: type, latest: Any, problems: list[str], kind: str) -> Any:
     return None
 
 
+def _store_reason(exc: Exception) -> str:
+    """One line; a store without tables gets the command that creates them."""
+    reason = first_line(str(exc)) or "unreachable"
+    if "no such table" in reason or "does not exist" in reason:
+        reason = "no stackwatch schema: run `stackwatch db upgrade`"
+    return reason
+
+
 def queue_series_names(queues: QueueSnapshot | None) -> tuple[str, ...]:
     """The store series behind each queue's trend arrow."""
     if queues is None:
@@ -175,10 +183,9 @@ class DashboardSources:
         """The last hour of every sparkline series (and `extra` ones, e.g. queue trends)."""
         now = self.clock()
         try:
+            # No alembic check here: it would cost the console ~11 MB; a missing table says enough.
             from console.core.store import queries
-            from console.core.store.engine import check_schema
 
-            check_schema(self._get_engine())
             series = {}
             for metric in (*SPARK_METRICS, *extra):
                 try:
@@ -188,7 +195,7 @@ class DashboardSources:
                 series[metric] = tuple(p.value for p in found)
             hosts = tuple(clean(h, 255) for h in queries.hosts(self._get_engine()))
         except (SourceUnavailable, SchemaOutOfDate) as exc:
-            return HistoryReading(False, first_line(str(exc)) or "unreachable", host, now)
+            return HistoryReading(False, _store_reason(exc), host, now)
         except ImportError:  # a build without the store (it lands separately)
             return HistoryReading(False, "history store not available", host, now)
         return HistoryReading(True, "", host, now, series, hosts)
@@ -200,8 +207,7 @@ class DashboardSources:
         try:
             found = self._series(metric, host, now - span, now, max(2, points))
         except (SourceUnavailable, SchemaOutOfDate) as exc:
-            reason = first_line(str(exc)) or "unreachable"
-            return ChartReading(False, reason, metric, host, range_name, now)
+            return ChartReading(False, _store_reason(exc), metric, host, range_name, now)
         except ImportError:
             return ChartReading(False, "history store not available", metric, host, range_name, now)
         except ValueError as exc:  # unknown metric name

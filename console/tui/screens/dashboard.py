@@ -47,6 +47,8 @@ class DashboardScreen(Screen):
         self._chart_asked: tuple[str, str, str, float] | None = None
 
     def compose(self) -> ComposeResult:
+        # Pick the layout before the first frame: switching it after costs a second layout.
+        self.set_class(self.app.size.width >= WIDE_AT, "-wide")
         with Vertical(id="dash-top"):
             yield HeaderBar(id="header-bar")
             yield StatusBanner()

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from console.tui.app import StackwatchApp
 
 MODAL_RETRY_S = 0.5  # how soon to look again while a modal is open (no I/O, no repaint)
-HISTORY_EVERY = 5  # the sparklines (store) are read every 5th dashboard poll
+HISTORY_EVERY_S = 30.0  # the store gets a row a minute: reading it more often buys nothing
 
 
 class Poller:
@@ -93,7 +93,7 @@ class Poller:
             self._again.discard(key)
             self._launch(key)
             return
-        delay = self.interval * (HISTORY_EVERY if key == DATABASE else 1)
+        delay = max(HISTORY_EVERY_S, self.interval) if key == DATABASE else self.interval
         self._schedule(key, delay)
 
     def hung(self, now: float) -> list[tuple[str, float]]:
