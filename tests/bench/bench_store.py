@@ -77,11 +77,15 @@ def query_rows(engine: Engine, label: str, host: str) -> list[Row]:
         ("24 h at 1 min", DAY, 1440, "< 5 ms"),
     ):
         ours = timed(
-            lambda: queries.series(engine, "health.cpu_percent", host, NOW - span, NOW, points),
+            lambda span=span, points=points: queries.series(
+                engine, "health.cpu_percent", host, NOW - span, NOW, points
+            ),
             runs=9,
         )
         step = max(60, span // points)
-        ref = timed(lambda: reference_query(engine, host, NOW - span, step), runs=9)
+        ref = timed(
+            lambda span=span, step=step: reference_query(engine, host, NOW - span, step), runs=9
+        )
         rows.append(Row(f"{label}, {what}, host {host}", ours, ref, "GROUP BY over raw rows", goal))
     return rows
 

@@ -221,8 +221,7 @@ def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
             for name in COUNT_COLUMNS & set(data):
                 data[name] = int(data[name] or 0)
             rows.append(data)
-        for chunk in range(0, len(rows), 500):
-            upsert(conn, model, rows[chunk : chunk + 500], keys)
+        upsert(conn, model, rows, keys)
     return len(rows)
 
 

@@ -23,13 +23,18 @@ def bucket_of(ts: float, size: int) -> int:
 def upsert(
     conn: Connection, model: type[Base], rows: Sequence[dict[str, Any]], keys: Sequence[str]
 ) -> int:
-    """INSERT … ON CONFLICT (keys) DO UPDATE, on SQLite and PostgreSQL alike."""
+    """INSERT … ON CONFLICT (keys) DO UPDATE, on SQLite and PostgreSQL alike.
+
+    Rows go in chunks so a large batch stays under SQLite's limit on bound parameters.
+    """
     if not rows:
         return 0
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).values(list(rows))
-    updated = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updated))
+    chunk = max(1, 30_000 // len(rows[0]))
+    for start in range(0, len(rows), chunk):
+        stmt = dialect.insert(model).values(list(rows[start : start + chunk]))
+        updated = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
+        conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updated))
     return len(rows)
 
 
