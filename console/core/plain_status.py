@@ -69,8 +69,17 @@ def plain_status(settings: object, now: float, tz: tzinfo) -> tuple[list[str], i
     states: list[SourceState] = [
         advance(None, "cache", "cache", OK if cache.ok else DOWN, cache.reason, now),
         advance(None, "database", "db", OK if history.ok else DOWN, history.reason, now),
-        *(advance(None, f"sv:{s.name}", f"supervisor {s.name}", OK if s.ok else DOWN,
-                  "" if s.ok else s.reason, now) for s in sups),
+        *(
+            advance(
+                None,
+                f"sv:{s.name}",
+                f"supervisor {s.name}",
+                OK if s.ok else DOWN,
+                "" if s.ok else s.reason,
+                now,
+            )
+            for s in sups
+        ),
     ]
     if cache.ok:
         interval = settings.collect_interval  # type: ignore[attr-defined]

@@ -41,7 +41,11 @@ class SourceState:
     def short(self) -> str:
         """'cache ok', 'db DOWN', 'worker 12 s': the header form (text carries the state)."""
         if self.status == OK:
-            return f"{self.label} {self.reason or 'ok'}" if self.key == "worker" else f"{self.label} ok"
+            return (
+                f"{self.label} {self.reason or 'ok'}"
+                if self.key == "worker"
+                else f"{self.label} ok"
+            )
         word = {STALE: "STALE", DOWN: "DOWN", UNKNOWN: "unknown"}[self.status]
         return f"{self.label} {word}"
 

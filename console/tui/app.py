@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from collections.abc import Callable, Iterable
 from datetime import UTC, tzinfo
+from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -159,12 +159,14 @@ class StackwatchApp(App[int]):
         yield from super().get_system_commands(screen)
         for host in self.model.hosts:
             if host != self.model.host:
-                yield SystemCommand(f"Host: {host}", "show this host's metrics",
-                                    lambda h=host: self.select_host(h))
+                yield SystemCommand(
+                    f"Host: {host}", "show this host's metrics", lambda h=host: self.select_host(h)
+                )
         if isinstance(screen, DashboardScreen):
             for name in CHART_RANGES:
-                yield SystemCommand(f"Chart range {name}", "history chart range",
-                                    lambda n=name: screen.set_range(n))
+                yield SystemCommand(
+                    f"Chart range {name}", "history chart range", lambda n=name: screen.set_range(n)
+                )
 
 
 def make_app(

@@ -94,13 +94,41 @@ def feed_cache(data_dir: str, stop: threading.Event) -> None:
     i = 0
     while not stop.is_set():
         now, i = time.time(), i + 1
-        cache.put_latest("health", "bench", to_payload(SystemHealth(
-            "bench", now, cpu_percent=20 + i % 30, mem_percent=50 + i % 10, load1=0.5,
-            cpu_count=4, swap_percent=1.0, net_rx_bps=1000.0 * i, net_tx_bps=500.0)))
-        cache.put_latest("queue", "bench", to_payload(QueueSnapshot("bench", now, (
-            QueueDepth("default", "redis-list", pending=i % 17, failed=0),))))
-        cache.put_latest("performance", "bench", to_payload(PerformanceSnapshot(
-            "bench", now, rps_now=float(i % 40), rps_avg=10.0, latency_p95_ms=120.0)))
+        cache.put_latest(
+            "health",
+            "bench",
+            to_payload(
+                SystemHealth(
+                    "bench",
+                    now,
+                    cpu_percent=20 + i % 30,
+                    mem_percent=50 + i % 10,
+                    load1=0.5,
+                    cpu_count=4,
+                    swap_percent=1.0,
+                    net_rx_bps=1000.0 * i,
+                    net_tx_bps=500.0,
+                )
+            ),
+        )
+        cache.put_latest(
+            "queue",
+            "bench",
+            to_payload(
+                QueueSnapshot(
+                    "bench", now, (QueueDepth("default", "redis-list", pending=i % 17, failed=0),)
+                )
+            ),
+        )
+        cache.put_latest(
+            "performance",
+            "bench",
+            to_payload(
+                PerformanceSnapshot(
+                    "bench", now, rps_now=float(i % 40), rps_avg=10.0, latency_p95_ms=120.0
+                )
+            ),
+        )
         cache.beat("bench", {})
         stop.wait(2.0)
     cache.close()
@@ -125,20 +153,32 @@ def main() -> int:
         return 2
     work = Path(tempfile.mkdtemp(prefix="swbench-"))
     (work / "minimal.py").write_text(MINIMAL_APP)
-    env = {"TERM": "xterm-256color", "STACKWATCH_DATA_DIR": str(work),
-           "STACKWATCH_HOST": "bench", "STACKWATCH_REFRESH_DASHBOARD": "2",
-           "HOME": os.environ.get("HOME", "/tmp"), "PATH": os.environ["PATH"]}
-    subprocess.run([sys.executable, "-m", "console", "db", "upgrade"], env={**os.environ, **env},
-                   capture_output=True, check=False, cwd=work)
+    env = {
+        "TERM": "xterm-256color",
+        "STACKWATCH_DATA_DIR": str(work),
+        "STACKWATCH_HOST": "bench",
+        "STACKWATCH_REFRESH_DASHBOARD": "2",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "PATH": os.environ["PATH"],
+    }
+    subprocess.run(
+        [sys.executable, "-m", "console", "db", "upgrade"],
+        env={**os.environ, **env},
+        capture_output=True,
+        check=False,
+        cwd=work,
+    )
     stop = threading.Event()
     feeder = threading.Thread(target=feed_cache, args=(str(work), stop), daemon=True)
     feeder.start()
     rows = {}
     python = sys.executable
-    rows["stackwatch"] = measure("sw-bench", f"{python} -m console", "Performance",
-                                 args.seconds, env)
-    rows["minimal Textual app"] = measure("sw-minimal", f"{python} {work / 'minimal.py'}",
-                                          "minimal static app", args.seconds, env)
+    rows["stackwatch"] = measure(
+        "sw-bench", f"{python} -m console", "Performance", args.seconds, env
+    )
+    rows["minimal Textual app"] = measure(
+        "sw-minimal", f"{python} {work / 'minimal.py'}", "minimal static app", args.seconds, env
+    )
     for tool, marker in (("htop", "Load average"), ("btop", "cpu"), ("glances", "CPU")):
         if shutil.which(tool):
             rows[tool] = measure(f"sw-{tool}", tool, marker, args.seconds, env)
@@ -161,10 +201,12 @@ def report(rows: dict, seconds: int) -> None:
     ours, ref = rows["stackwatch"], rows["minimal Textual app"]
     if ours["paint"] and ref["paint"]:
         print(f"first paint vs minimal Textual app: x{ours['paint'] / ref['paint']:.2f}")
-    print(f"goals: CPU <= {GOAL_CPU} % ({'met' if ours['cpu'] <= GOAL_CPU else 'NOT met'}), "
-          f"RSS <= {GOAL_RSS_MB:.0f} MB ({'met' if ours['rss'] <= GOAL_RSS_MB else 'NOT met'}), "
-          f"first paint < {GOAL_PAINT_S} s "
-          f"({'met' if ours['paint'] and ours['paint'] < GOAL_PAINT_S else 'NOT met'})")
+    print(
+        f"goals: CPU <= {GOAL_CPU} % ({'met' if ours['cpu'] <= GOAL_CPU else 'NOT met'}), "
+        f"RSS <= {GOAL_RSS_MB:.0f} MB ({'met' if ours['rss'] <= GOAL_RSS_MB else 'NOT met'}), "
+        f"first paint < {GOAL_PAINT_S} s "
+        f"({'met' if ours['paint'] and ours['paint'] < GOAL_PAINT_S else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

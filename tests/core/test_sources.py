@@ -78,8 +78,14 @@ def store_url(sqlite_url: str) -> str:
 
 
 def _settings(redis_url: str | None, store_url: str, tmp_path, **kw) -> Settings:
-    return Settings(host="web-1", redis_url=redis_url, database_url=store_url,
-                    data_dir=str(tmp_path), rpc_timeout=1.0, **kw)
+    return Settings(
+        host="web-1",
+        redis_url=redis_url,
+        database_url=store_url,
+        data_dir=str(tmp_path),
+        rpc_timeout=1.0,
+        **kw,
+    )
 
 
 def test_reads_latest_values_heartbeat_and_hosts(redis_url, store_url, tmp_path) -> None:

@@ -38,9 +38,21 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -70,8 +82,9 @@ def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
 def _feed(settings: Settings) -> None:
     cache = open_cache(settings)
     now = time.time()
-    cache.put_latest("health", settings.host, to_payload(SystemHealth(settings.host, now,
-                                                                      cpu_percent=37.0)))
+    cache.put_latest(
+        "health", settings.host, to_payload(SystemHealth(settings.host, now, cpu_percent=37.0))
+    )
     snap = QueueSnapshot(settings.host, now, (QueueDepth("mail", "redis-list", pending=7),))
     cache.put_latest("queue", settings.host, to_payload(snap))
     cache.beat(settings.host, {})
@@ -81,8 +94,14 @@ def _feed(settings: Settings) -> None:
 def _settings(redis_url: str, tmp_path: Path) -> Settings:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade(make_engine(url))
-    return Settings(host="web-1", redis_url=redis_url, database_url=url, data_dir=str(tmp_path),
-                    refresh_dashboard=0.5, rpc_timeout=1.0)
+    return Settings(
+        host="web-1",
+        redis_url=redis_url,
+        database_url=url,
+        data_dir=str(tmp_path),
+        refresh_dashboard=0.5,
+        rpc_timeout=1.0,
+    )
 
 
 @sync
@@ -142,10 +161,22 @@ async def test_a_hanging_cache_never_blocks_the_keys(silent_port, tmp_path) -> N
 
 
 def test_without_a_terminal_it_prints_a_plain_status(tmp_path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "xterm",
-           "STACKWATCH_DATA_DIR": str(tmp_path), "STACKWATCH_HOST": "plain-host"}
-    done = subprocess.run([sys.executable, "-m", "console"], capture_output=True, text=True,
-                          env=env, stdin=subprocess.DEVNULL, timeout=60, cwd=tmp_path)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "TERM": "xterm",
+        "STACKWATCH_DATA_DIR": str(tmp_path),
+        "STACKWATCH_HOST": "plain-host",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "console"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert "\x1b" not in done.stdout
     assert "stackwatch — host plain-host" in done.stdout
     assert "cache ok" in done.stdout and "health: no data yet" in done.stdout

@@ -20,10 +20,18 @@ from tests.tui import dash_data
 def screen_text(app: StackwatchApp) -> str:
     """What the terminal shows, as plain text."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True,
-                      force_terminal=True, color_system="truecolor", legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True,
-                                                       screen_stack=app._background_screens))
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        record=True,
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
     return console.export_text()
 
 
@@ -47,8 +55,11 @@ def sync(test):
 
 
 def fixed_app(sources=None, **settings) -> StackwatchApp:
-    return make_app(dash_data.settings(**settings), sources=sources or dash_data.FixedSources(),
-                    clock=dash_data.clock)
+    return make_app(
+        dash_data.settings(**settings),
+        sources=sources or dash_data.FixedSources(),
+        clock=dash_data.clock,
+    )
 
 
 class CountingSources(dash_data.FixedSources):
@@ -65,8 +76,16 @@ class CountingSources(dash_data.FixedSources):
 async def test_one_key_per_screen_and_back() -> None:
     app = fixed_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        for key, mode in (("2", "processes"), ("3", "queues"), ("4", "logs"), ("1", "dashboard"),
-                          ("P", "processes"), ("L", "logs"), ("Q", "queues"), ("D", "dashboard")):
+        for key, mode in (
+            ("2", "processes"),
+            ("3", "queues"),
+            ("4", "logs"),
+            ("1", "dashboard"),
+            ("P", "processes"),
+            ("L", "logs"),
+            ("Q", "queues"),
+            ("D", "dashboard"),
+        ):
             await pilot.press(key)
             assert app.current_mode == mode
 
@@ -139,8 +158,11 @@ class MutatingApp(StackwatchApp):
 @sync
 async def test_palette_offers_every_action_and_hides_refused_ones() -> None:
     for read_only in (False, True):
-        app = MutatingApp(dash_data.settings(read_only=read_only),
-                          sources=dash_data.FixedSources(), clock=dash_data.clock)
+        app = MutatingApp(
+            dash_data.settings(read_only=read_only),
+            sources=dash_data.FixedSources(),
+            clock=dash_data.clock,
+        )
         async with app.run_test(size=(80, 24)) as pilot:
             titles = [t for t, _h, _r in BindingsProvider(app.screen)._commands()]
             for title in ("Dashboard", "Processes", "Queues", "Logs", "Help", "Series", "Range"):

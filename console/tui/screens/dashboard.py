@@ -35,8 +35,9 @@ class DashboardScreen(Screen):
         Binding("g,home", "series_at(0)", "First series", id="dashboard.series_first", show=False),
         Binding("G,end", "series_at(-1)", "Last series", id="dashboard.series_last", show=False),
         Binding("right_square_bracket", "range(1)", "Range", id="dashboard.range_next"),
-        Binding("left_square_bracket", "range(-1)", "Prev range", id="dashboard.range_prev",
-                show=False),
+        Binding(
+            "left_square_bracket", "range(-1)", "Prev range", id="dashboard.range_prev", show=False
+        ),
         Binding("h", "next_host", "Host", id="dashboard.host", show=False),
     ]
 
@@ -45,6 +46,7 @@ class DashboardScreen(Screen):
         self.series_index = 0
         self.range_name = "1h"
         self._chart_asked: tuple[str, str, str, float] | None = None
+        self._ages: list[AgeLabel] = []
 
     def compose(self) -> ComposeResult:
         # Pick the layout before the first frame: switching it after costs a second layout.
@@ -87,7 +89,9 @@ class DashboardScreen(Screen):
 
     def tick(self, now: float) -> None:
         interval = self.app.settings.collect_interval  # type: ignore[attr-defined]
-        for age in self.query(AgeLabel):
+        if not self._ages:  # looked up once: this runs every second
+            self._ages = list(self.query(AgeLabel))
+        for age in self._ages:
             age.tick(now, interval)
 
     def series_names(self) -> list[str]:

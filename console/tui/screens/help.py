@@ -41,7 +41,9 @@ def key_rows(screen: Screen) -> list[KeyRow]:
         scope = "app" if node is screen.app else type(node).__name__.removesuffix("Screen")
         description = binding.description or binding.action
         shown = ", ".join(dict.fromkeys(keys))
-        rows.append(KeyRow(shown, description, scope.lower(), binding.action, binding.id or "", node))
+        rows.append(
+            KeyRow(shown, description, scope.lower(), binding.action, binding.id or "", node)
+        )
     return sorted(rows, key=lambda r: (r.scope != "app", r.scope, r.description))
 
 
