@@ -91,7 +91,6 @@ class StackwatchApp(App[int]):
         self.set_keymap(dict(settings.keys))
 
     def on_mount(self) -> None:
-        self.sub_title = self.model.host
         self.poller.start()
         # Ages are the only thing that changes by itself; they repaint a few cells per second.
         self.set_interval(1.0, self._tick, name="ages")
@@ -105,7 +104,6 @@ class StackwatchApp(App[int]):
         if model == self.model:
             return
         self.model = model
-        self.sub_title = "  ".join([model.host, *(s.short() for s in model.states)])
         self.model_signal.publish(model)
 
     def _tick(self) -> None:
