@@ -135,7 +135,7 @@ def test_database_down_during_store_is_retried_then_recorded_failed(redis_url: s
 
 
 def test_ledger_records_every_run(ctx: JobContext, redis_url: str) -> None:
-    huey, built, tasks = build(ctx.settings, ctx)
+    huey, _ctx, tasks = build(ctx.settings, ctx)
     huey.flush()
     tasks["collect_system_metrics"]()
     huey.execute(huey.dequeue())
