@@ -35,9 +35,11 @@ class Failure:
 
 
 def _traceback(text: Any) -> str:
+    """Line by line: the recorder stores newlines made visible (`\\x0a`); show them as lines."""
     if not isinstance(text, str):
         return ""
-    return "\n".join(clean(line, 1000) for line in text.splitlines()[:200])
+    lines = text.replace("\\x0a", "\n").splitlines()
+    return "\n".join(clean(line, 1000) for line in lines[:200])
 
 
 def _failure(id_: int | None, row: Mapping[str, Any]) -> Failure:
