@@ -134,3 +134,15 @@ def test_sqlite_huey_queue_is_watched_without_redis(tmp_path: Path) -> None:
     assert by_name["list"].error == "no redis_url configured"
     snapshot = collect_queues(settings, None, 0.0)  # the worker's collection path too
     assert {q.name: q.pending for q in snapshot.queues}["shop"] == 4
+
+
+def test_a_dead_redis_is_a_state_not_a_crash(tmp_path: Path) -> None:
+    settings = make_settings(
+        tmp_path, "redis://127.0.0.1:1/0", queues=(spec("jobs", "redis-list"),)
+    )
+    view = QueuesSource(settings).load()
+    assert view.queues_error and view.queues_error.startswith("Redis")
+    assert "refused" in view.queues_error
+    assert [(q.name, q.pending) for q in view.queues] == [("jobs", None)]
+    assert view.jobs_error and view.failures == () and view.failures_error is None
+    assert [row.task for row in view.ledger][:1] == ["collect_system_metrics"]  # from the store

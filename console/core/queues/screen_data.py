@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from console.core import keys, periodic
@@ -28,6 +28,7 @@ from console.core.store import ledger, queries
 HISTORY_S = 3600.0
 HISTORY_POINTS = 30
 HISTORY_TTL = 30.0  # the store gains a row a minute: no need to ask it every poll
+EVENTS_TTL = 10.0  # per-task stats cover an hour: reading 5000 events every poll is waste
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ class QueuesView:
     ledger_error: str | None = None
     scheduled: tuple[ScheduledTask, ...] = ()
     scheduled_error: str | None = None
-    errors: tuple[str, ...] = field(default=())
 
 
 def level(settings: Settings, spec: QueueSpec, depth: QueueDepth) -> str:
@@ -96,6 +96,7 @@ class QueuesSource:
         self.clock = clock
         self.sources = Sources(settings)
         self._history: dict[str, tuple[float, tuple[float | None, ...]]] = {}
+        self._events: tuple[float, list[dict]] | None = None
 
     def close(self) -> None:
         self.sources.close()
@@ -176,8 +177,8 @@ class QueuesSource:
     def _jobs(self, now: float) -> dict[str, Any]:
         host, cache = self.settings.host, self.sources.cache
         try:
-            events = cache.items(keys.job_recent(host), MAX_RECENT)
             running = cache.map_all(keys.jobs_inflight(host))
+            events = self._recent_events(now)
         except StackwatchError as exc:
             return {"jobs_error": str(exc)}
         failed = self._failed_7d(now)
@@ -187,6 +188,15 @@ class QueuesSource:
             "tasks": tuple(per_task(events, now)),
             "inflight": tuple(in_flight(running, now, limit)),
         }
+
+    def _recent_events(self, now: float) -> list[dict]:
+        """Up to MAX_RECENT finished jobs; hour-long stats need them only every few seconds."""
+        kept = self._events
+        if kept is not None and 0 <= now - kept[0] < EVENTS_TTL:
+            return kept[1]
+        events = self.sources.cache.items(keys.job_recent(self.settings.host), MAX_RECENT)
+        self._events = (now, events)
+        return events
 
     def _failed_7d(self, now: float) -> int | None:
         try:
