@@ -31,7 +31,11 @@ def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
     cache, host = ctx.cache, ctx.host
     requests = cache.take(keys.requests_counter(host))
     errors = cache.take(keys.errors_counter(host))
-    latencies = _numbers(cache.drain(keys.latency_samples(host)), "ms")
+    # Each request sample is one request; each move to the counter (a trim) is atomic, so a
+    # request is counted exactly once, in this roll or the next.
+    counted = cache.drain(keys.request_samples(host))
+    requests += len(counted)
+    latencies = _numbers(cache.drain(keys.latency_samples(host)) + counted, "ms")
     events = cache.drain(keys.job_events(host))
     previous = cache.items(keys.rps_minutes(host), 1)
     interval = float(ctx.settings.collect_interval)
