@@ -43,7 +43,25 @@ def available_commands() -> list[str]:
     return [name for name in COMMANDS if importlib.util.find_spec(_module_name(name))]
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Global options that take a value: the word after them is not the command.
+_VALUED = {"--config", "--redis-url", "--database-url", "--supervisor-url", "--host"}
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command word in argv, if any (found without parsing, to import only its module)."""
+    previous = ""
+    for word in argv:
+        if word in COMMANDS and previous not in _VALUED:
+            return word
+        if word == "--":
+            return None
+        previous = word
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, the other commands are listed without importing their modules
+    (a worker must not carry the console's imports)."""
     parser = argparse.ArgumentParser(
         prog="stackwatch",
         description="A terminal console for application stacks under supervisord.",
@@ -68,9 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in available_commands():
-        module = importlib.import_module(_module_name(name))
         command_parser = sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
-        module.add_arguments(command_parser)
+        if only is None or name == only:
+            importlib.import_module(_module_name(name)).add_arguments(command_parser)
     return parser
 
 
@@ -87,8 +105,9 @@ def _flags(args: argparse.Namespace) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(chosen_command(words) or "tui")
+    args = parser.parse_args(words)
     command = args.command or "tui"
     try:
         loaded = load_settings(args.config, flags=_flags(args))
