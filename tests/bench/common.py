@@ -93,7 +93,8 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
         goal = row.goal
         if row.goal_ratio is not None and ratio is not None:
             goal += " — met" if ratio <= row.goal_ratio else " — MISSED"
-        print(f"| {row.what} | {ours} | {ref} | {shown} | {goal} |")
+        what = row.what.replace("|", "\\|")  # a regex alternation must not split the cell
+        print(f"| {what} | {ours} | {ref} | {shown} | {goal} |")
 
 
 def interleaved(fns: Sequence[Callable[[], object]], runs: int = 7, warmup: int = 1) -> list[Stats]:
