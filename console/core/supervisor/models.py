@@ -169,7 +169,8 @@ class ActionResult:
         bad = [o for o in self.outcomes if not o.ok]
         count = len(self.outcomes)
         if bad:
-            return f"{self.command}: {len(bad)} of {count} failed; {bad[0].target}: {bad[0].message}"
+            first = f"{bad[0].target}: {bad[0].message}"
+            return f"{self.command}: {len(bad)} of {count} failed; {first}"
         return f"{self.command}: ok ({count} process{'es' if count != 1 else ''})"
 
 
