@@ -62,6 +62,10 @@ class Actions:
         """One at a time; waits for RUNNING before the next; stops at the first failure."""
         return self._run("rolling_restart", target, self._rolling)
 
+    def stop_names(self, names: list[str]) -> list[Outcome]:
+        """Stop exact `group:name`s (for update); each outcome as in stop()."""
+        return self._stop(names)
+
     # --- plumbing ------------------------------------------------------------------------------
 
     def _run(
