@@ -11,7 +11,6 @@ from console.core.settings import Settings
 from console.core.supervisor.client import SupervisorClient
 from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
 from console.core.supervisor.models import EndpointStatus, ProcessesSnapshot, ProcessInfo
-from console.core.supervisor.resources import ResourceSampler
 
 
 def make_clients(settings: Settings) -> list[SupervisorClient]:
@@ -38,7 +37,11 @@ class Poller:
     def __init__(self, clients: Sequence[SupervisorClient], host: str, resources: bool = True):
         self.clients = list(clients)
         self.host = host
-        self.sampler = ResourceSampler() if resources else None
+        self.sampler = None
+        if resources:  # psutil only when wanted: `stackwatch status` stays light
+            from console.core.supervisor.resources import ResourceSampler
+
+            self.sampler = ResourceSampler()
         # Endpoints are asked in parallel so one hung supervisord delays no other.
         self._pool = ThreadPoolExecutor(max(1, len(self.clients)), "sv-poll")
 
