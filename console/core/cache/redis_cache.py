@@ -1,0 +1,143 @@
+"""The cache on Redis: latest values as hashes (field per host), counters, capped lists, maps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from console.core import keys
+from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
+from console.core.errors import SourceUnavailable
+from console.core.sanitize import first_line
+from console.core.settings import mask_url
+
+T = TypeVar("T")
+
+
+class RedisCache:
+    """One client per cache; redis-py's pool is thread-safe, so TUI workers may share it."""
+
+    def __init__(self, url: str, timeout: float = 3.0) -> None:
+        self.url = url
+        self._client = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            health_check_interval=15,
+            # One quick retry hides a connection the server closed while idle; no more, so an
+            # outage is reported within the timeout instead of being retried for minutes.
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
+        )
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise SourceUnavailable(
+                f"Redis at {mask_url(self.url)}: {first_line(str(exc)) or type(exc).__name__}"
+            ) from None
+        except redis.ResponseError as exc:
+            if "WRONGTYPE" in str(exc) or "NOAUTH" in str(exc) or "LOADING" in str(exc):
+                raise SourceUnavailable(f"Redis: {first_line(str(exc))}") from None
+            raise
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        with self._errors():
+            return fn()
+
+    def ping(self) -> None:
+        self._call(self._client.ping)
+
+    def put_latest(self, kind: str, host: str, payload: dict[str, Any]) -> None:
+        self._call(lambda: self._client.hset(keys.latest(kind), host, dump(payload)))
+
+    def get_latest(self, kind: str, host: str) -> Latest:
+        return self._read_field(keys.latest(kind), host)
+
+    def _read_field(self, key: str, field: str) -> Latest:
+        try:
+            raw = self._call(lambda: self._client.hget(key, field))
+        except SourceUnavailable as exc:
+            if "WRONGTYPE" in str(exc):
+                return Latest("invalid", error=f"{key} is not a hash")
+            raise
+        return parse_latest(raw) if raw is not None else MISSING
+
+    def latest_hosts(self, kind: str) -> list[str]:
+        try:
+            fields = self._call(lambda: self._client.hkeys(keys.latest(kind)))
+        except SourceUnavailable as exc:
+            if "WRONGTYPE" in str(exc):
+                return []
+            raise
+        return sorted(f.decode("utf-8", errors="replace") for f in fields)
+
+    def beat(self, host: str, info: dict[str, Any]) -> None:
+        entry = {"ts": time.time(), **info}
+        self._call(lambda: self._client.hset(keys.HEARTBEAT, host, dump(entry)))
+
+    def heartbeat(self, host: str) -> Latest:
+        return self._read_field(keys.HEARTBEAT, host)
+
+    def incr(self, name: str, amount: int = 1) -> int:
+        return int(self._call(lambda: self._client.incrby(name, amount)))
+
+    def take(self, name: str) -> int:
+        # GETDEL is atomic: an INCR lands either before (counted now) or after (next time).
+        raw = self._call(lambda: self._client.getdel(name))
+        try:
+            return int(raw) if raw is not None else 0
+        except ValueError:
+            return 0
+
+    def push(self, name: str, item: dict[str, Any], maxlen: int) -> None:
+        def run() -> None:
+            pipe = self._client.pipeline(transaction=False)
+            pipe.rpush(name, dump(item))
+            pipe.ltrim(name, -maxlen, -1)
+            pipe.execute()
+
+        self._call(run)
+
+    def drain(self, name: str) -> list[dict[str, Any]]:
+        def run() -> list[bytes]:
+            pipe = self._client.pipeline(transaction=True)
+            pipe.lrange(name, 0, -1)
+            pipe.delete(name)
+            return pipe.execute()[0]
+
+        return [item for raw in self._call(run) if (item := parse_item(raw)) is not None]
+
+    def items(self, name: str, limit: int) -> list[dict[str, Any]]:
+        raws = self._call(lambda: self._client.lrange(name, -limit, -1))
+        return [item for raw in reversed(raws) if (item := parse_item(raw)) is not None]
+
+    def map_set(self, name: str, field: str, item: dict[str, Any]) -> None:
+        self._call(lambda: self._client.hset(name, field, dump(item)))
+
+    def map_del(self, name: str, field: str) -> None:
+        self._call(lambda: self._client.hdel(name, field))
+
+    def map_all(self, name: str) -> dict[str, dict[str, Any]]:
+        raw = self._call(lambda: self._client.hgetall(name))
+        result = {}
+        for field, value in raw.items():
+            item = parse_item(value)
+            if item is not None:
+                result[field.decode("utf-8", errors="replace")] = item
+        return result
+
+    @property
+    def client(self) -> redis.Redis:
+        """The underlying client, for callers that pipeline (e.g. record_request)."""
+        return self._client
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,170 @@
+"""The cache on a SQLite file, for the embedded default (no Redis on the machine).
+
+One connection per thread (sqlite3 objects must not cross threads); WAL so the console's reads
+never block the worker's writes; BEGIN IMMEDIATE for read-modify-write so two processes never
+lose an increment.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from console.core import keys
+from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
+from console.core.errors import SourceUnavailable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS kv_hash (name TEXT, field TEXT, value BLOB, PRIMARY KEY (name, field));
+CREATE TABLE IF NOT EXISTS kv_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kv_list (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, value BLOB);
+CREATE INDEX IF NOT EXISTS kv_list_name ON kv_list (name, id);
+"""
+
+
+class SqliteCache:
+    def __init__(self, path: Path | str, timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise SourceUnavailable(f"cache file {self.path}: {exc}") from None
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _tx(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise SourceUnavailable(f"cache file {self.path}: {exc}") from None
+
+    def ping(self) -> None:
+        with self._tx() as conn:
+            conn.execute("SELECT 1")
+
+    def _hset(self, name: str, field: str, value: str) -> None:
+        with self._tx(immediate=True) as conn:
+            conn.execute(
+                "INSERT INTO kv_hash (name, field, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (name, field) DO UPDATE SET value = excluded.value",
+                (name, field, value),
+            )
+
+    def _hget(self, name: str, field: str) -> Any:
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT value FROM kv_hash WHERE name = ? AND field = ?", (name, field)
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def put_latest(self, kind: str, host: str, payload: dict[str, Any]) -> None:
+        self._hset(keys.latest(kind), host, dump(payload))
+
+    def get_latest(self, kind: str, host: str) -> Latest:
+        raw = self._hget(keys.latest(kind), host)
+        return MISSING if raw is None else parse_latest(raw)
+
+    def latest_hosts(self, kind: str) -> list[str]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT field FROM kv_hash WHERE name = ? ORDER BY field", (keys.latest(kind),)
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def beat(self, host: str, info: dict[str, Any]) -> None:
+        self._hset(keys.HEARTBEAT, host, dump({"ts": time.time(), **info}))
+
+    def heartbeat(self, host: str) -> Latest:
+        raw = self._hget(keys.HEARTBEAT, host)
+        return MISSING if raw is None else parse_latest(raw)
+
+    def incr(self, name: str, amount: int = 1) -> int:
+        with self._tx(immediate=True) as conn:
+            row = conn.execute(
+                "INSERT INTO kv_counter (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value",
+                (name, amount),
+            ).fetchall()
+        return int(row[0][0])
+
+    def take(self, name: str) -> int:
+        with self._tx(immediate=True) as conn:
+            found = conn.execute(
+                "DELETE FROM kv_counter WHERE name = ? RETURNING value", (name,)
+            ).fetchall()
+        return int(found[0][0]) if found else 0
+
+    def push(self, name: str, item: dict[str, Any], maxlen: int) -> None:
+        with self._tx(immediate=True) as conn:
+            conn.execute("INSERT INTO kv_list (name, value) VALUES (?, ?)", (name, dump(item)))
+            conn.execute(
+                "DELETE FROM kv_list WHERE name = ? AND id <= ("
+                "SELECT id FROM kv_list WHERE name = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (name, name, maxlen),
+            )
+
+    def drain(self, name: str) -> list[dict[str, Any]]:
+        with self._tx(immediate=True) as conn:
+            rows = conn.execute(
+                "DELETE FROM kv_list WHERE name = ? RETURNING id, value", (name,)
+            ).fetchall()
+        rows.sort()
+        return [item for _, raw in rows if (item := parse_item(raw)) is not None]
+
+    def items(self, name: str, limit: int) -> list[dict[str, Any]]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT value FROM kv_list WHERE name = ? ORDER BY id DESC LIMIT ?", (name, limit)
+            ).fetchall()
+        return [item for (raw,) in rows if (item := parse_item(raw)) is not None]
+
+    def map_set(self, name: str, field: str, item: dict[str, Any]) -> None:
+        self._hset(name, field, dump(item))
+
+    def map_del(self, name: str, field: str) -> None:
+        with self._tx(immediate=True) as conn:
+            conn.execute("DELETE FROM kv_hash WHERE name = ? AND field = ?", (name, field))
+
+    def map_all(self, name: str) -> dict[str, dict[str, Any]]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT field, value FROM kv_hash WHERE name = ?", (name,)
+            ).fetchall()
+        return {f: item for f, raw in rows if (item := parse_item(raw)) is not None}
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()

@@ -1,0 +1,58 @@
+"""Every cache key name, in one place.
+
+The three original keys are kept as they were named, as Redis hashes with one field per host,
+so several hosts can share one Redis and the host switcher is one HKEYS away:
+
+    metrics:health:latest       {host: JSON SystemHealth}
+    metrics:queue:latest        {host: JSON QueueSnapshot}
+    metrics:performance:latest  {host: JSON PerformanceSnapshot}
+    stackwatch:heartbeat        {host: JSON {"ts": ..., "pid": ...}}
+
+Everything else stackwatch keeps in the cache is under `stackwatch:<what>:<host>`.
+"""
+
+from __future__ import annotations
+
+LATEST_KINDS = ("health", "queue", "performance")
+HEARTBEAT = "stackwatch:heartbeat"
+
+
+def latest(kind: str) -> str:
+    if kind not in LATEST_KINDS:
+        raise ValueError(f"unknown latest kind {kind!r}")
+    return f"metrics:{kind}:latest"
+
+
+def requests_counter(host: str) -> str:
+    """Requests counted since the last per-minute roll (INCR, then read-and-reset)."""
+    return f"stackwatch:requests:{host}"
+
+
+def errors_counter(host: str) -> str:
+    """5xx responses since the last per-minute roll."""
+    return f"stackwatch:errors5xx:{host}"
+
+
+def latency_samples(host: str) -> str:
+    """Capped list of recent request durations (ms), drained by store_metrics."""
+    return f"stackwatch:latency:{host}"
+
+
+def rps_minutes(host: str) -> str:
+    """Per-minute request counts rolled by reset_tps_counter (capped list)."""
+    return f"stackwatch:rps:minutes:{host}"
+
+
+def job_events(host: str) -> str:
+    """Job completions/failures reported by instrumented huey apps, drained by store_metrics."""
+    return f"stackwatch:jobs:events:{host}"
+
+
+def jobs_inflight(host: str) -> str:
+    """Map task_id -> {task, started}: tasks running right now."""
+    return f"stackwatch:jobs:inflight:{host}"
+
+
+def job_failures(host: str) -> str:
+    """Recent failures waiting to be persisted into the job_failures table."""
+    return f"stackwatch:jobs:failures:{host}"

@@ -1,0 +1,143 @@
+"""Engines and schema versions.
+
+SQLite: WAL (readers never block the writer), a busy timeout, and BEGIN IMMEDIATE for every
+transaction that is not marked read-only, because a deferred transaction that reads and then
+writes gets SQLITE_BUSY at once, without the busy handler. pysqlite's own transaction handling
+is switched off (SQLAlchemy's documented recipe) so our BEGIN is the one that runs.
+PostgreSQL: pool pre-ping, so a server restart costs at most one failed query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy.engine import make_url
+
+from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.sanitize import first_line
+from console.core.settings import mask_url
+
+READ_ONLY = "stackwatch_read_only"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def normalize_url(url: str) -> str:
+    """postgres:// and postgresql:// use psycopg 3 (the `postgres` extra)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the store; connects lazily (creating it touches no service)."""
+    url = normalize_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=2,
+        max_overflow=4,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        # auto_vacuum must be set before the first table exists; then pruned space is returned
+        # to the file system by `PRAGMA incremental_vacuum` instead of needing a full VACUUM.
+        cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        read_only = conn.get_execution_options().get(READ_ONLY)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A short read transaction (deferred on SQLite, so it never waits for the writer)."""
+    with store_errors(engine), engine.connect() as conn:
+        conn.execution_options(**{READ_ONLY: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """One atomic write: all of it commits, or none of it (rolled back on any exception)."""
+    with store_errors(engine), engine.begin() as conn:
+        yield conn
+
+
+@contextmanager
+def store_errors(engine: Engine) -> Iterator[None]:
+    """Connection-level failures become SourceUnavailable with one readable line."""
+    try:
+        yield
+    except (exc.OperationalError, exc.InterfaceError) as error:
+        where = mask_url(engine.url.render_as_string(hide_password=False))
+        detail = first_line(str(error.orig) if error.orig is not None else str(error))
+        raise SourceUnavailable(f"database {where}: {detail}") from None
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision(engine: Engine) -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with reading(engine) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the shipped migrations (what `stackwatch db upgrade` does)."""
+    from alembic import command
+
+    with store_errors(engine):
+        command.upgrade(_alembic_config(engine), revision)
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to run on a schema older (or newer) than this version of stackwatch."""
+    current, head = current_revision(engine), head_revision(engine)
+    if current == head:
+        return
+    if current is None:
+        raise SchemaOutOfDate("the database has no stackwatch schema: run `stackwatch db upgrade`")
+    raise SchemaOutOfDate(
+        f"the database schema is at {current}, this stackwatch needs {head}: "
+        "run `stackwatch db upgrade`"
+    )

@@ -1,0 +1,278 @@
+"""Reads that return plain dataclasses, and the maintenance queries (rollup, prune).
+
+One place decides how each column aggregates: counts add up, peaks and p95s take the maximum,
+everything else averages. Rollups and downsampled series use the same rule, so a chart that
+mixes hourly rollups (old) with raw rows (the current hour) stays consistent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, and_, delete, func, or_, select
+
+from console.core.metrics import Point, SystemHealth
+from console.core.store.engine import reading, store_errors, writing
+from console.core.store.models import (
+    AuditRow,
+    Base,
+    JobFailureRow,
+    JobRunRow,
+    PerformanceRow,
+    ProcessEventRow,
+    QueueRow,
+    SystemHealthRow,
+)
+from console.core.store.writes import bucket_of, upsert
+
+HOUR = 3600
+RAW_RESOLUTION = {SystemHealthRow: 60, QueueRow: 60, PerformanceRow: 300}
+COUNT_COLUMNS = {"requests", "errors_5xx", "jobs_processed", "jobs_failed", "samples"}
+MAX_COLUMNS = {"rps_peak", "latency_p95_ms", "runtime_p95_ms"}
+KEY_COLUMNS = {"id", "host", "bucket", "resolution_s", "queue", "kind", "scope"}
+TABLES: dict[str, type[Base]] = {
+    m.__tablename__: m
+    for m in (
+        SystemHealthRow,
+        QueueRow,
+        PerformanceRow,
+        JobRunRow,
+        JobFailureRow,
+        ProcessEventRow,
+        AuditRow,
+    )
+}
+TIME_COLUMN = {"job_runs": "started"}
+
+
+class UnknownMetric(ValueError):
+    """The metric name does not name a table column."""
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    model: type[Base]
+    column: str
+    queue: str | None = None
+
+
+def parse_metric(metric: str) -> MetricRef:
+    """'health.cpu_percent', 'queue.<name>.pending', 'perf.rps_avg' -> table and column."""
+    family, _, rest = metric.partition(".")
+    queue = None
+    if family == "queue":
+        queue, _, column = rest.rpartition(".")
+        model: type[Base] = QueueRow
+    elif family in ("health", "perf"):
+        column = rest
+        model = SystemHealthRow if family == "health" else PerformanceRow
+    else:
+        raise UnknownMetric(f"unknown metric {metric!r}")
+    if (
+        column in KEY_COLUMNS
+        or column not in model.__table__.c
+        or (family == "queue" and not queue)
+    ):
+        raise UnknownMetric(f"unknown metric {metric!r}")
+    return MetricRef(model, column, queue)
+
+
+def aggregate(column: Any, name: str) -> Any:
+    if name in COUNT_COLUMNS:
+        return func.sum(column)
+    if name in MAX_COLUMNS:
+        return func.max(column)
+    return func.avg(column)
+
+
+def _resolution_filter(model: Any, host: str, step: int, queue: str | None) -> ColumnElement[bool]:
+    """Raw rows for short steps; hourly rollups plus the raw rows not yet rolled up otherwise."""
+    raw = RAW_RESOLUTION[model]
+    if step < HOUR:
+        return model.resolution_s == raw
+    newest_hourly = select(func.max(model.bucket)).where(
+        model.host == host, model.resolution_s == HOUR, *_queue_filter(model, queue)
+    )
+    cut = func.coalesce(newest_hourly.scalar_subquery(), -HOUR) + HOUR
+    return or_(
+        and_(model.resolution_s == HOUR, model.bucket < cut),
+        and_(model.resolution_s == raw, model.bucket >= cut),
+    )
+
+
+def _queue_filter(model: Any, queue: str | None) -> list[ColumnElement[bool]]:
+    return [model.queue == queue] if queue is not None else []
+
+
+def series(
+    engine: Engine, metric: str, host: str, since: float, until: float, points: int
+) -> list[Point]:
+    """`points` evenly spaced values between since and until, averaged in SQL; None = no data."""
+    ref = parse_metric(metric)
+    model: Any = ref.model
+    points = max(1, points)
+    start = int(since)
+    step = max(RAW_RESOLUTION[ref.model], math.ceil((until - since) / points))
+    slot = ((model.bucket - start) // step).label("slot")  # integer division on both dialects
+    query = (
+        select(slot, aggregate(getattr(model, ref.column), ref.column))
+        .where(
+            model.host == host,
+            model.bucket >= start,
+            model.bucket < int(until),
+            _resolution_filter(model, host, step, ref.queue),
+            *_queue_filter(model, ref.queue),
+        )
+        .group_by(slot)
+    )
+    with reading(engine) as conn:
+        values = {int(s): v for s, v in conn.execute(query) if v is not None}
+    count = math.ceil((until - since) / step)
+    return [
+        Point(start + i * step, float(values[i]) if i in values else None) for i in range(count)
+    ]
+
+
+def recent_health(engine: Engine, host: str, since: float) -> list[SystemHealth]:
+    """Minute rows of one host since a time, oldest first."""
+    m = SystemHealthRow
+    query = (
+        select(m)
+        .where(m.host == host, m.resolution_s == 60, m.bucket >= int(since))
+        .order_by(m.bucket)
+    )
+    with reading(engine) as conn:
+        rows = conn.execute(query).all()
+    return [
+        SystemHealth(
+            host=r.host,
+            ts=float(r.bucket),
+            scope=r.scope,
+            cpu_percent=r.cpu_percent,
+            load1=r.load1,
+            mem_percent=r.mem_percent,
+            mem_used=r.mem_used,
+            swap_percent=r.swap_percent,
+            disk_read_bps=r.disk_read_bps,
+            disk_write_bps=r.disk_write_bps,
+            net_rx_bps=r.net_rx_bps,
+            net_tx_bps=r.net_tx_bps,
+            process_count=r.process_count,
+        )
+        for r in rows
+    ]
+
+
+def hosts(engine: Engine) -> list[str]:
+    """Every host that wrote system health rows."""
+    with reading(engine) as conn:
+        return list(
+            conn.execute(
+                select(SystemHealthRow.host).distinct().order_by(SystemHealthRow.host)
+            ).scalars()
+        )
+
+
+def latest_bucket(engine: Engine, table_name: str) -> tuple[int, float | None]:
+    """(row count, newest time) of a table: for `doctor` and status lines."""
+    model: Any = TABLES[table_name]
+    column = getattr(
+        model, TIME_COLUMN.get(table_name, "bucket" if hasattr(model, "bucket") else "ts")
+    )
+    with reading(engine) as conn:
+        count, newest = conn.execute(select(func.count(), func.max(column))).one()
+    return int(count), None if newest is None else float(newest)
+
+
+def rollup(engine: Engine, before: float, after: float = 0) -> int:
+    """Aggregate raw rows in [after, before) into hourly rows (idempotent); returns rows written."""
+    end, start = bucket_of(before, HOUR), bucket_of(after, HOUR)
+    written = 0
+    for model in RAW_RESOLUTION:
+        written += _rollup_table(engine, model, start, end)
+    return written
+
+
+def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
+    group_cols = [model.host] + ([model.queue, model.kind] if model is QueueRow else [])
+    if model is SystemHealthRow:
+        group_cols.append(model.scope)
+    hour = ((model.bucket // HOUR) * HOUR).label("hour")
+    values = [
+        aggregate(c, c.name).label(c.name) for c in model.__table__.c if c.name not in KEY_COLUMNS
+    ]
+    query = (
+        select(*group_cols, hour, *values)
+        .where(
+            model.resolution_s == RAW_RESOLUTION[model], model.bucket >= start, model.bucket < end
+        )
+        .group_by(*group_cols, hour)
+    )
+    keys = ("host", "resolution_s", "bucket") + (("queue",) if model is QueueRow else ())
+    with writing(engine) as conn:
+        rows = []
+        for row in conn.execute(query).mappings():
+            data = dict(row)
+            data["bucket"] = int(data.pop("hour"))
+            data["resolution_s"] = HOUR
+            for name in COUNT_COLUMNS & set(data):
+                data[name] = int(data[name] or 0)
+            rows.append(data)
+        upsert(conn, model, rows, keys)
+    return len(rows)
+
+
+def prune(
+    engine: Engine,
+    table_name: str,
+    before: float,
+    batch: int = 5000,
+    resolution_s: int | None = None,
+) -> int:
+    """Delete rows older than `before` in batches of `batch`, committing each; returns the count.
+
+    Never touches a row at or after the cutoff. Batches keep locks short (the console keeps
+    reading) and, on PostgreSQL, limit bloat and replica lag.
+    """
+    model: Any = TABLES[table_name]
+    time_col = getattr(
+        model, TIME_COLUMN.get(table_name, "bucket" if hasattr(model, "bucket") else "ts")
+    )
+    cond = [time_col < before]
+    if resolution_s is not None:
+        cond.append(model.resolution_s == resolution_s)
+    total = 0
+    while True:
+        ids = select(model.id).where(*cond).limit(batch).scalar_subquery()
+        with writing(engine) as conn:
+            deleted = conn.execute(delete(model).where(model.id.in_(ids))).rowcount or 0
+        total += deleted
+        if deleted < batch:
+            break
+    if total and engine.dialect.name == "sqlite":
+        _return_free_pages(engine)
+    return total
+
+
+def _return_free_pages(engine: Engine) -> None:
+    """Give pruned pages back to the file system (auto_vacuum=INCREMENTAL, set at creation).
+
+    Through a cursor the pragma frees a single page per call; executescript runs it to the end.
+    """
+    with store_errors(engine), engine.connect() as conn:
+        conn.connection.driver_connection.executescript("PRAGMA incremental_vacuum;")
+
+
+__all__: Sequence[str] = [
+    "UnknownMetric",
+    "hosts",
+    "latest_bucket",
+    "parse_metric",
+    "prune",
+    "recent_health",
+    "rollup",
+    "series",
+]

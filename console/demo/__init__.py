@@ -1,0 +1,1 @@
+"""`stackwatch demo`: a private, self-contained stack to try the console on."""

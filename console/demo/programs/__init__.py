@@ -1,0 +1,1 @@
+"""Sample programs the demo runs under its own supervisord to make every screen come alive."""

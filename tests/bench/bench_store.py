@@ -1,0 +1,181 @@
+"""History queries and store size, beside the naive reference measured in the same run.
+
+    .venv/bin/python -m tests.bench.bench_store [--pg URL] [--hosts 50]
+
+Loads (once per run, in a temporary SQLite file and a temporary PostgreSQL database):
+host h0 with a full year of minute rows, hosts h1..hN-1 with 30 days; then rolls everything up
+to hourly rows and prunes raw rows past 7 days, as the worker does at steady state.
+The reference is the same hourly GROUP BY over the raw minute rows, kept in a copy table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+
+from console.core.store import queries
+from console.core.store.engine import make_engine, upgrade
+from tests.bench.common import Row, print_table, timed
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+NOW = int(time.time()) // HOUR * HOUR
+YEAR = 365 * DAY
+
+RAW_INSERT = """
+INSERT INTO system_health_metrics (host, bucket, resolution_s, samples, scope, cpu_percent,
+    load1, mem_percent, mem_used, swap_percent, disk_percent, process_count)
+SELECT :host, b, 60, 1, 'host', 20 + (b % 977) / 20.0, 0.5, 40 + (b % 613) / 50.0, 1000000,
+    1.0, 55.0, 200
+FROM {series}
+"""
+SQLITE_SERIES = (
+    "(WITH RECURSIVE s(b) AS (SELECT :start UNION ALL SELECT b + 60 FROM s WHERE b + 60 < :end)"
+    " SELECT b FROM s)"
+)
+PG_SERIES = "generate_series(CAST(:start AS bigint), CAST(:end AS bigint) - 60, 60) AS b"
+
+
+def load(engine: Engine, hosts: int) -> None:
+    series = SQLITE_SERIES if engine.dialect.name == "sqlite" else PG_SERIES
+    with engine.begin() as conn:
+        for i in range(hosts):
+            span = YEAR if i == 0 else 30 * DAY
+            conn.execute(
+                text(RAW_INSERT.format(series=series)),
+                {"host": f"h{i}", "start": NOW - span, "end": NOW},
+            )
+        # The reference keeps every raw row; the store will keep rollups + 7 days.
+        conn.execute(text("CREATE TABLE raw_reference AS SELECT * FROM system_health_metrics"))
+        conn.execute(text("CREATE INDEX raw_ref_idx ON raw_reference (host, bucket)"))
+    queries.rollup(engine, before=NOW)
+    queries.prune(
+        engine, "system_health_metrics", before=NOW - 7 * DAY, batch=50_000, resolution_s=60
+    )
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+
+
+def reference_query(engine: Engine, host: str, since: int, step: int) -> list:
+    sql = text(
+        "SELECT (bucket - :since) / :step AS slot, AVG(cpu_percent) FROM raw_reference "
+        "WHERE host = :host AND bucket >= :since AND bucket < :until GROUP BY slot ORDER BY slot"
+    )
+    with engine.connect() as conn:
+        return conn.execute(sql, {"host": host, "since": since, "until": NOW, "step": step}).all()
+
+
+def query_rows(engine: Engine, label: str, host: str) -> list[Row]:
+    rows = []
+    for what, span, points, goal in (
+        ("30 days → 200 points", 30 * DAY, 200, "< 20 ms"),
+        ("24 h at 1 min", DAY, 1440, "< 5 ms"),
+    ):
+        ours = timed(
+            lambda span=span, points=points: queries.series(
+                engine, "health.cpu_percent", host, NOW - span, NOW, points
+            ),
+            runs=9,
+        )
+        step = max(60, span // points)
+        ref = timed(
+            lambda span=span, step=step: reference_query(engine, host, NOW - span, step), runs=9
+        )
+        rows.append(Row(f"{label}, {what}, host {host}", ours, ref, "GROUP BY over raw rows", goal))
+    return rows
+
+
+def store_size(tmp: Path) -> list[Row]:
+    """One host-year: raw rows only vs steady state (rollups + 7 days raw), file sizes."""
+    path = tmp / "size.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(RAW_INSERT.format(series=SQLITE_SERIES)),
+            {"host": "h0", "start": NOW - YEAR, "end": NOW},
+        )
+    engine.dispose()
+    raw_mb = os.path.getsize(path) / 1e6 + _wal(path)
+    engine = make_engine(f"sqlite:///{path}")
+    queries.rollup(engine, before=NOW)
+    queries.prune(
+        engine, "system_health_metrics", before=NOW - 7 * DAY, batch=50_000, resolution_s=60
+    )
+    engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    steady_mb = os.path.getsize(path) / 1e6 + _wal(path)
+    from tests.bench.common import Stats
+
+    return [
+        Row(
+            "store size per host-year (system health table), steady state",
+            Stats(steady_mb, steady_mb, steady_mb, 1),
+            Stats(raw_mb, raw_mb, raw_mb, 1),
+            "raw minute rows, no rollups",
+            "≤ 20 MB and the file shrinks",
+            unit="MB",
+        )
+    ]
+
+
+def _wal(path: Path) -> float:
+    wal = path.with_name(path.name + "-wal")
+    return wal.stat().st_size / 1e6 if wal.exists() else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_engine = make_engine(f"sqlite:///{tmp}/bench.db")
+        upgrade(sqlite_engine)
+        started = time.perf_counter()
+        load(sqlite_engine, args.hosts)
+        print(f"loaded SQLite in {time.perf_counter() - started:.1f} s")
+        rows += query_rows(sqlite_engine, "SQLite", "h0")
+        rows += query_rows(sqlite_engine, "SQLite", f"h{args.hosts - 1}")
+        rows += store_size(Path(tmp))
+        rows += postgres_rows(args.pg, args.hosts)
+    print_table(f"History store ({args.hosts} hosts; h0 has a year of minute rows)", rows)
+
+
+def postgres_rows(admin_url: str, hosts: int) -> list[Row]:
+    name = f"stackwatch_bench_{uuid.uuid4().hex[:8]}"
+    if admin_url == "none":
+        return []
+    admin = create_engine(
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    except Exception as exc:
+        print(f"PostgreSQL not available ({type(exc).__name__}); skipping its rows")
+        return []
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        started = time.perf_counter()
+        load(engine, hosts)
+        print(f"loaded PostgreSQL in {time.perf_counter() - started:.1f} s")
+        return query_rows(engine, "PostgreSQL", "h0") + query_rows(
+            engine, "PostgreSQL", f"h{hosts - 1}"
+        )
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""One contract, two backends: Redis and the embedded SQLite cache behave the same."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+import redis
+
+from console.core import keys
+from console.core.cache import Cache
+from console.core.cache.redis_cache import RedisCache
+from console.core.cache.sqlite_cache import SqliteCache
+from console.core.errors import SourceUnavailable
+
+
+@pytest.fixture(params=["redis", "sqlite"])
+def cache(request: pytest.FixtureRequest, tmp_path: Path) -> Cache:
+    if request.param == "redis":
+        backend: Cache = RedisCache(request.getfixturevalue("redis_url"))
+    else:
+        backend = SqliteCache(tmp_path / "cache.db")
+    yield backend
+    backend.close()
+
+
+def test_latest_round_trip_per_host(cache: Cache) -> None:
+    cache.put_latest("health", "web1", {"ts": 100.0, "cpu_percent": 12.5})
+    cache.put_latest("health", "web2", {"ts": 101.0, "cpu_percent": 50})
+    got = cache.get_latest("health", "web1")
+    assert got.ok and got.payload["cpu_percent"] == 12.5 and got.ts == 100.0
+    assert got.age(now=112.0) == 12.0
+    assert cache.latest_hosts("health") == ["web1", "web2"]
+    assert cache.get_latest("queue", "web1").status == "missing"
+
+
+def test_heartbeat_carries_time(cache: Cache) -> None:
+    assert cache.heartbeat("h").status == "missing"
+    cache.beat("h", {"pid": 42, "ts": 5.0})
+    beat = cache.heartbeat("h")
+    assert beat.ok and beat.ts == 5.0 and beat.payload["pid"] == 42
+
+
+def test_counter_take_resets_atomically(cache: Cache) -> None:
+    assert cache.take("c") == 0
+    cache.incr("c")
+    cache.incr("c", 4)
+    assert cache.take("c") == 5
+    assert cache.take("c") == 0
+
+
+def test_counter_under_eight_concurrent_writers(cache: Cache) -> None:
+    """Sum of what was taken equals what was incremented: no increment lost at a reset."""
+    per_thread, writers = 400, 8
+    taken: list[int] = []
+    done = threading.Event()
+
+    def write() -> None:
+        for _ in range(per_thread):
+            cache.incr("hits")
+
+    def reset() -> None:
+        while not done.is_set():
+            taken.append(cache.take("hits"))
+
+    resetter = threading.Thread(target=reset)
+    resetter.start()
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    resetter.join()
+    taken.append(cache.take("hits"))
+    assert sum(taken) == per_thread * writers
+    assert len([t for t in taken if t]) > 1  # the resets really interleaved with the writes
+
+
+def test_capped_list_drain_and_items(cache: Cache) -> None:
+    for i in range(10):
+        cache.push("l", {"i": i}, maxlen=4)
+    assert [x["i"] for x in cache.items("l", 2)] == [9, 8]
+    assert [x["i"] for x in cache.drain("l")] == [6, 7, 8, 9]
+    assert cache.drain("l") == []
+
+
+def test_map(cache: Cache) -> None:
+    cache.map_set("m", "a", {"v": 1})
+    cache.map_set("m", "b", {"v": 2})
+    cache.map_del("m", "a")
+    assert cache.map_all("m") == {"b": {"v": 2}}
+
+
+def test_ping(cache: Cache) -> None:
+    cache.ping()
+
+
+BAD_VALUES = [
+    (b"not json", "not JSON"),
+    (b"\xff\xfe\x00", "not UTF-8"),
+    (b"[1, 2]", "not a JSON object"),
+    (b'{"cpu": 1}', "no timestamp"),
+    (b"{" + b'"x":"' + b"a" * (2 << 20) + b'", "ts": 1}', "larger than expected"),
+]
+
+
+@pytest.mark.parametrize(("raw", "why"), BAD_VALUES)
+def test_bad_contents_read_as_invalid_redis(redis_url: str, raw: bytes, why: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    client.hset(keys.latest("health"), "h", raw)
+    got = RedisCache(redis_url).get_latest("health", "h")
+    assert got.status == "invalid" and why in got.error
+
+
+@pytest.mark.parametrize(("raw", "why"), BAD_VALUES)
+def test_bad_contents_read_as_invalid_sqlite(tmp_path: Path, raw: bytes, why: str) -> None:
+    cache = SqliteCache(tmp_path / "c.db")
+    cache.ping()
+    conn = cache._connect()
+    conn.execute("INSERT INTO kv_hash VALUES (?, ?, ?)", (keys.latest("health"), "h", raw))
+    got = cache.get_latest("health", "h")
+    assert got.status == "invalid" and why in got.error
+
+
+def test_wrong_type_key_is_invalid_not_an_exception(redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).rpush(keys.latest("queue"), "x")
+    cache = RedisCache(redis_url)
+    got = cache.get_latest("queue", "h")
+    assert got.status == "invalid" and "not a hash" in got.error
+    assert cache.latest_hosts("queue") == []
+
+
+def test_unreachable_redis_is_source_unavailable() -> None:
+    cache = RedisCache("redis://127.0.0.1:1/0", timeout=0.5)
+    with pytest.raises(SourceUnavailable, match=re.escape("Redis at redis://127.0.0.1:1/0")):
+        cache.get_latest("health", "h")
+
+
+def test_unwritable_sqlite_cache_is_source_unavailable(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    cache = SqliteCache(blocker / "cache.db")
+    with pytest.raises(SourceUnavailable, match="cache file"):
+        cache.ping()
