@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from console.core.errors import SourceUnavailable
-from console.core.sanitize import first_line
+from console.core.store.engine import reading, writing
 from console.core.store.models import AuditRow
 
 
@@ -44,22 +42,16 @@ def record(engine: Engine, entries: Iterable[AuditEntry]) -> int:
     rows = [vars(e) | {"command": e.command or None} for e in entries]
     if not rows:
         return 0
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(AuditRow), rows)
-    except SQLAlchemyError as exc:
-        raise SourceUnavailable(f"audit log not written: {first_line(str(exc))}") from None
+    with writing(engine) as conn:
+        conn.execute(insert(AuditRow), rows)
     return len(rows)
 
 
 def recent(engine: Engine, limit: int = 200) -> list[AuditEntry]:
     """Newest first."""
     query = select(AuditRow).order_by(AuditRow.ts.desc(), AuditRow.id.desc()).limit(limit)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(query).all()
-    except SQLAlchemyError as exc:
-        raise SourceUnavailable(f"audit log unavailable: {first_line(str(exc))}") from None
+    with reading(engine) as conn:
+        rows = conn.execute(query).all()
     return [
         AuditEntry(r.ts, r.user, r.host, r.action, r.target, r.command or "", r.result)
         for r in rows
