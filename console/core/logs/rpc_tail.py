@@ -1,0 +1,186 @@
+"""Follow a program's log through supervisord's tail call, fixing what that call hides.
+
+`tailProcessStdoutLog(name, offset, length)` returns `[data, new_offset, overflow]`. When the
+file got smaller (rotation, clear) it returns nothing and resets the offset, so the lines
+written since would never arrive: we notice the shrink (or a changed head, when the new file
+already grew past the old offset) and re-read the new file from its start. On overflow it
+jumps to the end: we say how many bytes were skipped.
+"""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+import xmlrpc.client
+from collections.abc import Callable
+
+from console.core.errors import StackwatchError
+from console.core.logs.lines import MAX_LINE_BYTES, Batch, LineSplitter, LogLine, marker
+from console.core.sanitize import first_line
+
+# tail(name, offset, length) -> (data, new_offset, overflow); read(name, offset, length) -> data
+TailCall = Callable[[str, int, int], tuple[str, int, bool]]
+ReadCall = Callable[[str, int, int], str]
+
+CHUNK = 256 * 1024
+FINGERPRINT = 64
+ROTATED = (
+    "rotated or truncated: new file read from its start (its predecessor's last lines stay there)"
+)
+# What a call may raise: transport trouble, a fault, or a reply that is not valid XML (control
+# bytes in the log are not allowed in XML 1.0, so supervisord's reply cannot be parsed).
+RPC_ERRORS = (OSError, xmlrpc.client.Error, xml.parsers.expat.ExpatError, StackwatchError)
+
+
+def _encoded(data: str) -> bytes:
+    return data.encode("utf-8", errors="surrogateescape")
+
+
+class RpcTail:
+    """The last lines of a program's log, then what is appended, through supervisord."""
+
+    def __init__(
+        self,
+        name: str,
+        tail: TailCall,
+        read: ReadCall | None = None,
+        cap: int = MAX_LINE_BYTES,
+        head: ReadCall | None = None,
+    ) -> None:
+        self.name = name
+        self.cap = cap
+        self.generation = 0
+        self._tail = tail
+        self._read = read  # exact byte ranges; without it, new bytes are cut from tail's data
+        self._head_call = head or read
+        self._offset = 0
+        self._head: str | None = None
+        self._splitter = LineSplitter(cap=cap)
+        self._error: str | None = None
+
+    def start(self, n: int) -> Batch:
+        """The last n lines (from the last CHUNK bytes of the log)."""
+        try:
+            size = self._size(0)
+            self._error = None
+            self._remember_head(size)
+            lines = self._fetch(0, size, quiet=True)
+        except RPC_ERRORS as exc:
+            return self._failed(exc)
+        return Batch(tuple(lines[-n:]) if n else (), self._splitter.partial, reset=True)
+
+    def poll(self) -> Batch:
+        """New lines since the last call, with markers for rotation and skipped bytes."""
+        try:
+            return self._batch(self._poll())
+        except RPC_ERRORS as exc:
+            return self._failed(exc)
+
+    def _size(self, offset: int) -> int:
+        """The log's current size (the tail call with length 0 returns just that)."""
+        if self._read is None:
+            return -1  # learnt from the data call itself
+        return self._tail(self.name, offset, 0)[1]
+
+    def _poll(self) -> list[LogLine]:
+        old = self._offset
+        out: list[LogLine] = []
+        if self._error:
+            self._error = None
+            out.append(marker("supervisord answers again"))
+        try:
+            if self._read is None:
+                data, size, overflow = self._tail(self.name, old, CHUNK)
+            else:
+                data, size, overflow = "", self._size(old), False
+            if size < old or (size > old and self._head_changed()):
+                # Rotated or cleared: the tail call would skip the new file's first lines.
+                out.append(marker(ROTATED))
+                self._remember_head(size)
+                self._splitter.restart(0)
+                self._offset = old = 0
+                if self._read is None:
+                    data, size, overflow = self._tail(self.name, 0, CHUNK)
+            out.extend(self._fetch(old, size, data=data, overflow=overflow))
+        except (xmlrpc.client.Fault, xml.parsers.expat.ExpatError) as exc:
+            out.extend(self._skip_unreadable(old, exc))
+        return out
+
+    def _fetch(
+        self, old: int, size: int, data: str = "", overflow: bool = False, quiet: bool = False
+    ) -> list[LogLine]:
+        """The bytes from `old` to `size` as lines; past CHUNK behind, skip ahead and say so."""
+        if self._read is None:
+            if quiet:
+                data, size, overflow = self._tail(self.name, old, CHUNK)
+            raw = _encoded(data)
+            if size - old <= len(raw) and not overflow:
+                raw = raw[len(raw) - (size - old) :]
+            start = size - len(raw)
+        else:
+            start = max(old, size - CHUNK)
+            raw = _encoded(self._read(self.name, start, size - start)) if size > start else b""
+        out: list[LogLine] = []
+        if start > old and not quiet:
+            out.append(marker(f"skipped {start - old} bytes"))
+        if start != self._splitter.offset or start > old:
+            self._splitter.restart(start)
+            self.generation += 1
+        self._offset = size
+        lines = self._splitter.feed(raw)
+        out.extend(lines[1:] if start > 0 and start > old and lines else lines)
+        return out
+
+    def _remember_head(self, size: int) -> None:
+        self._head = self._fetch_head() if size else ""
+
+    def _fetch_head(self) -> str | None:
+        if self._head_call is None:
+            return None
+        try:
+            return self._head_call(self.name, 0, FINGERPRINT)
+        except RPC_ERRORS:
+            return None  # unreadable head: rotation past the old size goes unnoticed
+
+    def _head_changed(self) -> bool:
+        if self._head is None:
+            return False
+        head = self._fetch_head()
+        if head is None:
+            return False
+        if len(self._head) < FINGERPRINT and len(head) > len(self._head):
+            changed = not head.startswith(self._head)
+            if not changed:
+                self._head = head
+            return changed
+        return head[: len(self._head)] != self._head
+
+    def _skip_unreadable(self, old: int, exc: Exception) -> list[LogLine]:
+        """supervisord cannot send this part (invalid UTF-8 or control bytes): skip it."""
+        if isinstance(exc, xmlrpc.client.Fault) and exc.faultCode == 10:  # BAD_NAME
+            raise exc
+        size = self._tail(self.name, old, 0)[1]  # zero bytes: just the current size
+        self._splitter.restart(size)
+        self._offset = size
+        why = "control bytes or invalid UTF-8 that XML-RPC cannot carry"
+        return [marker(f"skipped {max(0, size - old)} bytes: {why}")]
+
+    def _batch(self, lines: list[LogLine]) -> Batch:
+        return Batch(tuple(lines), self._splitter.partial)
+
+    def _failed(self, exc: BaseException) -> Batch:
+        why = describe_rpc_error(exc)
+        if why == self._error:
+            return Batch()
+        self._error = why
+        return Batch((marker(f"supervisord: {why}; retrying"),))
+
+
+def describe_rpc_error(exc: BaseException) -> str:
+    """One sanitized line saying what went wrong with a call."""
+    if isinstance(exc, xmlrpc.client.Fault):
+        return first_line(f"{exc.faultString} (fault {exc.faultCode})")
+    if isinstance(exc, xmlrpc.client.ProtocolError):
+        return first_line(f"HTTP {exc.errcode} {exc.errmsg}")
+    if isinstance(exc, OSError):
+        return first_line(exc.strerror or str(exc) or type(exc).__name__)
+    return first_line(str(exc) or type(exc).__name__)
