@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from console.core.supervisor.models import ProcessInfo, state_group
 
 COLUMNS = ("Program", "State", "PID", "Uptime", "Exit", "CPU%", "Memory", "R 1h/1d", "Info")
+# Fixed widths: the layout never jumps between polls, and State is visible at 80 columns.
+WIDTHS = (24, 16, 7, 7, 12, 6, 7, 7, 60)
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,11 @@ class Row:
     kind: str  # running | transition | stopped | failed | group
     endpoint: str = ""
     target: str = ""  # group:name for programs, group:* for group rows
+
+
+def cap(text: str, limit: int) -> str:
+    """Long names and errors are cut so State stays on screen at 80 columns."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def duration(seconds: float | None) -> str:
@@ -54,7 +61,7 @@ def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool)
     name = f"{p.endpoint}/{p.name}" if several else p.name
     info = p.spawnerr if p.statename in ("BACKOFF", "FATAL") else p.description
     cells = (
-        f"  {name}",
+        f"  {cap(name, 22)}",
         p.statename,
         str(p.pid) if p.pid else "",
         duration(p.uptime),
@@ -62,7 +69,7 @@ def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool)
         "" if p.cpu_percent is None else f"{p.cpu_percent:.1f}",
         size(p.memory_rss),
         f"{restarts[0]}/{restarts[1]}" if restarts else "",
-        info,
+        cap(info, 60),
     )
     key = f"{p.endpoint}/{p.full_name}"
     return Row(key, cells, state_group(p.statename), p.endpoint, p.full_name)
@@ -72,7 +79,7 @@ def group_row(endpoint: str, group: str, members: Sequence[ProcessInfo], collaps
     up = sum(1 for p in members if p.statename == "RUNNING")
     bad = sum(1 for p in members if state_group(p.statename) == "failed")
     arrow = "▸" if collapsed else "▾"
-    label = f"{arrow} {group}" + (f"  [{endpoint}]" if endpoint else "")
+    label = cap(f"{arrow} {group}" + (f"  [{endpoint}]" if endpoint else ""), 24)
     state = f"{up}/{len(members)} up" + (f", {bad} failed" if bad else "")
     cells = (label, state, "", "", "", "", "", "", "")
     return Row(f"group:{endpoint}/{group}", cells, "group", endpoint, f"{group}:*")

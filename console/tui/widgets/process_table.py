@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import DataTable
 
-from console.tui.widgets.process_rows import COLUMNS, Row
+from console.tui.widgets.process_rows import COLUMNS, WIDTHS, Row
 
 
 class ProcessTable(DataTable):
@@ -27,12 +27,12 @@ class ProcessTable(DataTable):
         self._rows: list[Row] = []
 
     def on_mount(self) -> None:
-        for label in COLUMNS:
-            self.add_column(label, key=label)
+        for label, width in zip(COLUMNS, WIDTHS, strict=True):
+            self.add_column(label, key=label, width=width)
 
     def _cells(self, row: Row) -> list[Text]:
         style = self.get_component_rich_style(f"process-table--{row.kind}", partial=True)
-        cells = [Text(value, no_wrap=True, overflow="ellipsis") for value in row.cells]
+        cells = [Text(value) for value in row.cells]
         cells[1].stylize(style)
         if row.kind == "group":
             cells[0].stylize(style)
