@@ -101,7 +101,7 @@ def test_hostile_names_render_literally(fixed_app) -> None:
             row = next(r for r in table.rows_shown if r.key.startswith("local/hostile:"))
             cell = table.get_cell(row.key, "Info")
             assert "[bold]evil[/bold]" in cell.plain and "\\x1b]0;pwned\\x07" in cell.plain
-            assert ("\x1b" not in cell.plain and cell.spans == []) or all(s.style for s in cell.spans)
+            assert "\x1b" not in cell.plain  # the escape is shown, not sent
             assert pilot.app.is_running  # the @click link did nothing
 
     asyncio.run(body())
