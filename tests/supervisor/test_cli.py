@@ -80,3 +80,17 @@ def test_restart_yes_restarts_and_audits(supervisord_factory, capsys, sqlite_url
     entries = audit.recent(make_engine(sqlite_url))
     assert entries[0].action == "restart" and entries[0].target == "default/web"
     assert entries[0].command == "supervisorctl restart web" and "ok" in entries[0].result
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_restart_asks_on_a_terminal_and_no_cancels(supervisord_factory, capsys, monkeypatch):
+    sv = supervisord_factory([Program("web", "sleep 60")])
+    pid = sv.wait_for_state("web", {"RUNNING"})["pid"]
+    monkeypatch.setattr(sys, "stdin", _Terminal("n\n"))
+    code = main(["--supervisor-url", sv.url, "restart", "web"])
+    assert code == 1 and "Restart 1 process(es): default/web:web?" in capsys.readouterr().out
+    assert sv.rpc().supervisor.getProcessInfo("web")["pid"] == pid

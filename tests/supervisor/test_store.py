@@ -49,3 +49,21 @@ def test_state_changes_are_recorded_and_restarts_counted(engine) -> None:
 def test_unreachable_endpoint_records_nothing(engine) -> None:
     down = ProcessesSnapshot("h", 1.0, (), (EndpointStatus("local", "unix:///x", "refused"),))
     assert process_events.record_changes(engine, down) == 0
+
+
+def test_collections_count_a_real_restart(engine, supervisord_factory) -> None:
+    from console.core.settings import Settings, SupervisorEndpoint
+    from jobs.collectors.processes import collect_processes
+    from tests.supervisor.helpers import actions_for
+    from tests.support.supervisord import Program
+
+    sv = supervisord_factory([Program("web", "sleep 60")])
+    sv.wait_for_state("web", {"RUNNING"})
+    settings = Settings(host="h", supervisors=(SupervisorEndpoint("local", sv.url),))
+    first = collect_processes(settings)
+    process_events.record_changes(engine, first)
+    assert actions_for(sv).restart("web").ok
+    second = collect_processes(settings)
+    assert process_events.record_changes(engine, second) == 1  # RUNNING, new pid
+    counts = process_events.restart_counts(engine, "h", second.ts)
+    assert counts[("local", "web:web")] == process_events.RestartCounts(hour=1, day=1)
