@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,7 +43,11 @@ def _port_open(host: str, port: int) -> bool:
 redis_proc = redis_factories.redis_proc(port=None)
 redisdb = redis_factories.redisdb("redis_proc")
 
-postgresql_noproc = pg_factories.postgresql_noproc(host=PG_HOST, port=PG_PORT, user=PG_USER)
+# A database name of its own per test session: parallel sessions on one server never collide,
+# and a template left behind by a killed run never blocks the next one.
+postgresql_noproc = pg_factories.postgresql_noproc(
+    host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=f"stackwatch_test_{uuid.uuid4().hex[:10]}"
+)
 postgresql = pg_factories.postgresql("postgresql_noproc")
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from datetime import UTC
 
 from console.core.settings import LoadedSettings
 
 HELP = "open the console (the default)"
+NO_TERMINAL_NOTE = "(no terminal: plain status; use `stackwatch status` for processes)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +23,12 @@ def has_terminal() -> bool:
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    if not has_terminal():
+        from console.core.plain_status import plain_status
+
+        lines, code = plain_status(loaded.settings, time.time(), UTC)
+        print("\n".join([*lines, NO_TERMINAL_NOTE]), flush=True)
+        return code
     from console.tui.app import make_app
 
     return make_app(loaded.settings).run() or 0

@@ -13,7 +13,7 @@ import time
 import traceback
 from typing import Any
 
-from console.core import keys
+from console.core import jobhistory, keys
 from console.core.cache import Cache
 from console.core.errors import SourceUnavailable
 from console.core.sanitize import clean, first_line
@@ -97,6 +97,7 @@ class JobRecorder:
         def send() -> None:
             self.cache.map_del(keys.jobs_inflight(self.host), task.id)
             self.cache.push(keys.job_events(self.host), event, MAX_EVENTS)
+            jobhistory.remember(self.cache, self.host, task, event)
             if signal in ("error", "timeout"):
                 failure = self._failure(signal, task, now, exc)
                 self.cache.push(keys.job_failures(self.host), failure, MAX_FAILURES)
@@ -120,7 +121,11 @@ class JobRecorder:
             "traceback": clean("\n".join(text), 4000) or None,
         }
         if self.capture_args:
-            failure["args"] = {"args": repr(task.args)[:2000], "kwargs": repr(task.kwargs)[:2000]}
+            failure["args"] = {
+                "args": repr(task.args)[:2000],
+                "kwargs": repr(task.kwargs)[:2000],
+                "name": f"{type(task).__module__}.{type(task).__name__}",  # huey registry key
+            }
         return failure
 
     def _safely(self, call: Any) -> None:

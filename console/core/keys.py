@@ -61,3 +61,13 @@ def job_failures(host: str) -> str:
 def job_runs(host: str) -> str:
     """Map job name -> its last run {ts, duration_ms, outcome, error} (the worker's own jobs)."""
     return f"stackwatch:jobs:runs:{host}"
+
+
+def job_recent(host: str) -> str:
+    """Capped list of recent finished jobs (never drained): per-task stats and tiles."""
+    return f"stackwatch:jobs:recent:{host}"
+
+
+def periodic_last(host: str) -> str:
+    """Map `queue/task` -> last run of an instrumented app's periodic task, with its next due."""
+    return f"stackwatch:jobs:periodic:{host}"

@@ -86,6 +86,7 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "queue_failed": Threshold(1, 50),
     "latency_p95_ms": Threshold(500, 2000),
     "failed_jobs": Threshold(1, 20),
+    "job_runtime_s": Threshold(300, 1800),  # an in-flight task running this long is flagged
 }
 
 
@@ -122,6 +123,8 @@ class Settings:
     refresh_dashboard: float = 2.0
     refresh_processes: float = 1.5
     refresh_logs: float = 0.5
+    refresh_queues: float = 2.0
+    discover_queues: bool = True  # also show queues found in Redis by their key layout
     rpc_timeout: float = 3.0
     read_only: bool = False
     theme: str = "textual-dark"
@@ -177,6 +180,8 @@ _TOML_KEYS: dict[str, str] = {
     "refresh.dashboard": "refresh_dashboard",
     "refresh.processes": "refresh_processes",
     "refresh.logs": "refresh_logs",
+    "refresh.queues": "refresh_queues",
+    "discover_queues": "discover_queues",
     "supervisor_timeout": "rpc_timeout",
     "worker.workers": "worker_workers",
     "worker.max_time": "worker_max_time",

@@ -1,24 +1,58 @@
-"""The Textual app: one mode per screen, reached by one key each."""
+"""The Textual app: one mode per screen, reached by one key each; the source poller; the model."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, tzinfo
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.signal import Signal
 
+from console.core.dashboard_data import CHART_RANGES, ChartReading, DashboardSources
 from console.core.settings import Settings
+from console.core.sources import worst
+from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
 from console.tui.screens.dashboard import DashboardScreen
+from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
 from console.tui.screens.logs import LogsScreen
 from console.tui.screens.processes import ProcessesScreen
 from console.tui.screens.queues import QueuesScreen
+from console.tui.widgets.status_model import (
+    CACHE,
+    DATABASE,
+    DashboardModel,
+    fold_cache,
+    fold_history,
+    fold_supervisor,
+    initial_model,
+    mark_hung,
+    supervisor_key,
+    switch_host,
+)
+from console.tui.widgets.status_poller import Poller
+
+Clock = Callable[[], float]
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 class StackwatchApp(App[int]):
     """The console. Screens read `self.app.settings`; all I/O runs in thread workers."""
 
     TITLE = "stackwatch"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
+    COMMANDS = App.COMMANDS | {BindingsProvider}
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
         "processes": ProcessesScreen,
@@ -31,16 +65,113 @@ class StackwatchApp(App[int]):
         Binding("2,P", "switch_mode('processes')", "Processes", id="screen.processes"),
         Binding("3,Q", "switch_mode('queues')", "Queues", id="screen.queues"),
         Binding("4,L", "switch_mode('logs')", "Logs", id="screen.logs"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("H", "next_host", "Switch host", id="app.host", show=False),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sources: Any = None,
+        clock: Clock = time.time,
+        tz: tzinfo | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
-        self.theme = settings.theme
+        self.clock = clock
+        self.tz = tz or _zone(settings.timezone)
+        self.sources = sources if sources is not None else DashboardSources(settings, clock)
+        self.model: DashboardModel = initial_model(settings, settings.host)
+        self.model_signal: Signal[DashboardModel] = Signal(self, "model")
+        self.tick_signal: Signal[float] = Signal(self, "tick")
+        self.chart_signal: Signal[ChartReading] = Signal(self, "chart")
+        self.poller = Poller(self)
+        self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
         self.set_keymap(dict(settings.keys))
 
+    def on_mount(self) -> None:
+        self.poller.start()
+        # Ages are the only thing that changes by itself; they repaint a few cells per second.
+        self.set_interval(1.0, self._tick, name="ages")
 
-def make_app(settings: Settings) -> StackwatchApp:
-    """The app factory: the CLI passes real settings, tests pass their own."""
-    return StackwatchApp(settings)
+    def on_unmount(self) -> None:
+        self.poller.stop()
+        self.sources.close()
+
+    # -- the model ------------------------------------------------------------------------
+    def _set_model(self, model: DashboardModel) -> None:
+        if model == self.model:
+            return
+        self.model = model
+        self.model_signal.publish(model)
+
+    def _tick(self) -> None:
+        now = self.clock()
+        for key, seconds in self.poller.hung(now):
+            self._set_model(mark_hung(self.model, key, seconds, now))
+        self.tick_signal.publish(now)
+
+    def on_cache_read(self, message: CacheRead) -> None:
+        self.poller.done(CACHE)
+        interval = self.settings.collect_interval
+        self._set_model(fold_cache(self.model, message.reading, interval))
+
+    def on_history_read(self, message: HistoryRead) -> None:
+        self.poller.done(DATABASE)
+        self._set_model(fold_history(self.model, message.reading))
+
+    def on_supervisor_checked(self, message: SupervisorChecked) -> None:
+        self.poller.done(supervisor_key(message.reading.name))
+        self._set_model(fold_supervisor(self.model, message.reading))
+
+    def on_chart_read(self, message: ChartRead) -> None:
+        self.poller.chart_done()
+        self.chart_signal.publish(message.reading)
+
+    @property
+    def health(self) -> str:
+        """The worst source status: 'ok', 'stale', 'down' or 'unknown'."""
+        return worst(list(self.model.states))
+
+    # -- actions --------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(key_rows(self.screen)))
+
+    def action_next_host(self) -> None:
+        """Cycle through the hosts that write to this cache / store."""
+        hosts = self.model.hosts or (self.model.host,)
+        index = hosts.index(self.model.host) if self.model.host in hosts else -1
+        self.select_host(hosts[(index + 1) % len(hosts)])
+
+    def select_host(self, host: str) -> None:
+        if host == self.model.host:
+            self.notify(f"only one host: {host}", markup=False, timeout=2)
+            return
+        self._set_model(switch_host(self.model, host))
+        self.poller.poll_now(CACHE)
+        self.poller.poll_now(DATABASE)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for host in self.model.hosts:
+            if host != self.model.host:
+                yield SystemCommand(
+                    f"Host: {host}", "show this host's metrics", lambda h=host: self.select_host(h)
+                )
+        if isinstance(screen, DashboardScreen):
+            for name in CHART_RANGES:
+                yield SystemCommand(
+                    f"Chart range {name}", "history chart range", lambda n=name: screen.set_range(n)
+                )
+
+
+def make_app(
+    settings: Settings,
+    sources: Any = None,
+    clock: Clock = time.time,
+    tz: tzinfo | None = None,
+) -> StackwatchApp:
+    """The app factory: the CLI passes real settings, tests pass their own sources and clock."""
+    return StackwatchApp(settings, sources=sources, clock=clock, tz=tz)

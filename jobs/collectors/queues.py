@@ -31,15 +31,10 @@ def own_queue(huey: Any) -> QueueDepth:
 def collect_queues(settings: Settings, client: Any, now: float, huey: Any = None) -> QueueSnapshot:
     """Every watched queue; without Redis, each says so instead of a number."""
     specs = [s for s in settings.queues if not s.hidden]
-    if client is None:
-        depths = tuple(
-            QueueDepth(name=s.name, kind=s.kind, error="no redis_url configured") for s in specs
-        )
-    else:
-        try:
-            depths = read_queues(client, specs)
-        except SourceUnavailable as exc:
-            depths = tuple(QueueDepth(name=s.name, kind=s.kind, error=str(exc)) for s in specs)
-    if huey is not None:
+    try:  # without Redis, SQLite-backed huey queues are still read; others say why not
+        depths = read_queues(client, specs)
+    except SourceUnavailable as exc:
+        depths = tuple(QueueDepth(name=s.name, kind=s.kind, error=str(exc)) for s in specs)
+    if huey is not None and all(s.name != OWN_QUEUE for s in settings.queues):
         depths = (own_queue(huey), *depths)
     return QueueSnapshot(host=settings.host, ts=now, queues=depths)

@@ -55,11 +55,15 @@ def test_counter_under_eight_concurrent_writers(cache: Cache) -> None:
     """Sum of what was taken equals what was incremented: no increment lost at a reset."""
     per_thread, writers = 400, 8
     taken: list[int] = []
+    errors: list[BaseException] = []
     done = threading.Event()
 
     def write() -> None:
-        for _ in range(per_thread):
-            cache.incr("hits")
+        try:
+            for _ in range(per_thread):
+                cache.incr("hits")
+        except BaseException as exc:  # a dead writer must fail the test, not vanish
+            errors.append(exc)
 
     def reset() -> None:
         while not done.is_set():
@@ -75,6 +79,7 @@ def test_counter_under_eight_concurrent_writers(cache: Cache) -> None:
     done.set()
     resetter.join()
     taken.append(cache.take("hits"))
+    assert errors == []
     assert sum(taken) == per_thread * writers
     assert len([t for t in taken if t]) > 1  # the resets really interleaved with the writes
 

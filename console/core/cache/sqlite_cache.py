@@ -34,6 +34,7 @@ class SqliteCache:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -44,15 +45,30 @@ class SqliteCache:
             conn = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(SCHEMA)
+            with self._lock:  # threads of this process set the file up one at a time
+                if not self._ready:
+                    self._set_up(conn)
+                    self._ready = True
+                self._connections.append(conn)
         except (sqlite3.Error, OSError) as exc:
             raise SourceUnavailable(f"cache file {self.path}: {exc}") from None
         self._local.conn = conn
-        with self._lock:
-            self._connections.append(conn)
         return conn
+
+    def _set_up(self, conn: sqlite3.Connection) -> None:
+        """WAL and the tables. Switching to WAL can answer "locked" at once, without the busy
+        handler, while another process does the same: retry until the timeout."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @contextmanager
     def _tx(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:

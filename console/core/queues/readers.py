@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 
 import redis
 
 from console.core.errors import SourceUnavailable
 from console.core.metrics import QueueDepth
+from console.core.queues.huey_source import HueyKeyProblem, close_huey, is_sqlite, open_huey
 from console.core.sanitize import first_line
 from console.core.settings import QueueSpec
 
@@ -75,9 +77,9 @@ def read_rq(client: redis.Redis, spec: QueueSpec) -> QueueDepth:
 
 def read_huey(client: redis.Redis, spec: QueueSpec) -> QueueDepth:
     """A huey queue on Redis, counted through huey's own API (its key names stay its own)."""
-    from huey import RedisHuey
-
-    app = RedisHuey(spec.backend_key, connection_pool=client.connection_pool)
+    if is_sqlite(spec):
+        return read_sqlite_huey(spec)
+    app = open_huey(spec, client)
     storage = app.storage
     _check_type(client, storage.queue_key, "list")
     _check_type(client, storage.schedule_key, "zset")
@@ -107,14 +109,32 @@ READERS: dict[str, Callable[[redis.Redis, QueueSpec], QueueDepth]] = {
 }
 
 
-def read_queue(client: redis.Redis, spec: QueueSpec) -> QueueDepth:
-    """One queue's depth; key problems land in `error`, an unreachable Redis raises."""
+def read_sqlite_huey(spec: QueueSpec) -> QueueDepth:
+    """A huey queue kept by SqliteHuey in a file (the embedded default): no Redis needed."""
+    app = open_huey(spec)
+    try:
+        return QueueDepth(
+            name=spec.name,
+            kind=spec.kind,
+            pending=app.pending_count(),
+            scheduled=app.scheduled_count(),
+        )
+    finally:
+        close_huey(app)
+
+
+def read_queue(client: redis.Redis | None, spec: QueueSpec) -> QueueDepth:
+    """One queue's depth; key problems land in `error`, an unreachable Redis raises.
+
+    `client` may be None (no Redis configured): SQLite-backed huey queues are still read."""
     reader = READERS.get(spec.kind)
     if reader is None:
         return QueueDepth(name=spec.name, kind=spec.kind, error=f"unknown kind {spec.kind}")
+    if client is None and not is_sqlite(spec):
+        return QueueDepth(name=spec.name, kind=spec.kind, error="no redis_url configured")
     try:
-        return reader(client, spec)
-    except KeyProblem as exc:
+        return reader(client, spec)  # type: ignore[arg-type]
+    except (KeyProblem, HueyKeyProblem, sqlite3.Error) as exc:
         return QueueDepth(name=spec.name, kind=spec.kind, error=first_line(str(exc)))
     except redis.ResponseError as exc:
         return QueueDepth(name=spec.name, kind=spec.kind, error=first_line(str(exc)))
@@ -122,6 +142,6 @@ def read_queue(client: redis.Redis, spec: QueueSpec) -> QueueDepth:
         raise SourceUnavailable(f"Redis: {first_line(str(exc)) or type(exc).__name__}") from None
 
 
-def read_queues(client: redis.Redis, specs: Sequence[QueueSpec]) -> tuple[QueueDepth, ...]:
+def read_queues(client: redis.Redis | None, specs: Sequence[QueueSpec]) -> tuple[QueueDepth, ...]:
     """Every watched queue, in settings order."""
     return tuple(read_queue(client, spec) for spec in specs)

@@ -1,0 +1,139 @@
+"""The connections the queues screen reads through, made on first use and kept: a Redis
+client (queues), the cache (jobs the instrumentation records) and the store engine."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cached_property
+from typing import Any
+
+import redis
+from sqlalchemy import Engine
+
+from console.core.cache import Cache, open_cache
+from console.core.errors import SourceUnavailable
+from console.core.metrics import QueueDepth
+from console.core.queues import huey_tasks
+from console.core.queues.discover import discover
+from console.core.queues.huey_source import HueyKeyProblem, close_huey, open_huey, parse_huey_key
+from console.core.queues.huey_tasks import ScheduledTask
+from console.core.queues.oldest import oldest_age
+from console.core.queues.readers import read_queue
+from console.core.queues.watched import Watched, watched
+from console.core.sanitize import first_line
+from console.core.settings import QueueSpec, Settings, mask_url
+from console.core.store.engine import make_engine
+
+REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)
+
+
+class Sources:
+    """Lazily opened connections; safe to share between thread workers."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def client(self) -> redis.Redis | None:
+        if not self.settings.redis_url:
+            return None
+        timeout = self.settings.rpc_timeout
+        return redis.Redis.from_url(
+            self.settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+
+    @cached_property
+    def cache(self) -> Cache:
+        return open_cache(self.settings)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.resolved_database_url)
+
+    def close(self) -> None:
+        for name in ("client", "cache"):
+            value = self.__dict__.pop(name, None)
+            if value is not None:
+                value.close()
+        engine = self.__dict__.pop("engine", None)
+        if engine is not None:
+            engine.dispose()
+
+    def _unreachable(self, exc: BaseException) -> str:
+        where = mask_url(self.settings.redis_url or "")
+        return f"Redis at {where}: {first_line(str(exc)) or type(exc).__name__}"
+
+    def watched(self) -> tuple[list[Watched], str | None]:
+        """Configured plus discovered queues; discovery failing leaves the configured ones."""
+        found: list = []
+        error = None
+        if self.client is not None and self.settings.discover_queues:
+            try:
+                found = discover(self.client)
+            except SourceUnavailable as exc:
+                error = str(exc)
+        return watched(self.settings, found), error
+
+    def depths(self, specs: Sequence[QueueSpec], now: float) -> Sequence[QueueDepth] | str:
+        """Each queue's depth (and oldest age), or the reason Redis cannot be read."""
+        result = []
+        try:
+            for spec in specs:
+                depth = read_queue(self.client, spec)
+                if depth.error is None and depth.pending:
+                    age = oldest_age(self.client, spec.kind, spec.backend_key, now)
+                    depth = replace(depth, oldest_age_s=age)
+                result.append(depth)
+        except SourceUnavailable as exc:
+            return str(exc)
+        except REDIS_ERRORS as exc:
+            return self._unreachable(exc)
+        return result
+
+    def huey(self, spec: QueueSpec) -> Any:
+        """huey bound to a watched huey queue (close it with close_huey)."""
+        return open_huey(spec, self.client)
+
+    def huey_by_name(self, name: str, specs: Sequence[QueueSpec]) -> Any:
+        """huey for a huey instance name (as failures record it): a watched queue's storage,
+        else Redis under that name."""
+        for spec in specs:
+            if spec.kind != "huey":
+                continue
+            try:
+                app = self.huey(spec)
+            except (HueyKeyProblem, sqlite3.Error):
+                continue
+            if app.name == name:
+                return app
+            close_huey(app)
+        if self.client is None:
+            raise HueyKeyProblem(f"no watched huey queue is named {name}")
+        return open_huey(QueueSpec(name, "huey", key=name), self.client)
+
+    def scheduled(self, items: Sequence[Watched]) -> tuple[list[ScheduledTask], str | None]:
+        """Scheduled tasks of every watched huey queue, soonest first."""
+        tasks: list[ScheduledTask] = []
+        errors = []
+        for item in items:
+            if item.spec.kind != "huey":
+                continue
+            try:
+                app = self.huey(item.spec)
+                try:
+                    tasks += huey_tasks.scheduled(item.spec.name, app)
+                finally:
+                    close_huey(app)
+            except (HueyKeyProblem, sqlite3.Error) as exc:
+                errors.append(f"{item.spec.name}: {first_line(str(exc))}")
+            except REDIS_ERRORS as exc:
+                return tasks, self._unreachable(exc)
+        tasks.sort(key=lambda t: (t.eta is None, t.eta or 0))
+        return tasks, "; ".join(errors) or None
+
+
+def huey_name(spec: QueueSpec) -> str | None:
+    """The huey instance name of a watched huey queue, when the key states it."""
+    return parse_huey_key(spec).name if spec.kind == "huey" else None

@@ -1,0 +1,113 @@
+"""The state of each source the console reads (cache, database, supervisord, worker heartbeat).
+
+Pure functions over frozen dataclasses: the TUI keeps the current `SourceState` of each source
+and calls `advance` with each poll's outcome, so "down since 14:02 — connection refused" keeps
+the moment the source went down, however many polls failed since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+
+from console.core.sanitize import first_line
+
+OK, STALE, DOWN, UNKNOWN = "ok", "stale", "down", "unknown"
+STATUSES = (OK, STALE, DOWN, UNKNOWN)
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """One source: `status` is ok / stale / down / unknown; `since` is when it became so."""
+
+    key: str  # "cache", "database", "supervisor:<name>", "worker"
+    label: str  # short name for the header: "cache", "db", "sv main", "worker"
+    status: str = UNKNOWN
+    since: float | None = None
+    reason: str = ""  # one sanitized line: why it is not ok, or a detail when it is
+    checked_at: float | None = None
+
+    def describe(self, tz: tzinfo = UTC) -> str:
+        """'cache down since 14:02 — connection refused' (plain text, for any surface)."""
+        if self.status == OK:
+            return f"{self.label} ok" + (f" ({self.reason})" if self.reason else "")
+        if self.status == UNKNOWN:
+            return f"{self.label} not checked yet"
+        text = f"{self.label} {self.status}"
+        if self.since is not None:
+            text += f" since {clock_time(self.since, tz)}"
+        return text + (f" — {self.reason}" if self.reason else "")
+
+    def short(self) -> str:
+        """'cache ok', 'db DOWN', 'worker 12 s': the header form (text carries the state)."""
+        if self.status == OK:
+            return (
+                f"{self.label} {self.reason or 'ok'}"
+                if self.key == "worker"
+                else f"{self.label} ok"
+            )
+        word = {STALE: "STALE", DOWN: "DOWN", UNKNOWN: "unknown"}[self.status]
+        return f"{self.label} {word}"
+
+
+def clock_time(ts: float, tz: tzinfo = UTC) -> str:
+    """HH:MM of an epoch timestamp in the given zone."""
+    return datetime.fromtimestamp(ts, tz).strftime("%H:%M")
+
+
+def advance(
+    previous: SourceState | None,
+    key: str,
+    label: str,
+    status: str,
+    reason: str,
+    now: float,
+) -> SourceState:
+    """The next state of a source after a poll; `since` moves only when the status changes."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown source status {status!r}")
+    since = previous.since if previous is not None and previous.status == status else now
+    return SourceState(key, label, status, since, first_line(reason), now)
+
+
+def age_seconds(ts: float | None, now: float) -> float | None:
+    """How old a timestamp is (never negative: clocks of two hosts may disagree a little)."""
+    return None if ts is None else max(0.0, now - ts)
+
+
+def age_text(ts: float | None, now: float) -> str:
+    """'12 s ago', '5 min ago', '3 h ago', '2 d ago', or 'no data'."""
+    age = age_seconds(ts, now)
+    if age is None:
+        return "no data"
+    if age < 90:
+        return f"{int(age)} s ago"
+    if age < 90 * 60:
+        return f"{int(age // 60)} min ago"
+    if age < 36 * 3600:
+        return f"{int(age // 3600)} h ago"
+    return f"{int(age // 86400)} d ago"
+
+
+def is_stale(ts: float | None, now: float, collect_interval: float) -> bool:
+    """Data is stale past twice the collection interval (one missed collection is normal)."""
+    age = age_seconds(ts, now)
+    return age is None or age > 2 * collect_interval
+
+
+def heartbeat_state(
+    previous: SourceState | None, beat_ts: float | None, now: float, collect_interval: float
+) -> SourceState:
+    """The worker source from its heartbeat: ok while fresh, stale when late, down when absent."""
+    if beat_ts is None:
+        return advance(previous, "worker", "worker", DOWN, "no heartbeat", now)
+    age = age_text(beat_ts, now).removesuffix(" ago")
+    if is_stale(beat_ts, now, collect_interval):
+        return advance(previous, "worker", "worker", STALE, f"last beat {age} ago", now)
+    return advance(previous, "worker", "worker", OK, age, now)
+
+
+def worst(states: list[SourceState]) -> str:
+    """The worst status among states (down > stale > unknown > ok)."""
+    order = {DOWN: 3, STALE: 2, UNKNOWN: 1, OK: 0}
+    return max((s.status for s in states), key=order.__getitem__, default=OK)

@@ -1,0 +1,85 @@
+"""The larger chart: one selected series over 1h / 6h / 24h / 7d / 30d, read from the store.
+
+plotext keeps module-global state, so drawing happens here, on the main thread only, from a
+copy of the points handed over in a message.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from console.core.dashboard_data import CHART_RANGES, ChartReading
+
+SERIES_LABELS = {
+    "perf.rps_avg": "requests/s (avg)",
+    "perf.latency_p95_ms": "latency p95 (ms)",
+    "perf.jobs_processed": "jobs processed",
+    "perf.jobs_failed": "jobs failed",
+    "health.cpu_percent": "CPU %",
+    "health.load1": "load (1 min)",
+    "health.mem_percent": "memory %",
+    "health.swap_percent": "swap %",
+    "health.disk_percent": "disk % (fullest)",
+    "health.net_rx_bps": "network rx (B/s)",
+    "health.net_tx_bps": "network tx (B/s)",
+}
+# Range -> (seconds per x unit, axis label).
+X_UNITS = {"1h": (60, "minutes ago"), "6h": (3600, "hours ago"), "24h": (3600, "hours ago")}
+DAYS = (86400, "days ago")
+
+
+def series_label(metric: str) -> str:
+    """A readable name for a series; queue series are 'queue <name> pending'."""
+    if metric in SERIES_LABELS:
+        return SERIES_LABELS[metric]
+    if metric.startswith("queue."):
+        _, rest = metric.split(".", 1)
+        name, _, column = rest.rpartition(".")
+        return f"queue {name} {column}"
+    return metric
+
+
+class ChartPanel(Vertical):
+    """Caption (series · range · host · status) above a plotext plot."""
+
+    def __init__(self) -> None:
+        super().__init__(id="panel-chart", classes="panel")
+        self.border_title = "History"
+        self._drawn: ChartReading | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), id="chart-caption", classes="age")
+        yield PlotextPlot(id="chart-plot")
+
+    @property
+    def points_wanted(self) -> int:
+        """One point per plot column (the store downsamples to this)."""
+        return max(10, self.query_one(PlotextPlot).size.width - 8)
+
+    def caption(self, metric: str, range_name: str, host: str, note: str) -> None:
+        text = f"{series_label(metric)} · {range_name} · {host}"
+        self.query_one("#chart-caption", Static).update(
+            Content(f"{text}{' · ' + note if note else ''}")
+        )
+
+    def draw(self, reading: ChartReading) -> None:
+        """Plot the reading's points (main thread: plotext is global state)."""
+        if reading == self._drawn:
+            return
+        self._drawn = reading
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        unit, label = X_UNITS.get(reading.range_name, DAYS)
+        points = [(p.ts, p.value) for p in reading.points if p.value is not None]
+        if points:
+            xs = [(ts - reading.polled_at) / unit for ts, _ in points]
+            plt.plot(xs, [v for _, v in points], marker="braille")
+        plt.xlim(-CHART_RANGES[reading.range_name] / unit, 0)
+        plt.xlabel(label)
+        plot.refresh()

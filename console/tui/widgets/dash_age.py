@@ -1,0 +1,44 @@
+"""A one-line 'updated 12 s ago' / 'STALE · 5 min ago' label: the only thing that ticks at 1 Hz."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from console.core.sources import age_text, is_stale
+
+
+class AgeLabel(Static):
+    """How old a panel's data is; turns STALE past twice the collection interval."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Content("no data yet"), id=id, classes="age age-none")
+        self._ts: float | None = None
+        self._note = ""
+        self._shown = ""
+        self._state = "age-none"
+
+    def set_source(self, ts: float | None, note: str = "") -> None:
+        """The data's timestamp, and a note such as 'cache down' (kept until cleared)."""
+        self._ts, self._note = ts, note
+
+    def tick(self, now: float, collect_interval: float) -> None:
+        """Re-render only if the words changed."""
+        if self._ts is None:
+            text, state = "no data yet" + (f" · {self._note}" if self._note else ""), "age-none"
+        else:
+            stale = is_stale(self._ts, now, collect_interval) or bool(self._note)
+            text = f"{'STALE · ' if stale else ''}updated {age_text(self._ts, now)}"
+            text += f" · {self._note}" if self._note else ""
+            state = "age-stale" if stale else "age-ok"
+        if text != self._shown:
+            self._shown = text
+            self.update(Content(text))
+        if state != self._state:
+            self.remove_class(self._state)
+            self.add_class(state)
+            self._state = state
+
+    @property
+    def stale(self) -> bool:
+        return self._state == "age-stale"

@@ -1,0 +1,84 @@
+"""System health: CPU, load, memory, swap, disks and network, with bars against thresholds."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from console.core.metrics import SystemHealth
+from console.core.sanitize import clean
+from console.core.settings import Settings
+from console.tui.widgets.dash_age import AgeLabel
+from console.tui.widgets.dash_format import LEVEL_WORDS, bar, level, num, rate_short
+from console.tui.widgets.dash_metric_row import MetricRow
+from console.tui.widgets.status_model import DashboardModel
+
+BAR_WIDTH = 6
+ROWS: dict[str, tuple[str, str | None]] = {
+    "health-cpu": ("cpu", "health.cpu_percent"),
+    "health-load": ("load", "health.load1"),
+    "health-mem": ("memory", "health.mem_percent"),
+    "health-swap": ("swap", "health.swap_percent"),
+    "health-disk": ("disk", "health.disk_percent"),
+    "health-net": ("net", "health.net_rx_bps"),
+}
+
+
+def _percent(value: float | None, settings: Settings, metric: str) -> tuple[str, str]:
+    lvl = level(settings.threshold(metric), value)
+    shown = "-" if value is None else f"{value:3.0f}%"
+    return f"{bar(value, BAR_WIDTH)} {shown}{LEVEL_WORDS[lvl]}", lvl
+
+
+def _load(h: SystemHealth, settings: Settings) -> tuple[str, str]:
+    per_core = h.load1 / h.cpu_count if h.load1 is not None and h.cpu_count else None
+    lvl = level(settings.threshold("load_per_core"), per_core)
+    return f"{num(h.load1, 2)} ({num(per_core, 2)}/core){LEVEL_WORDS[lvl]}", lvl
+
+
+def _disk(h: SystemHealth, settings: Settings) -> tuple[str, str]:
+    text, lvl = _percent(h.disk_percent, settings, "disk_percent")
+    fullest = max(h.disks, key=lambda d: d.percent, default=None)
+    return (f"{text} {clean(fullest.mount, 40)}" if fullest else text), lvl
+
+
+def health_values(h: SystemHealth, settings: Settings) -> dict[str, tuple[str, str]]:
+    """Row id -> (text, level) for one sample."""
+    mem_text, mem_lvl = _percent(h.mem_percent, settings, "mem_percent")
+    return {
+        "health-cpu": _percent(h.cpu_percent, settings, "cpu_percent"),
+        "health-load": _load(h, settings),
+        "health-mem": (mem_text, mem_lvl),
+        "health-swap": _percent(h.swap_percent, settings, "swap_percent"),
+        "health-disk": _disk(h, settings),
+        "health-net": (f"rx {rate_short(h.net_rx_bps)} tx {rate_short(h.net_tx_bps)}", "ok"),
+    }
+
+
+class HealthPanel(Vertical):
+    """The System health widget."""
+
+    def __init__(self) -> None:
+        super().__init__(id="panel-health", classes="panel")
+        self.border_title = "System health"
+
+    def compose(self) -> ComposeResult:
+        yield AgeLabel(id="age-health")
+        for row_id, (label, series) in ROWS.items():
+            yield MetricRow(label, id=row_id, spark=series is not None)
+
+    def show(self, model: DashboardModel, settings: Settings) -> None:
+        health = model.cache.health if model.cache else None
+        if health is not None and health.scope == "container":
+            self.border_title = "System health (container)"
+        age = self.query_one(AgeLabel)
+        age.set_source(health.ts if health else None, "cache down" if model.cache_down else "")
+        values = health_values(health, settings) if health else {}
+        stale = age.stale or model.cache_down
+        series = model.history.series if model.history else {}
+        for row_id, (_label, metric) in ROWS.items():
+            row = self.query_one(f"#{row_id}", MetricRow)
+            text, lvl = values.get(row_id, ("-", "ok"))
+            row.set_value(text, "stale" if stale and health else lvl)
+            if metric:
+                row.set_series(series.get(metric, ()))

@@ -1,0 +1,62 @@
+"""The one-line header: app name, host, READ-ONLY, and one chip per source (text + colour).
+
+Self-contained: it subscribes to the app's model signal, so any screen can `yield HeaderBar()`.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+from console.core.sources import SourceState
+from console.tui.widgets.status_model import DashboardModel
+
+
+class SourceChip(Static):
+    """One source: 'cache', 'db DOWN', 'worker 12 s' with a state-* class for the colour."""
+
+    def __init__(self, state: SourceState) -> None:
+        super().__init__(Content(state.short()), classes=f"chip state-{state.status}")
+        self.key = state.key
+        self._state = state
+
+    def show(self, state: SourceState, tz: object) -> None:
+        if state == self._state:
+            return
+        if state.short() != self._state.short():
+            self.update(Content(state.short()))
+        if state.status != self._state.status:
+            self.remove_class(f"state-{self._state.status}")
+            self.add_class(f"state-{state.status}")
+        self.tooltip = Content(state.describe(tz))  # type: ignore[arg-type]
+        self._state = state
+
+
+class HeaderBar(Horizontal):
+    """stackwatch · host · READ-ONLY · sources."""
+
+    def compose(self) -> ComposeResult:
+        model: DashboardModel = self.app.model  # type: ignore[attr-defined]
+        self._host = model.host
+        yield Static(Content("stackwatch"), classes="header-title")
+        yield Static(Content(model.host), id="header-host", classes="header-host")
+        if self.app.settings.read_only:  # type: ignore[attr-defined]
+            yield Static(Content("READ-ONLY"), classes="header-readonly")
+        for state in model.states:
+            yield SourceChip(state)
+
+    def on_mount(self) -> None:
+        self.app.model_signal.subscribe(self, self.show)  # type: ignore[attr-defined]
+
+    def show(self, model: DashboardModel) -> None:
+        """Update the chips whose state changed, and the host when switched."""
+        if model.host != self._host:
+            self._host = model.host
+            self.query_one("#header-host", Static).update(Content(model.host))
+        tz = self.app.tz  # type: ignore[attr-defined]
+        chips = {chip.key: chip for chip in self.query(SourceChip)}
+        for state in model.states:
+            if state.key in chips:
+                chips[state.key].show(state, tz)

@@ -1,0 +1,121 @@
+"""What the header and the dashboard show: one frozen model, replaced on every change.
+
+Pure functions fold each poll's reading into the model, keeping the last good values when a
+source goes down (they are then shown as stale, never dropped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from console.core.dashboard_data import (
+    CacheReading,
+    HistoryReading,
+    SupervisorReading,
+)
+from console.core.sanitize import clean
+from console.core.settings import Settings
+from console.core.sources import DOWN, OK, SourceState, advance, heartbeat_state
+
+CACHE, DATABASE, WORKER = "cache", "database", "worker"
+
+
+@dataclass(frozen=True)
+class DashboardModel:
+    """Source states in header order, and the last good readings of the selected host."""
+
+    host: str
+    states: tuple[SourceState, ...]
+    cache: CacheReading | None = None  # last good reading (values kept while down)
+    history: HistoryReading | None = None  # last good reading
+    hosts: tuple[str, ...] = ()
+
+    def state(self, key: str) -> SourceState | None:
+        return next((s for s in self.states if s.key == key), None)
+
+    @property
+    def cache_down(self) -> bool:
+        state = self.state(CACHE)
+        return state is not None and state.status == DOWN
+
+
+def supervisor_key(name: str) -> str:
+    return f"supervisor:{name}"
+
+
+def initial_model(settings: Settings, host: str) -> DashboardModel:
+    """Every source known from the settings, not checked yet."""
+    states = [SourceState(CACHE, "cache"), SourceState(DATABASE, "db")]
+    states += [SourceState(supervisor_key(e.name), f"sv {e.name}") for e in settings.supervisors]
+    states.append(SourceState(WORKER, "worker"))
+    return DashboardModel(host=clean(host, 255), states=tuple(states))
+
+
+def _with_state(model: DashboardModel, new: SourceState) -> DashboardModel:
+    states = tuple(new if s.key == new.key else s for s in model.states)
+    return replace(model, states=states)
+
+
+def _merge_hosts(model: DashboardModel, hosts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(set(model.hosts) | set(hosts) | {model.host}))
+
+
+def fold_cache(
+    model: DashboardModel, reading: CacheReading, collect_interval: float
+) -> DashboardModel:
+    """A cache poll: the cache state, the worker heartbeat, and the values when readable."""
+    if reading.host != model.host:
+        return model  # answer for a host the user has switched away from
+    now = reading.polled_at
+    if not reading.ok:
+        state = advance(model.state(CACHE), CACHE, "cache", DOWN, reading.reason, now)
+        return _with_state(model, state)
+    reason = "; ".join(reading.problems)
+    model = _with_state(model, advance(model.state(CACHE), CACHE, "cache", OK, reason, now))
+    worker = heartbeat_state(model.state(WORKER), reading.heartbeat_ts, now, collect_interval)
+    model = _with_state(model, worker)
+    return replace(model, cache=reading, hosts=_merge_hosts(model, reading.hosts))
+
+
+def fold_history(model: DashboardModel, reading: HistoryReading) -> DashboardModel:
+    """A store poll: the database state and the sparkline series."""
+    if reading.host != model.host:
+        return model
+    status = OK if reading.ok else DOWN
+    state = advance(
+        model.state(DATABASE), DATABASE, "db", status, reading.reason, reading.polled_at
+    )
+    model = _with_state(model, state)
+    if not reading.ok:
+        return model
+    return replace(model, history=reading, hosts=_merge_hosts(model, reading.hosts))
+
+
+def fold_supervisor(model: DashboardModel, reading: SupervisorReading) -> DashboardModel:
+    """A supervisord reachability check."""
+    key = supervisor_key(reading.name)
+    previous = model.state(key)
+    if previous is None:
+        return model
+    status = OK if reading.ok else DOWN
+    reason = "" if reading.ok else reading.reason
+    return _with_state(
+        model, advance(previous, key, previous.label, status, reason, reading.polled_at)
+    )
+
+
+def mark_hung(model: DashboardModel, key: str, seconds: float, now: float) -> DashboardModel:
+    """A poll has not returned for `seconds`: the source is down until it answers."""
+    previous = model.state(key)
+    if previous is None:
+        return model
+    reason = f"no answer for {int(seconds)} s"
+    return _with_state(model, advance(previous, key, previous.label, DOWN, reason, now))
+
+
+def switch_host(model: DashboardModel, host: str) -> DashboardModel:
+    """Another host: its values are unknown until the next polls answer."""
+    worker = SourceState(WORKER, "worker")
+    return replace(
+        _with_state(model, worker), host=host, cache=None, history=None, hosts=model.hosts
+    )

@@ -1,0 +1,125 @@
+"""Polls every source in thread workers and folds the answers into the app's DashboardModel.
+
+Each source has its own worker group; the next poll of a source is scheduled only when the
+previous one has returned, so polls never overlap. Polling waits while a modal is open. A
+poll that does not return marks its source down (it keeps running; no second one starts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import ModalScreen
+
+from console.core.dashboard_data import queue_series_names
+from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
+from console.tui.widgets.status_model import CACHE, DATABASE, supervisor_key
+
+if TYPE_CHECKING:
+    from console.tui.app import StackwatchApp
+
+MODAL_RETRY_S = 0.5  # how soon to look again while a modal is open (no I/O, no repaint)
+HISTORY_EVERY_S = 30.0  # the store gets a row a minute: reading it more often buys nothing
+
+
+class Poller:
+    """Owns the poll schedule; the app forwards the result messages to `done`."""
+
+    def __init__(self, app: StackwatchApp) -> None:
+        self.app = app
+        self.interval = app.settings.refresh_dashboard
+        self.hang_after = max(5.0, 2 * app.settings.rpc_timeout)
+        self._started: dict[str, float] = {}  # source key -> when its running poll started
+        self._again: set[str] = set()  # sources to re-poll as soon as the running poll ends
+        self._stopped = False
+        self._chart_request: tuple[str, str, str, int] | None = None
+
+    # -- schedule -----------------------------------------------------------------------
+    def start(self) -> None:
+        for key in self.keys():
+            self._launch(key)
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def keys(self) -> list[str]:
+        sups = [supervisor_key(e.name) for e in self.app.settings.supervisors]
+        return [CACHE, DATABASE, *sups]
+
+    def poll_now(self, key: str) -> None:
+        """Poll a source as soon as possible (now, or right after its running poll)."""
+        if key in self._started:
+            self._again.add(key)
+        else:
+            self._launch(key)
+
+    def _schedule(self, key: str, delay: float) -> None:
+        if not self._stopped:
+            self.app.set_timer(delay, lambda: self._launch(key), name=f"poll-{key}")
+
+    def _launch(self, key: str) -> None:
+        if self._stopped or key in self._started:
+            return
+        if isinstance(self.app.screen, ModalScreen):
+            self._schedule(key, MODAL_RETRY_S)
+            return
+        self._started[key] = self.app.clock()
+        work, group = self._work_for(key)
+        self.app.run_worker(work, group=group, thread=True, exclusive=True, exit_on_error=False)
+
+    def _work_for(self, key: str) -> tuple[Callable[[], Any], str]:
+        app, sources = self.app, self.app.sources
+        host = app.model.host
+        if key == CACHE:
+            return lambda: app.post_message(CacheRead(sources.read_cache(host))), "poll-cache"
+        if key == DATABASE:
+            extra = queue_series_names(app.model.cache.queues if app.model.cache else None)
+            return (
+                lambda: app.post_message(HistoryRead(sources.read_history(host, extra))),
+                "poll-database",
+            )
+        name = key.split(":", 1)[1]
+        endpoint = next(e for e in app.settings.supervisors if e.name == name)
+        return (
+            lambda: app.post_message(SupervisorChecked(sources.check_supervisor(endpoint))),
+            f"poll-{key}",
+        )
+
+    def done(self, key: str) -> None:
+        """A poll returned: schedule the next one of that source."""
+        self._started.pop(key, None)
+        if key in self._again:
+            self._again.discard(key)
+            self._launch(key)
+            return
+        delay = max(HISTORY_EVERY_S, self.interval) if key == DATABASE else self.interval
+        self._schedule(key, delay)
+
+    def hung(self, now: float) -> list[tuple[str, float]]:
+        """Sources whose running poll has outlived the deadline, with how long it has run."""
+        return [
+            (key, now - started)
+            for key, started in self._started.items()
+            if now - started > self.hang_after
+        ]
+
+    # -- chart (on demand; one request in flight, the latest one wins) --------------------
+    def request_chart(self, metric: str, host: str, range_name: str, points: int) -> None:
+        request = (metric, host, range_name, points)
+        if "chart" in self._started:
+            self._chart_request = request
+            return
+        self._chart_request = None
+        self._started["chart"] = self.app.clock()
+        sources, app = self.app.sources, self.app
+
+        def work() -> None:
+            app.post_message(ChartRead(sources.read_chart(metric, host, range_name, points)))
+
+        self.app.run_worker(work, group="chart", thread=True, exclusive=True, exit_on_error=False)
+
+    def chart_done(self) -> None:
+        self._started.pop("chart", None)
+        if self._chart_request is not None and not self._stopped:
+            self.request_chart(*self._chart_request)
