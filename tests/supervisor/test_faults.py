@@ -10,7 +10,7 @@ from console.core.settings import Settings, SupervisorEndpoint
 from console.core.supervisor.errors import SupervisorUnavailable
 from console.core.supervisor.poll import Poller, make_clients
 from jobs.collectors.processes import collect_processes
-from tests.supervisor.helpers import actions_for, client_for
+from tests.supervisor.helpers import actions_for, client_for, wait_until
 from tests.support.supervisord import Program
 
 
@@ -61,6 +61,7 @@ def test_collector_joins_cpu_and_memory_of_the_tree(supervisord_factory) -> None
     poller = Poller(make_clients(settings), "h")
     first = poller.poll().processes[0]
     assert first.cpu_percent is None  # unprimed: no fake 0.0
+    wait_until(lambda: poller.poll().processes[0].children == 2)  # sh has forked both
     second = poller.poll().processes[0]
     assert second.cpu_percent is not None and second.memory_rss and second.children == 2
     poller.close()

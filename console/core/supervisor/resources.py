@@ -55,6 +55,7 @@ class ResourceSampler:
         rss: int | None = 0
         count = -1
         stack = [root]
+        root_before = self._previous.get((root, table[root][3]))
         while stack:
             pid = stack.pop()
             stack.extend(kids.get(pid, ()))
@@ -65,6 +66,10 @@ class ResourceSampler:
             if cpu_s is not None:
                 current[key] = (now, cpu_s)
             before = self._previous.get(key)
+            if before is None and pid != root and root_before is not None:
+                # The previous scan saw every process, so this child was born since: all of
+                # its CPU time falls inside the interval.
+                before = (root_before[0], 0.0)
             if cpu is None or cpu_s is None or before is None or now <= before[0]:
                 cpu = None
             else:
