@@ -56,3 +56,8 @@ def jobs_inflight(host: str) -> str:
 def job_failures(host: str) -> str:
     """Recent failures waiting to be persisted into the job_failures table."""
     return f"stackwatch:jobs:failures:{host}"
+
+
+def job_runs(host: str) -> str:
+    """Map job name -> its last run {ts, duration_ms, outcome, error} (the worker's own jobs)."""
+    return f"stackwatch:jobs:runs:{host}"

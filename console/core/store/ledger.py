@@ -1,0 +1,110 @@
+"""The job ledger (`job_runs`), persisted job failures, and small persisted state values."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from console.core.store.engine import reading, writing
+from console.core.store.models import JobFailureRow, JobRunRow, StateRow
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """One run of a periodic job."""
+
+    host: str
+    job: str
+    started: float
+    duration_ms: float | None
+    outcome: str  # ok | error | retrying | locked | expired
+    error: str | None = None
+
+
+def record_runs(engine: Engine, runs: Sequence[JobRun]) -> int:
+    """Append runs to the ledger in one transaction."""
+    if not runs:
+        return 0
+    with writing(engine) as conn:
+        conn.execute(
+            JobRunRow.__table__.insert(),
+            [
+                {
+                    "host": r.host,
+                    "job": r.job,
+                    "started": r.started,
+                    "duration_ms": r.duration_ms,
+                    "outcome": r.outcome,
+                    "error": r.error,
+                }
+                for r in runs
+            ],
+        )
+    return len(runs)
+
+
+def last_runs(engine: Engine, host: str) -> list[JobRun]:
+    """The newest run of each job on a host, by job name."""
+    newest = (
+        select(JobRunRow.job, func.max(JobRunRow.started).label("started"))
+        .where(JobRunRow.host == host)
+        .group_by(JobRunRow.job)
+        .subquery()
+    )
+    query = (
+        select(JobRunRow)
+        .join(newest, (JobRunRow.job == newest.c.job) & (JobRunRow.started == newest.c.started))
+        .where(JobRunRow.host == host)
+        .order_by(JobRunRow.job)
+    )
+    with reading(engine) as conn:
+        return [
+            JobRun(r.host, r.job, r.started, r.duration_ms, r.outcome, r.error)
+            for r in conn.execute(query)
+        ]
+
+
+def record_failures(engine: Engine, host: str, failures: Sequence[dict[str, Any]]) -> int:
+    """Persist failures reported by instrumented huey apps (as pushed by JobRecorder)."""
+    rows = [
+        {
+            "host": host,
+            "ts": float(f.get("ts") or 0),
+            "queue": str(f.get("queue") or "")[:255],
+            "task": str(f.get("task") or "")[:255],
+            "task_id": str(f.get("task_id") or "")[:64],
+            "retries": int(f.get("retries") or 0),
+            "exception": str(f.get("exception") or ""),
+            "traceback": f.get("traceback"),
+            "args": f.get("args"),
+        }
+        for f in failures
+        if isinstance(f, dict)
+    ]
+    if not rows:
+        return 0
+    with writing(engine) as conn:
+        conn.execute(JobFailureRow.__table__.insert(), rows)
+    return len(rows)
+
+
+def get_state(engine: Engine, key: str) -> str | None:
+    with reading(engine) as conn:
+        return conn.execute(select(StateRow.value).where(StateRow.key == key)).scalar()
+
+
+def set_state(engine: Engine, key: str, value: str, now: float | None = None) -> None:
+    """Insert or replace one persisted value."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    row = {"key": key, "value": value, "updated": time.time() if now is None else now}
+    stmt = dialect.insert(StateRow).values(row)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"], set_={"value": row["value"], "updated": row["updated"]}
+    )
+    with writing(engine) as conn:
+        conn.execute(stmt)

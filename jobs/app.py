@@ -1,0 +1,122 @@
+"""The huey instance, built from settings by `build_huey` (never at import), with our jobs.
+
+RedisHuey when `redis_url` is set, else SqliteHuey on a file in `data_dir` (the embedded
+default). The queue name includes the host, so hosts sharing one Redis each run their own
+collection. Each job runs under a huey lock, records its run in the ledger, and retries
+database failures after 10, 30 and 60 seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.exceptions import TaskLockedException
+
+from console.core.errors import SourceUnavailable
+from console.core.settings import Settings
+from console.core.store.ledger import JobRun
+from jobs import schedule
+from jobs.collection import Outcome
+from jobs.context import JobContext
+from jobs.ledger import RunRecorder
+
+log = logging.getLogger("stackwatch.worker")
+
+
+def queue_name(settings: Settings) -> str:
+    return f"stackwatch_{settings.host}"
+
+
+def make_huey(settings: Settings) -> Huey:
+    """The storage the settings point at; Redis with timeouts so an outage never hangs us."""
+    name = queue_name(settings)
+    if settings.redis_url:
+        from redis import ConnectionPool
+
+        pool = ConnectionPool.from_url(
+            settings.redis_url,
+            socket_timeout=5,  # above huey's 1 s blocking read
+            socket_connect_timeout=3,
+            health_check_interval=15,
+        )
+        return RedisHuey(name, connection_pool=pool, results=False)
+    path = Path(settings.data_dir) / "huey.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=str(path), results=False, timeout=10)
+
+
+def job_functions() -> dict[str, Callable[[JobContext], Any]]:
+    """Job name -> function(ctx); imported here so `jobs.app` stays cheap to import."""
+    from jobs.collection import collect_system_metrics
+    from jobs.maintenance import cleanup_old_metrics
+    from jobs.performance import reset_tps_counter, store_metrics
+
+    return {
+        "collect_system_metrics": collect_system_metrics,
+        "reset_tps_counter": reset_tps_counter,
+        "store_metrics": store_metrics,
+        "cleanup_old_metrics": cleanup_old_metrics,
+    }
+
+
+def run_job(ctx: JobContext, recorder: RunRecorder, huey: Huey, name: str, task: Any) -> Any:
+    """Run one job under its lock; record the run; set the next retry's delay on failure."""
+    started, t0 = time.time(), time.monotonic()
+    try:
+        with huey.lock_task(name):
+            result = job_functions()[name](ctx)
+            if isinstance(result, Outcome):
+                result.fail_if_errors()
+    except TaskLockedException:
+        recorder.record(JobRun(ctx.host, name, started, 0.0, "locked", "already running"))
+        return None  # another consumer runs it right now: not a failure, not retried
+    except Exception as exc:  # recorded, then re-raised for huey's retry and error signals
+        left = int(getattr(task, "retries", 0) or 0)
+        if left and task is not None:
+            task.retry_delay = schedule.retry_delay(left)
+        outcome = "retrying" if left else "error"
+        error = str(exc) if isinstance(exc, SourceUnavailable) else f"{type(exc).__name__}: {exc}"
+        duration = (time.monotonic() - t0) * 1000
+        recorder.record(JobRun(ctx.host, name, started, duration, outcome, error[:2000]))
+        raise
+    duration = (time.monotonic() - t0) * 1000
+    recorder.record(JobRun(ctx.host, name, started, duration, "ok"))
+    return result
+
+
+def register(huey: Huey, ctx: JobContext) -> dict[str, Any]:
+    """Define our periodic tasks on `huey`; returns name -> task wrapper."""
+    recorder = RunRecorder(ctx)
+    tasks = {}
+    for entry in schedule.schedule(ctx.settings):
+
+        def job(task: Any = None, _name: str = entry.name) -> Any:
+            return run_job(ctx, recorder, huey, _name, task)
+
+        tasks[entry.name] = huey.periodic_task(
+            schedule.Due(entry, ctx.settings.timezone),
+            retries=entry.retries,
+            retry_delay=schedule.RETRY_DELAYS[0] if entry.retries else 0,
+            context=True,
+            name=entry.name,
+            expires=entry.expires,
+        )(job)
+    return tasks
+
+
+def build(settings: Settings, ctx: JobContext | None = None) -> tuple[Huey, JobContext, dict]:
+    """huey + job context + tasks, instrumented so our own jobs show in the console."""
+    from console.core.jobsignals import JobRecorder
+
+    huey = make_huey(settings)
+    ctx = ctx or JobContext(settings)
+    ctx.huey = huey
+    tasks = register(huey, ctx)
+    recorder = JobRecorder(settings.host, huey.name, ctx.cache)
+    huey.signal()(recorder.handle)
+    return huey, ctx, tasks

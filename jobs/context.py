@@ -1,0 +1,77 @@
+"""What every job needs, made once per process on first use (never at import)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Engine
+
+from console.core.cache import Cache, open_cache
+from console.core.settings import Settings
+from console.core.store.engine import make_engine
+
+
+class JobContext:
+    """Settings plus lazily made engine, cache, Redis client and collectors; shared by jobs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Callable[[], float] = time.time,
+        engine: Engine | None = None,
+        cache: Cache | None = None,
+    ) -> None:
+        self.settings = settings
+        self.host = settings.host
+        self.clock = clock
+        self.lock = threading.Lock()  # collectors keep state between samples
+        self.huey: Any = None  # set by the app factory: our own queue is reported too
+        if engine is not None:
+            self.__dict__["engine"] = engine
+        if cache is not None:
+            self.__dict__["cache"] = cache
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.resolved_database_url)
+
+    @cached_property
+    def cache(self) -> Cache:
+        return open_cache(self.settings)
+
+    @cached_property
+    def redis(self) -> Any:
+        """A Redis client for the queue readers (None when embedded: no Redis configured)."""
+        if not self.settings.redis_url:
+            return None
+        import redis
+        from redis.backoff import ExponentialBackoff
+        from redis.retry import Retry
+
+        timeout = self.settings.rpc_timeout
+        return redis.Redis.from_url(
+            self.settings.redis_url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            health_check_interval=15,
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
+        )
+
+    @cached_property
+    def system(self) -> Any:
+        from jobs.collectors.system import SystemCollector
+
+        return SystemCollector(self.host, clock=self.clock)
+
+    def close(self) -> None:
+        for name in ("cache", "redis"):
+            value = self.__dict__.pop(name, None)
+            if value is not None:
+                value.close()
+        engine = self.__dict__.pop("engine", None)
+        if engine is not None:
+            engine.dispose()

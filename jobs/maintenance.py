@@ -1,0 +1,64 @@
+"""cleanup_old_metrics: roll minute rows up into hourly rows, prune past retention in batches.
+
+huey never runs a periodic task whose minute passed while the consumer was down, so the last
+run time is persisted and the worker runs a missed cleanup when it starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from console.core.store import ledger, queries
+from jobs.collection import Outcome
+from jobs.context import JobContext
+
+LAST_RUN_KEY = "cleanup_old_metrics.last_run"
+DAY = 86400
+ROLLUP_AFTER_S = DAY  # minute rows older than this are rolled up into hourly rows
+RAW_TABLES = {"system_health_metrics": 60, "queue_metrics": 60, "performance_metrics": 300}
+LOG_TABLES = ("job_runs", "job_failures", "process_events")
+
+
+def last_slot(now: float, hour: int, timezone: str) -> float:
+    """The most recent cleanup time (hour:00 in the timezone) at or before `now`."""
+    zone = ZoneInfo(timezone)
+    local = dt.datetime.fromtimestamp(now, zone)
+    slot = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if slot > local:
+        slot = (slot - dt.timedelta(days=1)).replace(hour=hour)
+    return slot.timestamp()
+
+
+def cleanup_due(last_run: float | None, now: float, hour: int, timezone: str) -> bool:
+    """True when the cleanup has not run since its most recent scheduled time."""
+    return last_run is None or last_run < last_slot(now, hour, timezone)
+
+
+def read_last_run(ctx: JobContext) -> float | None:
+    value = ledger.get_state(ctx.engine, LAST_RUN_KEY)
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def cleanup_old_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
+    """Rollup, then prune raw rows past retention and rollups past theirs, in batches."""
+    now = ctx.clock() if now is None else now
+    settings = ctx.settings
+    out = Outcome()
+    rolled = queries.rollup(
+        ctx.engine, before=now - ROLLUP_AFTER_S, after=now - settings.retention_days * DAY
+    )
+    out.wrote.append(f"rollup: {rolled} hourly rows")
+    raw_cut = now - settings.retention_days * DAY
+    rollup_cut = now - settings.rollup_retention_days * DAY
+    for table, resolution in RAW_TABLES.items():
+        deleted = queries.prune(ctx.engine, table, raw_cut, resolution_s=resolution)
+        deleted += queries.prune(ctx.engine, table, rollup_cut, resolution_s=3600)
+        out.wrote.append(f"pruned {deleted} {table} rows")
+    for table in LOG_TABLES:
+        out.wrote.append(f"pruned {queries.prune(ctx.engine, table, raw_cut)} {table} rows")
+    ledger.set_state(ctx.engine, LAST_RUN_KEY, repr(now), now)
+    return out

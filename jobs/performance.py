@@ -1,0 +1,106 @@
+"""reset_tps_counter (every collection) and store_metrics (every store interval).
+
+reset_tps_counter atomically takes the request counter and drains latency samples and job
+events into one per-interval item of a capped list; store_metrics reads (without removing)
+the items of the last complete bucket and writes one idempotent row, so a retried or doubled
+run writes the same row again and a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from console.core import keys
+from console.core.errors import SourceUnavailable
+from console.core.metrics import PerformanceSnapshot, to_payload
+from console.core.store import ledger, writes
+from jobs import sketch
+from jobs.collection import Outcome
+from jobs.context import JobContext
+
+ITEMS_KEPT = 2000  # per-interval items kept: more than a day at one a minute
+
+
+def _numbers(items: list[dict], key: str) -> list[float]:
+    return [v for i in items if isinstance(v := i.get(key), int | float)]
+
+
+def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
+    """Roll the counters of the interval just ended into one item; returns the item."""
+    now = ctx.clock() if now is None else now
+    cache, host = ctx.cache, ctx.host
+    requests = cache.take(keys.requests_counter(host))
+    errors = cache.take(keys.errors_counter(host))
+    latencies = _numbers(cache.drain(keys.latency_samples(host)), "ms")
+    events = cache.drain(keys.job_events(host))
+    previous = cache.items(keys.rps_minutes(host), 1)
+    interval = float(ctx.settings.collect_interval)
+    elapsed = now - float(previous[0].get("ts", 0)) if previous else interval
+    elapsed = min(max(elapsed, 1.0), 10 * interval)  # a long outage must not flatten the rate
+    item = {
+        "ts": now,
+        "window_s": elapsed,
+        "requests": requests,
+        "errors_5xx": errors,
+        "rps": round(requests / elapsed, 3),
+        "latency": sketch.make(latencies),
+        "jobs": sum(1 for e in events if e.get("outcome") == "ok"),
+        "jobs_failed": sum(1 for e in events if e.get("outcome") == "error"),
+        "runtime": sketch.make(_numbers(events, "runtime_ms")),
+        "wait": sketch.make(_numbers(events, "wait_ms")),
+    }
+    cache.push(keys.rps_minutes(host), item, ITEMS_KEPT)
+    return item
+
+
+def aggregate(host: str, start: float, window: float, items: list[dict]) -> PerformanceSnapshot:
+    """One snapshot of the items whose ts falls in [start, start + window)."""
+    inside = [i for i in items if start <= float(i.get("ts", -1)) < start + window]
+    requests = sum(int(i.get("requests") or 0) for i in inside)
+    covered = sum(float(i.get("window_s") or 0) for i in inside)
+    rates = _numbers(inside, "rps")
+    jobs = sum(int(i.get("jobs") or 0) for i in inside)
+    failed = sum(int(i.get("jobs_failed") or 0) for i in inside)
+    lat = [i.get("latency") for i in inside]
+    run = [i.get("runtime") for i in inside]
+    return PerformanceSnapshot(
+        host=host,
+        ts=start,
+        window_s=window,
+        requests=requests,
+        rps_now=rates[-1] if rates else None,
+        rps_avg=round(requests / covered, 3) if covered else None,
+        rps_peak=max(rates) if rates else None,
+        latency_avg_ms=sketch.mean(lat),
+        latency_p95_ms=sketch.quantile(lat, 0.95),
+        errors_5xx=sum(int(i.get("errors_5xx") or 0) for i in inside),
+        jobs_processed=jobs + failed,
+        jobs_failed=failed,
+        jobs_per_min=round((jobs + failed) / covered * 60, 3) if covered else None,
+        runtime_avg_ms=sketch.mean(run),
+        runtime_p95_ms=sketch.quantile(run, 0.95),
+        wait_avg_ms=sketch.mean([i.get("wait") for i in inside]),
+    )
+
+
+def store_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
+    """Persist the last complete bucket; the latest value goes to the cache first."""
+    now = ctx.clock() if now is None else now
+    size = ctx.settings.store_interval
+    start = writes.bucket_of(now, size) - size
+    items = list(reversed(ctx.cache.items(keys.rps_minutes(ctx.host), ITEMS_KEPT)))
+    perf = aggregate(ctx.host, start, size, items)
+    ctx.cache.put_latest("performance", ctx.host, to_payload(replace(perf, ts=now)))
+    out = Outcome(wrote=["cache: performance"])
+    writes.write_performance(ctx.engine, perf, bucket_s=size)
+    out.wrote.append(f"database: performance_metrics bucket {start}")
+    failures = ctx.cache.drain(keys.job_failures(ctx.host))
+    try:
+        ledger.record_failures(ctx.engine, ctx.host, failures)
+    except SourceUnavailable:
+        for failure in failures:  # put them back for the next try
+            ctx.cache.push(keys.job_failures(ctx.host), failure, 1000)
+        raise
+    if failures:
+        out.wrote.append(f"database: {len(failures)} job_failures rows")
+    return out
