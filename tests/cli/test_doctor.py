@@ -77,7 +77,8 @@ def test_healthy_stack_passes_then_each_broken_part_fails(stack, capsys) -> None
 
     # Stale heartbeat: the same stack seen ten minutes later.
     later = failures(run_checks(settings, now=time.time() + 600))
-    assert "older than" in later["worker heartbeat"]
+    assert later["worker heartbeat"] == "updated 10 min ago"
+    assert "MISSED" in later["collect_system_metrics"]
 
     # Worker stopped.
     sv.rpc().supervisor.stopProcess("stackwatch-worker")
