@@ -66,13 +66,13 @@ def record_changes(engine: Engine, snapshot: ProcessesSnapshot) -> int:
 
 
 # A restart: (re)entering STARTING, or RUNNING reached without a STARTING seen in between
-# (a collection every minute misses the short STARTING of a quick restart).
-_IS_RESTART = or_(
-    ProcessEventRow.to_state == "STARTING",
-    and_(
-        ProcessEventRow.to_state == "RUNNING",
-        ProcessEventRow.from_state.is_not(None),
-        ProcessEventRow.from_state != "STARTING",
+# (a collection every minute misses the short STARTING of a quick restart). The first event
+# of a program (no from_state) is its first sighting, not a restart.
+_IS_RESTART = and_(
+    ProcessEventRow.from_state.is_not(None),
+    or_(
+        ProcessEventRow.to_state == "STARTING",
+        and_(ProcessEventRow.to_state == "RUNNING", ProcessEventRow.from_state != "STARTING"),
     ),
 )
 

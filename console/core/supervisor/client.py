@@ -37,6 +37,7 @@ READ_METHODS = frozenset(
         "supervisor.tailProcessStderrLog",
         "supervisor.readProcessStdoutLog",
         "supervisor.readProcessStderrLog",
+        "supervisor.readLog",
     }
 )
 MUTATING_METHODS = frozenset(
