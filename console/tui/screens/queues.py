@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from console.tui.screens.queue_commands import QueueCommands
 from console.tui.screens.confirm import ConfirmScreen
+from console.tui.screens.queue_commands import QueueCommands
 from console.tui.screens.queue_traceback import QueueTraceback
 from console.tui.widgets.queue_depths import QueueDepthTable
 from console.tui.widgets.queue_failures import FailureTable
