@@ -43,25 +43,23 @@ def available_commands() -> list[str]:
     return [name for name in COMMANDS if importlib.util.find_spec(_module_name(name))]
 
 
-# Global options that take a value: the word after them is not the command.
-_VALUED = {"--config", "--redis-url", "--database-url", "--supervisor-url", "--host"}
+_VALUE_FLAGS = {"--config", "--redis-url", "--database-url", "--supervisor-url", "--host"}
 
 
 def chosen_command(argv: Sequence[str]) -> str | None:
-    """The command word in argv, if any (found without parsing, to import only its module)."""
-    previous = ""
-    for word in argv:
-        if word in COMMANDS and previous not in _VALUED:
-            return word
-        if word == "--":
-            return None
-        previous = word
+    """The subcommand named in argv (flag values skipped), so only its module is imported."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUE_FLAGS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
     return None
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with `only`, the other commands are listed without importing their modules
-    (a worker must not carry the console's imports)."""
     parser = argparse.ArgumentParser(
         prog="stackwatch",
         description="A terminal console for application stacks under supervisord.",
@@ -87,7 +85,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in available_commands():
         command_parser = sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
-        if only is None or name == only:
+        if only is None or name == only:  # importing every command costs `status` ~30 ms
             importlib.import_module(_module_name(name)).add_arguments(command_parser)
     return parser
 
@@ -105,9 +103,9 @@ def _flags(args: argparse.Namespace) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    words = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(chosen_command(words) or "tui")
-    args = parser.parse_args(words)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=chosen_command(argv) or "tui")
+    args = parser.parse_args(argv)
     command = args.command or "tui"
     try:
         loaded = load_settings(args.config, flags=_flags(args))

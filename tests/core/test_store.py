@@ -223,3 +223,11 @@ def test_schema_check_does_not_import_alembic(sqlite_url: str) -> None:
         "assert 'alembic' not in sys.modules, 'alembic imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_series_reads_performance_at_any_store_interval(engine: Engine) -> None:
+    for i in range(4):
+        perf = PerformanceSnapshot("h1", T0 + i * 30, rps_avg=float(i))
+        writes.write_performance(engine, perf, bucket_s=30)
+    points = queries.series(engine, "perf.rps_avg", "h1", T0, T0 + 120, points=2)
+    assert [p.value for p in points] == [0.5, 2.5]

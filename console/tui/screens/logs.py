@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from console.core.logs.search import Query, QueryError, parse_query
-from console.core.logs.sources import LogSource, load_sources
+from console.core.logs.sources import LogSource, load_sources, same_program
 from console.core.sanitize import clean
 from console.tui.widgets.log_pane import LogPane
 from console.tui.widgets.log_source_picker import LogSourcePicker
@@ -96,7 +96,7 @@ class LogsScreen(Screen):
             if (
                 source.kind == "program"
                 and source.endpoint == endpoint
-                and source.program == program
+                and same_program(source.program or "", program)
             ):
                 self.pane.show(source.with_stream(stream))
                 return

@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.queue_commands import QueueCommands
-from console.tui.screens.queue_confirm import QueueConfirm
 from console.tui.screens.queue_traceback import QueueTraceback
 from console.tui.widgets.queue_depths import QueueDepthTable
 from console.tui.widgets.queue_failures import FailureTable
@@ -259,7 +259,7 @@ class QueuesScreen(Screen):
             if ok:
                 self._act(call)
 
-        self.app.push_screen(QueueConfirm(question, target, label), decided)
+        self.app.push_screen(ConfirmScreen(question, [target], label), decided)
 
     @work(thread=True, group="queues-action", exit_on_error=False)
     def _act(self, call: Callable[[Any], Any]) -> None:
