@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from console.core.logs.literals import plan_for
-from console.core.logs.search import Query, count_lines
+from console.core.logs.search import Query, count_lines, find_next
 
 LINES = [
     b"2024-05-01 10:00:00 INFO job 1 finished in 991 ms queue=default",
@@ -74,3 +75,43 @@ def test_presets_and_typed_queries_are_prescanned(tmp_path: Path) -> None:
 def test_patterns_that_may_span_lines_get_no_plan() -> None:
     for source in (rb"a\nb", rb"[^x]", rb"a\sb", rb"(?s)a.b", rb"a$", rb"a\Z", rb"(a)\1"):
         assert plan_for(source, 0) is None, source
+
+
+def _first_line_at_or_after(data: bytes, pattern: re.Pattern[bytes], start: int) -> int | None:
+    """The reference: every line on its own, the one holding `start` from `start` on."""
+    offset = 0
+    for line in data.split(b"\n"):
+        end = offset + len(line)
+        if end >= start and pattern.search(data, max(offset, start), end):
+            return offset
+        offset = end + 1
+    return None
+
+
+@pytest.mark.parametrize(("source", "flags"), PATTERNS)
+def test_find_next_agrees_with_a_line_by_line_search(
+    tmp_path: Path, source: bytes, flags: int
+) -> None:
+    pattern = re.compile(source, flags)
+    data = b"\n".join(LINES * 50 + [b"ERROR at the end without newline"])
+    log = tmp_path / "app.log"
+    log.write_bytes(data)
+    fd = os.open(log, os.O_RDONLY)
+    try:
+        for start in (0, 1, 70, 150, len(data) // 2, len(data) - 5, len(data)):
+            if plan_for(source, flags) is None:
+                continue  # cross-line patterns keep the whole-file search
+            assert find_next(fd, pattern, start) == _first_line_at_or_after(data, pattern, start)
+    finally:
+        os.close(fd)
+
+
+def test_find_next_over_a_file_with_no_match_is_none(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(b"INFO all fine\n" * 10_000)
+    fd = os.open(log, os.O_RDONLY)
+    try:
+        assert find_next(fd, re.compile(rb"ERROR|CRITICAL"), 0) is None
+        assert find_next(fd, re.compile(rb"fine", re.IGNORECASE), 14) == 14
+    finally:
+        os.close(fd)

@@ -7,11 +7,12 @@ and for a pattern that is nothing but its needles the regex is not run at all.
 
 from __future__ import annotations
 
+import heapq
 import mmap
 import re
 from collections.abc import Iterator
 
-from console.core.logs.literals import Plan
+from console.core.logs.literals import Needles, Plan
 
 SAMPLES = 16
 SAMPLE_BYTES = 64 * 1024
@@ -30,6 +31,36 @@ def sample_of(mm: mmap.mmap) -> bytes:
     return b"".join(mm[i * step : i * step + SAMPLE_BYTES] for i in range(SAMPLES))
 
 
+def choose(plan: Plan, sample: bytes) -> Needles | None:
+    """The needle set to pre-scan for (the rarest in the sample); None when the pattern's own
+    literal prefix is the best one, since `re` already scans for that as fast."""
+    hay = sample.lower() if plan.icase else sample
+    needles = min(plan.choices, key=lambda c: (sum(hay.count(n) for n in c), -min(map(len, c))))
+    if not plan.pure and plan.prefix and needles == frozenset([plan.prefix]):
+        return None
+    return needles
+
+
+def first_matching_line(
+    mm: mmap.mmap,
+    pattern: re.Pattern[bytes],
+    plan: Plan,
+    needles: Needles,
+    sample: bytes,
+    start: int,
+) -> int | None:
+    """Start of the first line with a match at or after `start`; None if there is none."""
+    streams = [_lines_with(mm, n, plan.icase, sample, start) for n in needles]
+    last = -1
+    for line_start, end in heapq.merge(*streams):
+        if end == last:
+            continue  # the same line, found by another needle
+        last = end
+        if plan.pure or pattern.search(mm, max(line_start, start), end) is not None:
+            return line_start
+    return None
+
+
 def count_matching(
     mm: mmap.mmap, pattern: re.Pattern[bytes], plan: Plan, sample: bytes
 ) -> int | None:
@@ -37,10 +68,10 @@ def count_matching(
 
     None when the best needle is the pattern's own literal prefix: `re` alone is as quick.
     """
-    hay = sample.lower() if plan.icase else sample
-    needles = min(plan.choices, key=lambda c: (sum(hay.count(n) for n in c), -min(map(len, c))))
-    if not plan.pure and plan.prefix and needles == frozenset([plan.prefix]):
+    needles = choose(plan, sample)
+    if needles is None:
         return None
+    hay = sample.lower() if plan.icase else sample
     ordered = sorted(needles, key=hay.count, reverse=True)  # densest first: counted in C
     count = 0
     done: list[bytes] = []
@@ -69,22 +100,24 @@ def _count_needle(
     return count
 
 
-def _lines_with(mm: mmap.mmap, needle: bytes, icase: bool, sample: bytes) -> Iterator[tuple]:
-    """(start, end) of each line holding needle, in order, each once."""
+def _lines_with(
+    mm: mmap.mmap, needle: bytes, icase: bool, sample: bytes, lo: int = 0
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line holding needle at or after lo, in order, each once."""
     offset, variants = _rarest(needle, icase, sample)
     hits = sum(sample.count(v) for v in variants) * len(mm) / max(len(sample), 1)
     memchr_cost = len(mm) * MEMCHR_PER_BYTE * len(variants) + hits * PER_HIT
     if len(variants) > 1:  # both cases of a letter: a line may be found by each
-        seen: set[int] = set()
-        for variant in variants:
-            for start, end in _by_byte(mm, needle, icase, offset, variant):
-                if end not in seen:
-                    seen.add(end)
-                    yield start, end
+        last = -1
+        merged = heapq.merge(*(_by_byte(mm, needle, icase, offset, v, lo) for v in variants))
+        for line in merged:
+            if line[1] != last:
+                last = line[1]
+                yield line
     elif icase or memchr_cost < len(mm) * SCAN_PER_BYTE:
-        yield from _by_byte(mm, needle, icase, offset, variants[0])
+        yield from _by_byte(mm, needle, icase, offset, variants[0], lo)
     else:
-        yield from _by_find(mm, needle)
+        yield from _by_find(mm, needle, lo)
 
 
 def _rarest(needle: bytes, icase: bool, sample: bytes) -> tuple[int, tuple[bytes, ...]]:
@@ -98,9 +131,11 @@ def _rarest(needle: bytes, icase: bool, sample: bytes) -> tuple[int, tuple[bytes
     return best, variants(best)
 
 
-def _by_byte(mm: mmap.mmap, needle: bytes, icase: bool, offset: int, byte: bytes) -> Iterator:
+def _by_byte(
+    mm: mmap.mmap, needle: bytes, icase: bool, offset: int, byte: bytes, lo: int
+) -> Iterator[tuple[int, int]]:
     find, rfind, size, n = mm.find, mm.rfind, len(mm), len(needle)
-    pos = find(byte)
+    pos = find(byte, lo + offset)
     while pos >= 0:
         start = pos - offset
         if icase:
@@ -118,9 +153,9 @@ def _by_byte(mm: mmap.mmap, needle: bytes, icase: bool, offset: int, byte: bytes
             pos = find(byte, pos + 1)
 
 
-def _by_find(mm: mmap.mmap, needle: bytes) -> Iterator:
+def _by_find(mm: mmap.mmap, needle: bytes, lo: int) -> Iterator[tuple[int, int]]:
     find, rfind, size = mm.find, mm.rfind, len(mm)
-    pos = find(needle)
+    pos = find(needle, lo)
     while pos >= 0:
         end = find(b"\n", pos)
         end = size if end < 0 else end

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from console.core.logs.lines import MAX_LINE_BYTES, Batch, LogLine, render
 from console.core.logs.literals import plan_for
-from console.core.logs.prescan import count_matching, sample_of
+from console.core.logs.prescan import choose, count_matching, first_matching_line, sample_of
 from console.core.sanitize import clean
 
 # Level words as Python logging (and so huey: "[ts] ERROR:huey.consumer:...") and Laravel
@@ -132,6 +132,12 @@ def find_next(fd: int, pattern: re.Pattern[bytes], start: int) -> int | None:
     if mm is None:
         return None
     with mm:
+        plan = plan_for(pattern.pattern, pattern.flags)
+        if plan is not None:
+            sample = sample_of(mm)
+            needles = choose(plan, sample)
+            if needles is not None:
+                return first_matching_line(mm, pattern, plan, needles, sample, start)
         match = pattern.search(mm, start)
         return None if match is None else _line_at(mm, match.start())[0]
 
