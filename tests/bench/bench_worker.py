@@ -1,7 +1,8 @@
 """Worker benchmarks (run apart): `python -m tests.bench.bench_worker [REDIS_URL] [--cycles N]`.
 
 Without a URL a private redis-server is started on a free port (and stopped after).
-1. CPU time of one full collection (system + queues + 50 processes) vs the same psutil calls bare.
+1. CPU time of one full collection (system + 3 queues + 50 programs of a private supervisord) vs
+   the same psutil calls and the bare getAllProcessInfo.
 2. The real `stackwatch worker` process: RSS after 10 and after N accelerated cycles, idle CPU,
    beside a bare huey consumer (see worker_proc.py).
 3. record_request single and batched vs a bare redis-py INCR and `redis-benchmark -t incr`.
@@ -15,18 +16,22 @@ import subprocess
 import tempfile
 import time
 from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
 
 import psutil
 import redis
 
 from console.core.report import Reporter
-from console.core.settings import QueueSpec, Settings
+from console.core.settings import QueueSpec, Settings, SupervisorEndpoint
 from console.core.store.engine import make_engine, upgrade
+from console.core.supervisor.resources import _ATTRS as PROCESS_ATTRS
 from jobs.collection import collect_system_metrics
+from jobs.collectors.processes import collect_processes
 from jobs.collectors.queues import collect_queues
 from jobs.collectors.system import real_mounts
 from jobs.context import JobContext
-from tests.bench import worker_proc
+from tests.bench import bench_processes, worker_proc
 from tests.bench.common import Row, Stats, interleaved, print_table, private_redis, summarise
 
 RUNS = 7
@@ -45,14 +50,8 @@ def cpu_interleaved(fns, runs: int = RUNS) -> list[Stats]:
     return [summarise(s) for s in samples]
 
 
-def processes(procs: list[psutil.Process]) -> None:
-    for proc in procs:
-        with proc.oneshot():
-            proc.cpu_percent(None)
-            proc.memory_info()
-
-
-def bare_psutil(procs: list[psutil.Process]) -> None:
+def bare_calls(raw: Any) -> None:
+    """What one collection asks of psutil and supervisord, without any of our code."""
     psutil.cpu_percent(None)
     os.getloadavg()
     psutil.virtual_memory()
@@ -62,51 +61,59 @@ def bare_psutil(procs: list[psutil.Process]) -> None:
     psutil.disk_io_counters()
     psutil.net_io_counters()
     len(psutil.pids())
-    processes(procs)
+    raw.supervisor.getAllProcessInfo()
+    for proc in psutil.process_iter(PROCESS_ATTRS, ad_value=None):
+        proc.info  # noqa: B018 - read, as the collector does
 
 
-def collection_rows(url: str, runs: int) -> list[Row]:
-    sleepers = [subprocess.Popen(["sleep", "600"]) for _ in range(50)]
-    procs = [psutil.Process(p.pid) for p in sleepers]
-    tmp = tempfile.mkdtemp()
+def collection_rows(url: str, runs: int, programs: int) -> list[Row]:
+    tmp = tempfile.mkdtemp(prefix="stackwatch-bench-collect-")
+    sv = bench_processes.start(Path(tmp), programs)
     db = f"sqlite:///{tmp}/bench.db"
     upgrade(make_engine(db))
     queues = tuple(
         QueueSpec(f"q{i}", kind=k) for i, k in enumerate(("redis-list", "laravel", "rq"))
     )
-    settings = Settings(host="bench", redis_url=url, database_url=db, queues=queues, data_dir=tmp)
+    settings = Settings(
+        host="bench",
+        redis_url=url,
+        database_url=db,
+        queues=queues,
+        data_dir=tmp,
+        supervisors=(SupervisorEndpoint("local", sv.url),),
+    )
     ctx = JobContext(settings)
+    raw = sv.rpc()
     try:
 
         def ours() -> None:
             with ctx.lock:
                 ctx.system.collect()
             collect_queues(settings, ctx.redis, time.time())
-            processes(procs)
+            collect_processes(settings)
 
-        collection, bare = cpu_interleaved([ours, lambda: bare_psutil(procs)], runs)
+        collection, bare = cpu_interleaved([ours, lambda: bare_calls(raw)], runs)
         full, bare_again = cpu_interleaved(
-            [lambda: collect_system_metrics(ctx), lambda: bare_psutil(procs)], runs
+            [lambda: collect_system_metrics(ctx), lambda: bare_calls(raw)], runs
         )
     finally:
-        for p in sleepers:
-            p.kill()
-            p.wait()
         ctx.close()
+        sv.stop()
+    what = f"system + 3 queues + {programs} programs"
     return [
         Row(
-            "one collection (system + 3 queues + 50 processes), CPU",
+            f"one collection ({what}), CPU",
             collection,
             bare,
-            "same psutil calls bare",
+            "same psutil and RPC calls bare",
             "≤ 1.3×",
             goal_ratio=1.3,
         ),
         Row(
-            "one collection + cache + rows, CPU",
+            "the same + cache + rows (collect_system_metrics), CPU",
             full,
             bare_again,
-            "same psutil calls bare",
+            "same psutil and RPC calls bare",
             "(informative)",
         ),
     ]
@@ -163,13 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("url", nargs="?", help="Redis URL (default: a private redis-server)")
     parser.add_argument("--cycles", type=int, default=1000, help="worker cycles (default 1000)")
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--programs", type=int, default=50, help="supervised programs")
     parser.add_argument("--idle", type=float, default=10.0, help="idle CPU window, s")
     args = parser.parse_args(argv)
     with nullcontext(args.url) if args.url else private_redis() as url:
         if url is None:
             print("\n## worker\n\nredis-server is not installed: every worker row skipped")
             return 0
-        rows = collection_rows(url, args.runs)
+        rows = collection_rows(url, args.runs, args.programs)
         rows += report_rows(url, args.runs)
         rows += worker_proc.measure(url, args.cycles, args.idle)
         print_table("worker", rows)

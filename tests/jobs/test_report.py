@@ -12,7 +12,7 @@ from console.core import keys, report
 from console.core.cache import open_cache
 from console.core.report import Reporter
 from jobs.context import JobContext
-from jobs.performance import reset_tps_counter
+from jobs.performance import items_since, publish_latest, reset_tps_counter
 from tests.jobs.helpers import settings_for
 
 
@@ -82,3 +82,14 @@ def test_sqlite_cache_counts_the_same(tmp_path) -> None:
         assert (item["requests"], item["errors_5xx"], item["latency"]["n"]) == (3, 1, 3)
     finally:
         context.close()
+
+
+def test_latest_performance_reads_only_what_the_window_needs_but_all_of_it(
+    ctx: JobContext,
+) -> None:
+    now = 1_900_000_000.0
+    for i in range(400):  # one item a second although the interval says a minute
+        ctx.cache.push(keys.rps_minutes(ctx.host), {"ts": now - 399 + i, "requests": 1}, 2000)
+    perf = publish_latest(ctx, now)
+    assert perf.requests == ctx.settings.store_interval + 1  # every item of [now - 300, now]
+    assert len(items_since(ctx, now - 120, now)) == 121
