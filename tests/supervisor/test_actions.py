@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 from console.core.supervisor.resources import has_execed
 from console.core.supervisor.update import reread, update
@@ -137,10 +138,17 @@ def test_reread_shows_changes_then_update_applies_them(supervisord_factory) -> N
     assert actions.stop("all").ok
 
 
-def test_restarting_supervisord_mid_action_is_not_reported_as_done(supervisord_factory) -> None:
-    stubborn = "sh -c \"trap '' TERM; sleep 60 & wait\""
+def test_restarting_supervisord_mid_action_is_not_reported_as_done(
+    supervisord_factory, tmp_path
+) -> None:
+    ready = tmp_path / "trap-set"
+    # The shell says when its trap is in place: a TERM before that would simply kill it.
+    stubborn = f"sh -c \"trap '' TERM; touch {ready}; sleep 60 & wait\""
     sv = supervisord_factory([Program("slow", stubborn, {"stopwaitsecs": "3"})])
     sv.wait_for_state("slow", {"RUNNING"})
+    deadline = time.monotonic() + 15
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
     actions = actions_for(sv)
     results = []
     thread = threading.Thread(target=lambda: results.append(actions.stop("slow")))

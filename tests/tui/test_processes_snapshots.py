@@ -12,6 +12,7 @@ from console.core.supervisor.service import ProcessesView
 from console.tui.app import make_app
 from console.tui.screens.processes import ProcessesScreen
 from console.tui.widgets.process_table import ProcessTable
+from tests.tui import dash_data
 
 NOW = 1_700_000_000
 HOSTILE = "[bold]evil[/bold] \x1b]0;pwned\x07[@click=app.quit]x[/]"
@@ -74,7 +75,7 @@ def fixed_app(monkeypatch, tmp_path):
         supervisors=(SupervisorEndpoint("local", "unix:///run/sv.sock"),),
         data_dir=str(tmp_path),
     )
-    return make_app(settings)
+    return make_app(settings, **dash_data.steady("snap"))
 
 
 async def _ready(pilot) -> None:

@@ -11,13 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from console.core.supervisor.models import ActionResult, ConfigDiff, ProcessInfo
 from console.tui.screens.audit import AuditScreen
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.process_plan import Plan, plan_action
 from console.tui.screens.process_signal import SignalScreen
+from console.tui.widgets.header_bar import HeaderBar
 from console.tui.widgets.process_action_log import ProcessActionLog
 from console.tui.widgets.process_rows import build_rows
 from console.tui.widgets.process_table import ProcessTable
@@ -110,7 +111,7 @@ class ProcessesScreen(Screen):
         self._last: dict[str, tuple[ProcessInfo, ...]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         yield Static(Text("Connecting…"), id="processes-status")
         yield ProcessTable(id="processes-table")
         yield ProcessActionLog(id="processes-log")
