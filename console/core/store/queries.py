@@ -90,16 +90,21 @@ def aggregate(column: Any, name: str) -> Any:
 
 
 def _resolution_filter(model: Any, host: str, step: int, queue: str | None) -> ColumnElement[bool]:
-    """Raw rows for short steps; hourly rollups plus the raw rows not yet rolled up otherwise."""
+    """Raw rows for short steps; hourly rollups plus the raw rows not yet rolled up otherwise.
+
+    The raw resolution is looked up (the finest this host writes: the store interval is a
+    setting) so every branch is an equality on the index (host, resolution_s, bucket) and
+    reads only the rows in range, however many other hosts and resolutions the table holds.
+    """
+    same = (model.host == host, *_queue_filter(model, queue))
+    raw = select(func.min(model.resolution_s)).where(*same).scalar_subquery()
     if step < HOUR:
-        return model.resolution_s < HOUR
-    newest_hourly = select(func.max(model.bucket)).where(
-        model.host == host, model.resolution_s == HOUR, *_queue_filter(model, queue)
-    )
+        return model.resolution_s == raw
+    newest_hourly = select(func.max(model.bucket)).where(*same, model.resolution_s == HOUR)
     cut = func.coalesce(newest_hourly.scalar_subquery(), -HOUR) + HOUR
     return or_(
         and_(model.resolution_s == HOUR, model.bucket < cut),
-        and_(model.resolution_s < HOUR, model.bucket >= cut),
+        and_(model.resolution_s == raw, model.bucket >= cut),
     )
 
 
