@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, tzinfo
@@ -20,9 +21,6 @@ from console.core.sources import worst
 from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
-from console.tui.screens.logs import LogsScreen
-from console.tui.screens.processes import ProcessesScreen
-from console.tui.screens.queues import QueuesScreen
 from console.tui.widgets.status_model import (
     CACHE,
     DATABASE,
@@ -40,6 +38,16 @@ from console.tui.widgets.status_poller import Poller
 Clock = Callable[[], float]
 
 
+def _lazy(module: str, name: str) -> Callable[[], Screen]:
+    """A screen imported when first shown: start-up pays for the dashboard only."""
+
+    def make() -> Screen:
+        return getattr(importlib.import_module(module), name)()
+
+    make.__qualname__ = name
+    return make
+
+
 def _zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
@@ -55,9 +63,9 @@ class StackwatchApp(App[int]):
     COMMANDS = App.COMMANDS | {BindingsProvider}
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
-        "processes": ProcessesScreen,
-        "queues": QueuesScreen,
-        "logs": LogsScreen,
+        "processes": _lazy("console.tui.screens.processes", "ProcessesScreen"),
+        "queues": _lazy("console.tui.screens.queues", "QueuesScreen"),
+        "logs": _lazy("console.tui.screens.logs", "LogsScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,6 +102,11 @@ class StackwatchApp(App[int]):
         self.poller.start()
         # Ages are the only thing that changes by itself; they repaint a few cells per second.
         self.set_interval(1.0, self._tick, name="ages")
+
+    def on_ready(self) -> None:
+        # The first frame is out: now the store may load SQLAlchemy in its thread (importing
+        # it while the first frame renders would hold the GIL and delay it).
+        self.poller.store_ready()
 
     def on_unmount(self) -> None:
         self.poller.stop()

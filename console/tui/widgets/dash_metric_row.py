@@ -35,7 +35,7 @@ class MetricRow(Horizontal):
             return
         value = self.query_one(".metric-value", Static)
         if text != self._text:
-            value.update(Content(text))
+            value.update(Content(text), layout=False)  # fixed size (.metric-value): no reflow
             self._text = text
         if level != self._level:
             value.remove_class(f"level-{self._level}")
