@@ -25,6 +25,7 @@ from console.tui.widgets.status_model import (
     CACHE,
     DATABASE,
     DashboardModel,
+    age_worker,
     fold_cache,
     fold_history,
     fold_supervisor,
@@ -123,6 +124,8 @@ class StackwatchApp(App[int]):
         now = self.clock()
         for key, seconds in self.poller.hung(now):
             self._set_model(mark_hung(self.model, key, seconds, now))
+        # The worker's age moves with the other ages, in the same frame.
+        self._set_model(age_worker(self.model, now, self.settings.collect_interval))
         self.tick_signal.publish(now)
 
     def on_cache_read(self, message: CacheRead) -> None:
