@@ -56,6 +56,16 @@ def _zone(name: str) -> tzinfo:
         return UTC
 
 
+def _news(old: DashboardModel, new: DashboardModel) -> bool:
+    """A change worth a frame at once: a source's status, the host, first values or none."""
+    return (
+        [s.status for s in old.states] != [s.status for s in new.states]
+        or (old.host, old.hosts) != (new.host, new.hosts)
+        or (old.cache is None) != (new.cache is None)
+        or (old.history is None) != (new.history is None)
+    )
+
+
 class StackwatchApp(App[int]):
     """The console. Screens read `self.app.settings`; all I/O runs in thread workers."""
 
@@ -96,6 +106,7 @@ class StackwatchApp(App[int]):
         self.tick_signal: Signal[float] = Signal(self, "tick")
         self.chart_signal: Signal[ChartReading] = Signal(self, "chart")
         self.poller = Poller(self)
+        self._unpublished = False  # the model has news the screens have not been shown yet
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
         self.set_keymap(dict(settings.keys))
 
@@ -115,10 +126,21 @@ class StackwatchApp(App[int]):
 
     # -- the model ------------------------------------------------------------------------
     def _set_model(self, model: DashboardModel) -> None:
+        """Keep the new model; show it now if a state changed, else on the next tick."""
         if model == self.model:
             return
+        urgent = _news(self.model, model)
         self.model = model
-        self.model_signal.publish(model)
+        if urgent:
+            self._publish()
+        else:
+            # New values alone wait for the 1 Hz tick, so they repaint in the same frame as
+            # the ages: at most one frame a second while sources are polled every 2 s.
+            self._unpublished = True
+
+    def _publish(self) -> None:
+        self._unpublished = False
+        self.model_signal.publish(self.model)
 
     def _tick(self) -> None:
         now = self.clock()
@@ -126,6 +148,8 @@ class StackwatchApp(App[int]):
             self._set_model(mark_hung(self.model, key, seconds, now))
         # The worker's age moves with the other ages, in the same frame.
         self._set_model(age_worker(self.model, now, self.settings.collect_interval))
+        if self._unpublished:
+            self._publish()
         self.tick_signal.publish(now)
 
     def on_cache_read(self, message: CacheRead) -> None:
