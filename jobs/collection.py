@@ -69,6 +69,18 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
     except SourceUnavailable as exc:
         out.errors.append(str(exc))
     if procs is not None:
-        count = len(getattr(procs, "programs", procs) or ())
-        out.wrote.append(f"processes: {count} programs")
+        _record_processes(ctx, procs, out)
     return out
+
+
+def _record_processes(ctx: JobContext, procs: Any, out: Outcome) -> None:
+    """State changes into process_events (restart counts); unreachable endpoints are errors."""
+    from console.core.store import process_events
+
+    out.wrote.append(f"processes: {len(procs.processes)} programs")
+    out.errors.extend(f"supervisord {e.name}: {e.message}" for e in procs.endpoints if not e.ok)
+    try:
+        changed = process_events.record_changes(ctx.engine, procs)
+        out.wrote.append(f"database: {changed} process_events rows")
+    except SourceUnavailable as exc:
+        out.errors.append(str(exc))

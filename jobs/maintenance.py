@@ -16,7 +16,7 @@ from jobs.context import JobContext
 LAST_RUN_KEY = "cleanup_old_metrics.last_run"
 DAY = 86400
 ROLLUP_AFTER_S = DAY  # minute rows older than this are rolled up into hourly rows
-RAW_TABLES = {"system_health_metrics": 60, "queue_metrics": 60, "performance_metrics": 300}
+METRIC_TABLES = ("system_health_metrics", "queue_metrics", "performance_metrics")
 LOG_TABLES = ("job_runs", "job_failures", "process_events")
 
 
@@ -54,9 +54,9 @@ def cleanup_old_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     out.wrote.append(f"rollup: {rolled} hourly rows")
     raw_cut = now - settings.retention_days * DAY
     rollup_cut = now - settings.rollup_retention_days * DAY
-    for table, resolution in RAW_TABLES.items():
-        deleted = queries.prune(ctx.engine, table, raw_cut, resolution_s=resolution)
-        deleted += queries.prune(ctx.engine, table, rollup_cut, resolution_s=3600)
+    for table in METRIC_TABLES:
+        deleted = queries.prune(ctx.engine, table, raw_cut, rollups=False)
+        deleted += queries.prune(ctx.engine, table, rollup_cut, rollups=True)
         out.wrote.append(f"pruned {deleted} {table} rows")
     for table in LOG_TABLES:
         out.wrote.append(f"pruned {queries.prune(ctx.engine, table, raw_cut)} {table} rows")

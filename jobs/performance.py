@@ -3,7 +3,8 @@
 reset_tps_counter atomically takes the request counter and drains latency samples and job
 events into one per-interval item of a capped list; store_metrics reads (without removing)
 the items of the last complete bucket and writes one idempotent row, so a retried or doubled
-run writes the same row again and a crash loses nothing.
+run writes the same row again and a crash loses nothing. Both publish the latest performance
+value (the trailing store window) to the cache.
 """
 
 from __future__ import annotations
@@ -50,7 +51,18 @@ def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
         "wait": sketch.make(_numbers(events, "wait_ms")),
     }
     cache.push(keys.rps_minutes(host), item, ITEMS_KEPT)
+    publish_latest(ctx, now)
     return item
+
+
+def publish_latest(ctx: JobContext, now: float) -> PerformanceSnapshot:
+    """The latest performance value: the trailing store window up to now, refreshed every
+    collection so the console's figures are never older than one interval."""
+    size = ctx.settings.store_interval
+    items = list(reversed(ctx.cache.items(keys.rps_minutes(ctx.host), ITEMS_KEPT)))
+    perf = replace(aggregate(ctx.host, now - size, size + 1e-6, items), ts=now)
+    ctx.cache.put_latest("performance", ctx.host, to_payload(perf))
+    return perf
 
 
 def aggregate(host: str, start: float, window: float, items: list[dict]) -> PerformanceSnapshot:
@@ -90,7 +102,7 @@ def store_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     start = writes.bucket_of(now, size) - size
     items = list(reversed(ctx.cache.items(keys.rps_minutes(ctx.host), ITEMS_KEPT)))
     perf = aggregate(ctx.host, start, size, items)
-    ctx.cache.put_latest("performance", ctx.host, to_payload(replace(perf, ts=now)))
+    publish_latest(ctx, now)  # before the database, so an outage there never stops it
     out = Outcome(wrote=["cache: performance"])
     writes.write_performance(ctx.engine, perf, bucket_s=size)
     out.wrote.append(f"database: performance_metrics bucket {start}")

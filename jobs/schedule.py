@@ -1,4 +1,7 @@
-"""The schedule, in one place: which job runs when, with which retries, lock and expiry.
+"""How the schedule runs: retries, lock and expiry for each periodic job.
+
+Which job runs when is described once, in `console.core.periodic.our_schedule` (the console
+reads it too, to show missed runs).
 
 collect_system_metrics and reset_tps_counter run every `collect_interval` seconds (60 by
 default: every minute), store_metrics every `store_interval` (300), cleanup_old_metrics daily
@@ -12,6 +15,7 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from console.core.periodic import our_schedule
 from console.core.settings import Settings
 
 RETRY_DELAYS = (10, 30, 60)  # seconds before the 1st, 2nd and 3rd retry of a database job
@@ -34,12 +38,20 @@ class Entry:
         return base + 2 * sum(RETRY_DELAYS) if self.retries else base
 
 
+# Jobs that write the database retry 3 times; the minute jobs simply run again next minute.
+RETRYING_JOBS = frozenset({"store_metrics", "cleanup_old_metrics"})
+
+
 def schedule(settings: Settings) -> tuple[Entry, ...]:
-    return (
-        Entry("collect_system_metrics", every=settings.collect_interval),
-        Entry("reset_tps_counter", every=settings.collect_interval),
-        Entry("store_metrics", every=settings.store_interval, retries=len(RETRY_DELAYS)),
-        Entry("cleanup_old_metrics", daily_hour=settings.cleanup_hour, retries=len(RETRY_DELAYS)),
+    """The worker's entries, built from the one description the console shares."""
+    return tuple(
+        Entry(
+            spec.name,
+            every=spec.every,
+            daily_hour=spec.daily_hour,
+            retries=len(RETRY_DELAYS) if spec.name in RETRYING_JOBS else 0,
+        )
+        for spec in our_schedule(settings)
     )
 
 

@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="collection interval in seconds (default 5, so charts fill fast)",
     )
     parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="do not seed the hour before start with sample history",
+    )
+    parser.add_argument(
         "--headless",
         type=float,
         metavar="SECONDS",
@@ -72,10 +77,12 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return 2
     root = Path(args.dir or tempfile.mkdtemp(prefix="stackwatch-demo-")).resolve()
     cfg = DemoConfig(root=root, redis_url=_redis_url(args), interval=args.interval)
-    stack = DemoStack(cfg)
+    stack = DemoStack(cfg, seed_history=not args.no_history)
     _stop_on_signals()
     backend = f"Redis at {cfg.redis_url}" if cfg.redis_url else "embedded SQLite (no Redis needed)"
     print(f"stackwatch demo: starting a private supervisord in {root} ({backend})", flush=True)
+    if not args.no_history:
+        print("stackwatch demo: the hour before start is sample history; from now on it is real")
     code = 0
     try:
         stack.start()

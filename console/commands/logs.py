@@ -10,7 +10,13 @@ import time
 from console.core.errors import StackwatchError
 from console.core.logs.lines import Batch
 from console.core.logs.rpc_tail import RPC_ERRORS, describe_rpc_error
-from console.core.logs.sources import LogReader, LogSource, open_reader, program_source
+from console.core.logs.sources import (
+    LogReader,
+    LogSource,
+    open_reader,
+    program_source,
+    same_program,
+)
 from console.core.logs.supervisor_rpc import list_programs
 from console.core.sanitize import clean
 from console.core.settings import LoadedSettings, Settings
@@ -45,7 +51,7 @@ def find_source(target: str, stream: str, settings: Settings) -> LogSource:
             problems.append(f"supervisord {endpoint.name} unreachable: {describe_rpc_error(exc)}")
             continue
         for program in programs:
-            if name in (program.name, program.name.split(":")[-1]):
+            if same_program(program.name, name) or program.name.split(":")[-1] == name:
                 return program_source(program, stream)
     raise StackwatchError(problems[0] if problems else f"unknown program {clean(name, 200)!r}")
 

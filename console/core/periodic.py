@@ -1,8 +1,8 @@
 """The periodic job ledger: every periodic task, when it last ran, when it runs next, and
 MISSED when a run that should have happened did not (huey never catches up missed runs).
 
-Our own schedule is described here for the console (which must not import `jobs`); a test
-keeps it equal to `jobs.schedule.schedule`. Apps' periodic tasks come from what the
+Our own schedule is described here, once: the worker (`jobs.schedule`) builds its huey
+entries from it and the console reads it. Apps' periodic tasks come from what the
 instrumented consumers record (`console.core.jobhistory`).
 """
 
@@ -46,7 +46,7 @@ class LedgerRow:
 
 
 def our_schedule(settings: Settings) -> tuple[PeriodicSpec, ...]:
-    """The worker's periodic jobs (mirrors jobs.schedule.schedule; a test keeps them equal)."""
+    """The worker's periodic jobs (the one place that says which job runs when)."""
     return (
         PeriodicSpec("collect_system_metrics", every=settings.collect_interval),
         PeriodicSpec("reset_tps_counter", every=settings.collect_interval),

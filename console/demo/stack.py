@@ -149,8 +149,9 @@ def supervisord_conf(cfg: DemoConfig) -> str:
 
 
 class DemoStack:
-    def __init__(self, cfg: DemoConfig) -> None:
+    def __init__(self, cfg: DemoConfig, seed_history: bool = True) -> None:
         self.cfg = cfg
+        self.seed_history = seed_history
         self.process: subprocess.Popen | None = None
         self.pids: set[int] = set()
 
@@ -166,6 +167,10 @@ class DemoStack:
         engine = make_engine(settings.resolved_database_url)
         try:
             upgrade(engine)
+            if self.seed_history:
+                from console.demo.history import seed
+
+                seed(engine, settings, now=time.time())
         finally:
             engine.dispose()
 

@@ -55,7 +55,7 @@ def load(engine: Engine, hosts: int) -> None:
         conn.execute(text("CREATE INDEX raw_ref_idx ON raw_reference (host, bucket)"))
     queries.rollup(engine, before=NOW)
     queries.prune(
-        engine, "system_health_metrics", before=NOW - 7 * DAY, batch=50_000, resolution_s=60
+        engine, "system_health_metrics", before=NOW - 7 * DAY, batch=50_000, rollups=False
     )
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
@@ -105,7 +105,7 @@ def store_size(tmp: Path) -> list[Row]:
     engine = make_engine(f"sqlite:///{path}")
     queries.rollup(engine, before=NOW)
     queries.prune(
-        engine, "system_health_metrics", before=NOW - 7 * DAY, batch=50_000, resolution_s=60
+        engine, "system_health_metrics", before=NOW - 7 * DAY, batch=50_000, rollups=False
     )
     engine.dispose()  # the last connection to close checkpoints the WAL into the file
     steady_mb = os.path.getsize(path) / 1e6 + _wal(path)

@@ -30,6 +30,7 @@ def test_headless_demo_runs_collects_and_cleans_up(tmp_path: Path) -> None:
             "console",
             "demo",
             "--embedded",
+            "--no-history",
             "--headless",
             "6",
             "--interval",

@@ -57,10 +57,13 @@ def test_counter_under_eight_concurrent_writers(cache: Cache) -> None:
     taken: list[int] = []
     errors: list[BaseException] = []
     done = threading.Event()
+    first_reset = threading.Event()
 
     def write() -> None:
         try:
-            for _ in range(per_thread):
+            for i in range(per_thread):
+                if i == per_thread // 2:  # make sure a reset lands in the middle of the writes
+                    first_reset.wait(timeout=10)
                 cache.incr("hits")
         except BaseException as exc:  # a dead writer must fail the test, not vanish
             errors.append(exc)
@@ -68,6 +71,8 @@ def test_counter_under_eight_concurrent_writers(cache: Cache) -> None:
     def reset() -> None:
         while not done.is_set():
             taken.append(cache.take("hits"))
+            if taken[-1]:
+                first_reset.set()
 
     resetter = threading.Thread(target=reset)
     resetter.start()

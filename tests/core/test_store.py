@@ -204,3 +204,11 @@ def test_sqlite_file_shrinks_after_prune(tmp_path: Path) -> None:
     queries.prune(engine, "system_health_metrics", before=T0 + 19_000 * 60)
     engine.dispose()
     assert path.stat().st_size < full / 4
+
+
+def test_series_reads_performance_at_any_store_interval(engine: Engine) -> None:
+    for i in range(4):
+        perf = PerformanceSnapshot("h1", T0 + i * 30, rps_avg=float(i))
+        writes.write_performance(engine, perf, bucket_s=30)
+    points = queries.series(engine, "perf.rps_avg", "h1", T0, T0 + 120, points=2)
+    assert [p.value for p in points] == [0.5, 2.5]

@@ -44,3 +44,11 @@ def test_logs_of_a_program_stderr(supervisord_factory, capsys: pytest.CaptureFix
         assert main(["--supervisor-url", f"main={sv.url}", "logs", "main/web", "--stderr"]) == 0
         out = capsys.readouterr().out
     assert out == "to-err\n"
+
+
+def test_program_names_with_and_without_group_are_the_same_program() -> None:
+    from console.core.logs.sources import same_program
+
+    assert same_program("chatty", "chatty:chatty")
+    assert same_program("shop:web", "shop:web")
+    assert not same_program("web", "shop:web")

@@ -11,7 +11,7 @@ from supervisor.options import readFile, tailFile
 from console.core.logs.follow import FileFollower
 from console.core.logs.rpc_tail import CHUNK, RpcTail
 from console.core.logs.sources import load_sources, open_reader
-from console.core.logs.supervisor_rpc import list_programs, make_proxy, read_call, tail_call
+from console.core.logs.supervisor_rpc import list_programs, make_client, read_call, tail_call
 from console.core.settings import Settings, SupervisorEndpoint
 from tests.support.supervisord import Program
 
@@ -84,7 +84,7 @@ def test_real_supervisord_rotation_through_rpc_and_file(supervisord_factory) -> 
     options = {"stdout_logfile_maxbytes": "2KB", "stdout_logfile_backups": "3"}
     sv = supervisord_factory([Program("w", f"{sys.executable} {WRITER} 100000 0.005", options)])
     sv.wait_for_state("w", {"RUNNING"})
-    proxy = make_proxy(SupervisorEndpoint("t", sv.url), 3.0)
+    proxy = make_client(SupervisorEndpoint("t", sv.url), 3.0)
     rpc = RpcTail("w", tail_call(proxy, "stdout"), read_call(proxy, "stdout"))
     via_rpc = _collect(rpc, 1.5)
     via_file = _collect(FileFollower(str(sv.logdir / "w.out.log")), 1.5)
@@ -108,7 +108,7 @@ def test_real_supervisord_rotation_through_rpc_and_file(supervisord_factory) -> 
 def test_clear_through_rpc(supervisord_factory) -> None:
     sv = supervisord_factory([Program("w", f"{sys.executable} {WRITER} 100000 0.02")])
     sv.wait_for_state("w", {"RUNNING"})
-    proxy = make_proxy(SupervisorEndpoint("t", sv.url), 3.0)
+    proxy = make_client(SupervisorEndpoint("t", sv.url), 3.0)
     rpc = RpcTail("w", tail_call(proxy, "stdout"), read_call(proxy, "stdout"))
     rpc.start(5)
     time.sleep(0.3)

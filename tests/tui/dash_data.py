@@ -95,6 +95,11 @@ def wave(n: int = 60, base: float = 40.0) -> tuple[float | None, ...]:
     return tuple(base + ((i * 7) % 23) - 11 for i in range(n))
 
 
+def steady(host: str) -> dict:
+    """make_app keywords for screenshots of other screens: a header that never varies."""
+    return {"sources": FixedSources(host=host), "clock": clock}
+
+
 class FixedSources:
     """Answers every read with fixed data, or as down when `down` is set."""
 

@@ -15,6 +15,7 @@ from console.core.settings import Settings
 from console.tui import app as app_module
 from console.tui.app import StackwatchApp
 from console.tui.screens.queues import QueuesScreen
+from tests.tui import dash_data
 
 NOW = dt.datetime(2026, 3, 2, 10, 2, 5, tzinfo=dt.UTC).timestamp()
 HOSTILE = "[bold red]boom[/] \\x1b[2J"  # as the sanitizer leaves an escape: visible, inert
@@ -186,4 +187,5 @@ class FixedApp(StackwatchApp):
 
 
 def fixed_app(read_only: bool = False) -> FixedApp:
-    return FixedApp(Settings(host="web-1", read_only=read_only, data_dir="/nonexistent"))
+    settings = Settings(host="web-1", read_only=read_only, data_dir="/nonexistent")
+    return FixedApp(settings, **dash_data.steady("web-1"))

@@ -9,6 +9,7 @@ import pytest
 from console.core.settings import LogFileSpec, Settings
 from console.tui.app import make_app
 from console.tui.widgets.log_view import LogView
+from tests.tui import dash_data
 
 LINES = [
     "2024-05-01 10:00:00,001 INFO app.web: GET /health 200 1ms",
@@ -31,7 +32,7 @@ def test_logs_screen_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int
     settings = Settings(
         host="snap", log_files=(LogFileSpec("app.log", str(log)),), data_dir=str(tmp_path)
     )
-    app = make_app(settings)
+    app = make_app(settings, **dash_data.steady("snap"))
 
     async def ready(pilot) -> None:
         await app.switch_mode("logs")

@@ -21,7 +21,7 @@ from console.core.store import ledger
 from console.core.store.engine import make_engine
 from console.tui import app as app_module
 from console.tui.app import StackwatchApp
-from console.tui.screens.queue_confirm import QueueConfirm
+from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.queue_traceback import QueueTraceback
 from console.tui.screens.queues import QueuesScreen
 from console.tui.widgets.queue_failures import FailureTable
@@ -94,16 +94,16 @@ async def test_retry_asks_first_focused_on_cancel_then_runs_the_job_again(
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("r")
-        await _until(pilot, lambda: isinstance(app.screen, QueueConfirm), "the confirmation")
-        target = app.screen.query_one("#confirm-target", Static).render()
+        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        target = app.screen.query_one("#confirm-list", Static).render()
         assert "charge on queue billing" in str(target) and "card [b]declined[/b]" in str(target)
-        assert app.focused is app.screen.query_one("#confirm-cancel", Button)
+        assert app.focused is app.screen.query_one("#cancel", Button)
         await pilot.press("enter")  # Cancel: nothing happens
-        await _until(pilot, lambda: not isinstance(app.screen, QueueConfirm), "cancel")
+        await _until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
         assert huey.pending_count() == 0
         await pilot.press("r")
-        await _until(pilot, lambda: isinstance(app.screen, QueueConfirm), "the confirmation")
-        await pilot.click("#confirm-ok")
+        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await pilot.click("#confirm")
         await _until(pilot, lambda: huey.pending_count() == 1, "the job to be enqueued")
     huey.execute(huey.dequeue())
     assert CALLS == [7, 7]
@@ -139,7 +139,7 @@ async def test_read_only_hides_and_refuses_every_mutating_action() -> None:
         assert not shown & {"retry", "delete", "flush"}
         await pilot.press("r", "d", "F")
         await pilot.pause()
-        assert not isinstance(app.screen, QueueConfirm)
+        assert not isinstance(app.screen, ConfirmScreen)
         from console.tui.screens.queue_commands import QueueCommands
 
         provider = QueueCommands(screen)
@@ -153,16 +153,16 @@ async def test_delete_names_the_record_and_flush_names_the_host() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("d")
-        await _until(pilot, lambda: isinstance(app.screen, QueueConfirm), "confirm")
+        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
         assert "failure 7: send_receipt on demo_shop" in str(
-            app.screen.query_one("#confirm-target", Static).render()
+            app.screen.query_one("#confirm-list", Static).render()
         )
         await pilot.press("escape")
-        await _until(pilot, lambda: not isinstance(app.screen, QueueConfirm), "cancel")
+        await _until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
         await pilot.press("F")
-        await _until(pilot, lambda: isinstance(app.screen, QueueConfirm), "confirm")
+        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
         assert "all 2 failure records of web-1" in str(
-            app.screen.query_one("#confirm-target", Static).render()
+            app.screen.query_one("#confirm-list", Static).render()
         )
 
 

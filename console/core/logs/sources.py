@@ -131,7 +131,7 @@ def open_reader(source: LogSource, settings: Settings) -> LogReader:
     from console.core.logs.supervisor_rpc import (
         main_log_read,
         main_log_tail,
-        make_proxy,
+        make_client,
         read_call,
         tail_call,
     )
@@ -139,12 +139,21 @@ def open_reader(source: LogSource, settings: Settings) -> LogReader:
     endpoint = next((e for e in settings.supervisors if e.name == source.endpoint), None)
     if endpoint is None:
         raise LookupError(f"no supervisord named {source.endpoint!r} in the settings")
-    # Polls of one pane never overlap, so this proxy is used by one thread at a time.
-    proxy = make_proxy(endpoint, settings.rpc_timeout)
+    # The client keeps a connection per thread; a pane's polls never overlap.
+    client = make_client(endpoint, settings.rpc_timeout)
     if source.kind == "main":
-        return RpcTail("supervisord", main_log_tail(proxy), head=main_log_read(proxy))
+        return RpcTail("supervisord", main_log_tail(client), head=main_log_read(client))
     stream = "stderr" if source.stream == "stderr" and not source.stderr_redirected else "stdout"
-    return RpcTail(source.program or "", tail_call(proxy, stream), read_call(proxy, stream))
+    return RpcTail(source.program or "", tail_call(client, stream), read_call(client, stream))
+
+
+def same_program(a: str, b: str) -> bool:
+    """`x` and `x:x` name the same program (supervisord accepts both)."""
+
+    def full(name: str) -> str:
+        return name if ":" in name else f"{name}:{name}"
+
+    return full(a) == full(b)
 
 
 def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:

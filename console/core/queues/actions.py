@@ -16,13 +16,13 @@ import redis
 
 from console.core.errors import SourceUnavailable, StackwatchError
 from console.core.queues import failures, huey_tasks
-from console.core.queues.audit_note import note
 from console.core.queues.failures import Failure
 from console.core.queues.huey_source import HueyKeyProblem, close_huey
 from console.core.queues.huey_tasks import NotRetryable, ScheduledTask
 from console.core.queues.sources import Sources
 from console.core.sanitize import first_line
 from console.core.settings import QueueSpec
+from console.core.store import audit
 
 T = TypeVar("T")
 
@@ -50,7 +50,10 @@ class QueueActions:
 
     def _audit(self, action: str, target: str, command: str, result: str) -> bool:
         try:
-            note(self.sources.engine, self.settings.host, action, target, command, result)
+            audit.record(
+                self.sources.engine,
+                [audit.entry(self.settings.host, action, target, command, result)],
+            )
         except StackwatchError:
             return False  # the action happened; the message says the audit write failed
         return True

@@ -29,7 +29,8 @@ from console.core.store.models import (
 from console.core.store.writes import bucket_of, upsert
 
 HOUR = 3600
-RAW_RESOLUTION = {SystemHealthRow: 60, QueueRow: 60, PerformanceRow: 300}
+# Raw rows are anything finer than an hour (the store interval is a setting); rollups are hourly.
+METRIC_MODELS = (SystemHealthRow, QueueRow, PerformanceRow)
 COUNT_COLUMNS = {"requests", "errors_5xx", "jobs_processed", "jobs_failed", "samples"}
 MAX_COLUMNS = {"rps_peak", "latency_p95_ms", "runtime_p95_ms"}
 KEY_COLUMNS = {"id", "host", "bucket", "resolution_s", "queue", "kind", "scope"}
@@ -90,16 +91,15 @@ def aggregate(column: Any, name: str) -> Any:
 
 def _resolution_filter(model: Any, host: str, step: int, queue: str | None) -> ColumnElement[bool]:
     """Raw rows for short steps; hourly rollups plus the raw rows not yet rolled up otherwise."""
-    raw = RAW_RESOLUTION[model]
     if step < HOUR:
-        return model.resolution_s == raw
+        return model.resolution_s < HOUR
     newest_hourly = select(func.max(model.bucket)).where(
         model.host == host, model.resolution_s == HOUR, *_queue_filter(model, queue)
     )
     cut = func.coalesce(newest_hourly.scalar_subquery(), -HOUR) + HOUR
     return or_(
         and_(model.resolution_s == HOUR, model.bucket < cut),
-        and_(model.resolution_s == raw, model.bucket >= cut),
+        and_(model.resolution_s < HOUR, model.bucket >= cut),
     )
 
 
@@ -115,7 +115,7 @@ def series(
     model: Any = ref.model
     points = max(1, points)
     start = int(since)
-    step = max(RAW_RESOLUTION[ref.model], math.ceil((until - since) / points))
+    step = max(60, math.ceil((until - since) / points))
     slot = ((model.bucket - start) // step).label("slot")  # integer division on both dialects
     query = (
         select(slot, aggregate(getattr(model, ref.column), ref.column))
@@ -191,7 +191,7 @@ def rollup(engine: Engine, before: float, after: float = 0) -> int:
     """Aggregate raw rows in [after, before) into hourly rows (idempotent); returns rows written."""
     end, start = bucket_of(before, HOUR), bucket_of(after, HOUR)
     written = 0
-    for model in RAW_RESOLUTION:
+    for model in METRIC_MODELS:
         written += _rollup_table(engine, model, start, end)
     return written
 
@@ -206,9 +206,7 @@ def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
     ]
     query = (
         select(*group_cols, hour, *values)
-        .where(
-            model.resolution_s == RAW_RESOLUTION[model], model.bucket >= start, model.bucket < end
-        )
+        .where(model.resolution_s < HOUR, model.bucket >= start, model.bucket < end)
         .group_by(*group_cols, hour)
     )
     keys = ("host", "resolution_s", "bucket") + (("queue",) if model is QueueRow else ())
@@ -230,10 +228,11 @@ def prune(
     table_name: str,
     before: float,
     batch: int = 5000,
-    resolution_s: int | None = None,
+    rollups: bool | None = None,
 ) -> int:
     """Delete rows older than `before` in batches of `batch`, committing each; returns the count.
 
+    `rollups`: None deletes both kinds of rows, False raw rows only, True hourly rollups only.
     Never touches a row at or after the cutoff. Batches keep locks short (the console keeps
     reading) and, on PostgreSQL, limit bloat and replica lag.
     """
@@ -242,8 +241,8 @@ def prune(
         model, TIME_COLUMN.get(table_name, "bucket" if hasattr(model, "bucket") else "ts")
     )
     cond = [time_col < before]
-    if resolution_s is not None:
-        cond.append(model.resolution_s == resolution_s)
+    if rollups is not None:
+        cond.append(model.resolution_s == HOUR if rollups else model.resolution_s < HOUR)
     total = 0
     while True:
         ids = select(model.id).where(*cond).limit(batch).scalar_subquery()

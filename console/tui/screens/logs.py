@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Input
 
 from console.core.logs.search import Query, QueryError, parse_query
-from console.core.logs.sources import LogSource, load_sources
+from console.core.logs.sources import LogSource, load_sources, same_program
 from console.core.sanitize import clean
+from console.tui.widgets.header_bar import HeaderBar
 from console.tui.widgets.log_pane import LogPane
 from console.tui.widgets.log_source_picker import LogSourcePicker
 from console.tui.widgets.log_view import LogView
@@ -60,7 +61,7 @@ class LogsScreen(Screen):
         self._active = "pane-1"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         with Horizontal(id="log-panes"):
             yield LogPane(id="pane-1")
             yield LogPane(id="pane-2", classes="hidden")
@@ -96,7 +97,7 @@ class LogsScreen(Screen):
             if (
                 source.kind == "program"
                 and source.endpoint == endpoint
-                and source.program == program
+                and same_program(source.program or "", program)
             ):
                 self.pane.show(source.with_stream(stream))
                 return

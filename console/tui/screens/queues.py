@@ -16,12 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.queue_commands import QueueCommands
-from console.tui.screens.queue_confirm import QueueConfirm
 from console.tui.screens.queue_traceback import QueueTraceback
+from console.tui.widgets.header_bar import HeaderBar
 from console.tui.widgets.queue_depths import QueueDepthTable
 from console.tui.widgets.queue_failures import FailureTable
 from console.tui.widgets.queue_jobs import InFlightTable, TaskStatsTable
@@ -78,7 +79,7 @@ class QueuesScreen(Screen):
         self._polling = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         yield Static(Text("reading queues…"), id="queues-status")
         yield QueueTiles(id="queue-tiles")
         with TabbedContent(initial="queues", id="queue-tabs"):
@@ -259,7 +260,7 @@ class QueuesScreen(Screen):
             if ok:
                 self._act(call)
 
-        self.app.push_screen(QueueConfirm(question, target, label), decided)
+        self.app.push_screen(ConfirmScreen(question, [target], label), decided)
 
     @work(thread=True, group="queues-action", exit_on_error=False)
     def _act(self, call: Callable[[Any], Any]) -> None:

@@ -1,0 +1,50 @@
+"""`stackwatch doctor`: check every part of the stack and explain what is wrong."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from console.core.settings import LoadedSettings
+
+HELP = "check every part of the stack and explain what is wrong"
+MARK = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.epilog = (
+        "Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 cannot run."
+    )
+
+
+def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from console.core.doctor import run_checks
+
+    checks = run_checks(loaded.settings)
+    failed = any(c.status == "fail" for c in checks)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "host": loaded.settings.host,
+                    "ok": not failed,
+                    "checks": [asdict(c) for c in checks],
+                }
+            )
+        )
+        return 1 if failed else 0
+    print(f"stackwatch doctor — host {loaded.settings.host}")
+    area = None
+    for check in checks:
+        if check.area != area:
+            area = check.area
+            print(f"\n{area}")
+        print(f"  {MARK[check.status]}  {check.name}: {check.detail}")
+        if check.fix and check.status != "ok":
+            print(f"        fix: {check.fix}")
+    fails = sum(c.status == "fail" for c in checks)
+    warns = sum(c.status == "warn" for c in checks)
+    print(f"\n{len(checks)} checks: {fails} failed, {warns} warnings")
+    return 1 if failed else 0

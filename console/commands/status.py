@@ -1,0 +1,65 @@
+"""`stackwatch status [--json]`: every program on every endpoint, like supervisorctl status.
+
+Exit 0 when every expected program runs, 1 when some do not, 2 when an endpoint cannot be
+reached. No Textual, no SQLAlchemy, no psutil: it must be as quick as supervisorctl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from console.core.settings import LoadedSettings
+
+HELP = "every supervised program, like supervisorctl status"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
+    from console.core.supervisor.poll import Poller, make_clients
+    from console.core.supervisor.report import expected_down, is_up, lines
+
+    settings = loaded.settings
+    if not settings.supervisors:
+        print(
+            "stackwatch: no supervisord configured (set [[supervisor]] or --supervisor-url)",
+            file=sys.stderr,
+        )
+        return 2
+    clients = make_clients(settings)
+    snapshot = Poller(clients, settings.host, resources=False).poll()
+    down = [p for p in snapshot.processes if not is_up(p)]
+    if down:  # only then is the config needed (autostart=false programs may be down)
+        configs: dict = {}
+        for client in clients:
+            try:
+                configs.update({(client.name, k): v for k, v in client.config_info().items()})
+            except (SupervisorUnavailable, SupervisorFault):
+                continue  # without config every stopped program counts as down
+        down = [
+            p
+            for p in down
+            if not expected_down(p, {p.full_name: configs.get((p.endpoint, p.full_name), {})})
+        ]
+    code = 2 if not snapshot.reachable else (1 if down else 0)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "host": snapshot.host,
+                    "ts": snapshot.ts,
+                    "exit": code,
+                    "endpoints": [vars(e) | {"ok": e.ok} for e in snapshot.endpoints],
+                    "processes": [p.to_dict() for p in snapshot.processes],
+                    "not_running": [f"{p.endpoint}/{p.full_name}" for p in down],
+                }
+            )
+        )
+    else:
+        print("\n".join(lines(snapshot)))
+    return code

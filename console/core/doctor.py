@@ -1,0 +1,302 @@
+"""`stackwatch doctor`: every part of the stack checked, each result with its one-line fix.
+
+The original setup's "verification commands" and "troubleshooting" sections as code. Checks
+are plain functions returning Check dataclasses; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.sanitize import clean
+from console.core.settings import Settings
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+LATEST_KINDS = ("health", "queue", "performance")
+
+
+@dataclass(frozen=True)
+class Check:
+    area: str
+    name: str
+    status: str
+    detail: str
+    fix: str = ""
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "never"
+    if seconds < 120:
+        return f"{seconds:.0f} s ago"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min ago"
+    return f"{seconds / 3600:.1f} h ago"
+
+
+# --- supervisord ----------------------------------------------------------------------------
+
+
+def check_supervisors(settings: Settings) -> Iterator[Check]:
+    from console.core.supervisor.client import SupervisorClient
+    from console.core.supervisor.errors import SupervisorFault
+
+    if not settings.supervisors:
+        yield Check(
+            "supervisord",
+            "endpoints",
+            WARN,
+            "no supervisord configured",
+            "set STACKWATCH_SUPERVISOR_URL=unix:///run/supervisor.sock (or [[supervisor]])",
+        )
+        return
+    for endpoint in settings.supervisors:
+        client = SupervisorClient(endpoint, timeout=settings.rpc_timeout, read_only=True)
+        label = f"supervisord {endpoint.name}"
+        try:
+            state = client.state()
+            processes = client.processes()
+            config = client.config_info()
+        except (SourceUnavailable, SupervisorFault) as exc:
+            yield Check(
+                "supervisord",
+                label,
+                FAIL,
+                clean(str(exc)),
+                "start supervisord, or fix the URL / socket permissions",
+            )
+            continue
+        finally:
+            client.close()
+        yield Check(
+            "supervisord",
+            label,
+            OK if state == "RUNNING" else FAIL,
+            f"{state}, {len(processes)} programs ({client.shown_url})",
+            "" if state == "RUNNING" else "wait for supervisord to finish starting",
+        )
+        yield from _check_worker_program(label, processes, config)
+
+
+def _is_worker(name: str, command: str) -> bool:
+    return ("stackwatch" in name and "worker" in name) or any(
+        marker in command for marker in ("stackwatch worker", "console worker")
+    )
+
+
+def _check_worker_program(label: str, processes: list, config: dict) -> Iterator[Check]:
+    workers = [
+        p
+        for p in processes
+        if _is_worker(p.name, str(config.get(p.full_name, {}).get("command", "")))
+    ]
+    if not workers:
+        yield Check(
+            "worker",
+            f"{label}: worker program",
+            WARN,
+            "no stackwatch worker program found here",
+            "copy supervisor/conf.d/stackwatch-worker.conf and run supervisorctl update",
+        )
+        return
+    for proc in workers:
+        name = clean(proc.full_name)
+        running = proc.statename == "RUNNING"
+        yield Check(
+            "worker",
+            f"worker program {name}",
+            OK if running else FAIL,
+            clean(proc.statename + (f": {proc.spawnerr}" if proc.spawnerr else "")),
+            "" if running else f"supervisorctl start {name}",
+        )
+        yield from _check_worker_config(name, config.get(proc.full_name, {}))
+
+
+def _check_worker_config(name: str, conf: dict) -> Iterator[Check]:
+    if "stopsignal" in conf:
+        good = conf["stopsignal"] == int(signal.SIGINT)
+        shown = signal.Signals(conf["stopsignal"]).name if good or conf["stopsignal"] > 0 else "?"
+        yield Check(
+            "worker",
+            f"{name} stopsignal",
+            OK if good else FAIL,
+            shown,
+            "" if good else "set stopsignal=INT so running jobs finish on stop",
+        )
+    if "stdout_logfile_maxbytes" in conf:
+        rotated = conf["stdout_logfile_maxbytes"] and conf.get("stderr_logfile_maxbytes", 1)
+        yield Check(
+            "worker",
+            f"{name} log rotation",
+            OK if rotated else WARN,
+            "rotated" if rotated else "logs grow without limit",
+            "" if rotated else "set stdout_logfile_maxbytes=10MB and *_backups=7",
+        )
+    if "killasgroup" in conf:
+        ok = bool(conf["killasgroup"])
+        yield Check(
+            "worker",
+            f"{name} killasgroup",
+            OK if ok else WARN,
+            str(ok).lower(),
+            "" if ok else "set stopasgroup=true and killasgroup=true",
+        )
+
+
+# --- cache ----------------------------------------------------------------------------------
+
+
+def check_cache(settings: Settings, now: float) -> Iterator[Check]:
+    from console.core.cache import open_cache
+
+    cache = open_cache(settings)
+    where = "Redis" if settings.redis_url else f"embedded cache {settings.cache_path}"
+    try:
+        cache.ping()
+    except SourceUnavailable as exc:
+        yield Check(
+            "cache", "reachable", FAIL, clean(str(exc)), "start Redis or fix STACKWATCH_REDIS_URL"
+        )
+        return
+    try:
+        yield Check("cache", "reachable", OK, where)
+        for kind in LATEST_KINDS:
+            limit = 2 * (
+                settings.store_interval if kind == "performance" else settings.collect_interval
+            )
+            yield _freshness(
+                "cache", f"metrics:{kind}:latest", cache.get_latest(kind, settings.host), now, limit
+            )
+        yield _freshness(
+            "cache",
+            "worker heartbeat",
+            cache.heartbeat(settings.host),
+            now,
+            2 * settings.collect_interval + 10,
+        )
+    except SourceUnavailable as exc:
+        yield Check("cache", "read", FAIL, clean(str(exc)), "check the cache server")
+    finally:
+        cache.close()
+
+
+def _freshness(area: str, name: str, latest, now: float, limit: float) -> Check:
+    fix = "start the worker: supervisorctl start stackwatch-worker (or stackwatch worker)"
+    if latest.status == "missing":
+        return Check(area, name, FAIL, "missing: nothing collected for this host yet", fix)
+    if latest.status == "invalid":
+        return Check(
+            area, name, FAIL, f"invalid: {clean(latest.error)}", "the key holds foreign data"
+        )
+    age = latest.age(now)
+    fresh = age is not None and age <= limit
+    return Check(
+        area,
+        name,
+        OK if fresh else FAIL,
+        f"updated {_age(age)}",
+        "" if fresh else f"older than {limit:.0f} s: is the worker running? " + fix,
+    )
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+def check_database(settings: Settings, now: float) -> Iterator[Check]:
+    from console.core.store import queries
+    from console.core.store.engine import check_schema, make_engine
+    from console.core.store.ledger import last_runs
+
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        try:
+            check_schema(engine)
+        except SchemaOutOfDate as exc:
+            yield Check("database", "schema", FAIL, clean(str(exc)), "stackwatch db upgrade")
+            return
+        yield Check("database", "schema", OK, "current")
+        for table, limit in (
+            ("system_health_metrics", 2 * settings.collect_interval),
+            ("queue_metrics", 2 * settings.collect_interval),
+            ("performance_metrics", 2 * settings.store_interval),
+        ):
+            count, newest = queries.latest_bucket(engine, table)
+            age = None if newest is None else now - newest
+            fresh = age is not None and age <= limit + 60  # buckets start up to a minute early
+            yield Check(
+                "database",
+                table,
+                OK if fresh else WARN,
+                f"{count} rows, newest {_age(age)}",
+                "" if fresh else "no recent rows: check the worker's log",
+            )
+        yield from _check_jobs(last_runs(engine, settings.host), settings, now)
+    except SourceUnavailable as exc:
+        yield Check(
+            "database",
+            "reachable",
+            FAIL,
+            clean(str(exc)),
+            "start the database or fix STACKWATCH_DATABASE_URL",
+        )
+    finally:
+        engine.dispose()
+
+
+def _check_jobs(runs: list, settings: Settings, now: float) -> Iterator[Check]:
+    from console.core.periodic import our_schedule
+
+    by_job = {r.job: r for r in runs}
+    for spec in our_schedule(settings):
+        every = spec.every or 86400
+        run = by_job.get(spec.name)
+        if run is None:
+            status = FAIL if spec.every else WARN  # a daily job may simply not be due yet
+            yield Check("jobs", spec.name, status, "has never run", "start the worker")
+            continue
+        age = now - run.started
+        if run.outcome == "error":
+            yield Check(
+                "jobs",
+                spec.name,
+                FAIL,
+                f"failed {_age(age)}: {clean(run.error or '')}",
+                "see the worker's stderr log: stackwatch logs stackwatch-worker --stderr",
+            )
+        elif age > 2 * every + 60:
+            yield Check(
+                "jobs", spec.name, FAIL, f"MISSED: last ran {_age(age)}", "is the worker running?"
+            )
+        else:
+            yield Check("jobs", spec.name, OK, f"{run.outcome} {_age(age)}")
+
+
+# --- logs -----------------------------------------------------------------------------------
+
+
+def check_logs(settings: Settings) -> Iterator[Check]:
+    for spec in settings.log_files:
+        readable = os.access(spec.path, os.R_OK)
+        yield Check(
+            "logs",
+            clean(spec.name),
+            OK if readable else WARN,
+            clean(spec.path) + ("" if readable else ": not readable"),
+            "" if readable else "check the path and this user's permissions",
+        )
+
+
+def run_checks(settings: Settings, now: float | None = None) -> list[Check]:
+    now = time.time() if now is None else now
+    sections: list[Callable[[], Iterator[Check]]] = [
+        lambda: check_supervisors(settings),
+        lambda: check_cache(settings, now),
+        lambda: check_database(settings, now),
+        lambda: check_logs(settings),
+    ]
+    return [check for section in sections for check in section()]

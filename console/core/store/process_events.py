@@ -1,0 +1,92 @@
+"""Process state changes, recorded from each collection, and restarts counted from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, and_, case, func, insert, or_, select
+
+from console.core.store.engine import reading, writing
+from console.core.store.models import ProcessEventRow
+from console.core.supervisor.models import ProcessesSnapshot, ProcessInfo
+
+HOUR, DAY = 3600, 86400
+
+
+@dataclass(frozen=True)
+class RestartCounts:
+    hour: int
+    day: int
+
+
+def _latest(conn, host: str) -> dict[tuple[str, str], tuple[str, int | None]]:
+    """(endpoint, program) -> (state, pid) of the newest event, for this host."""
+    newest = (
+        select(func.max(ProcessEventRow.id).label("id"))
+        .where(ProcessEventRow.host == host)
+        .group_by(ProcessEventRow.endpoint, ProcessEventRow.program)
+        .subquery()
+    )
+    rows = conn.execute(select(ProcessEventRow).join(newest, ProcessEventRow.id == newest.c.id))
+    return {(r.endpoint, r.program): (r.to_state, r.pid) for r in rows}
+
+
+def _changes(snapshot: ProcessesSnapshot, latest: dict) -> Iterable[dict]:
+    reachable = {e.name for e in snapshot.endpoints if e.ok}
+    for p in snapshot.processes:
+        if p.endpoint not in reachable:
+            continue
+        before = latest.get((p.endpoint, p.full_name))
+        if before == (p.statename, p.pid or None):
+            continue
+        yield _row(snapshot, p, before[0] if before else None)
+
+
+def _row(snapshot: ProcessesSnapshot, p: ProcessInfo, from_state: str | None) -> dict:
+    return {
+        "host": snapshot.host,
+        "endpoint": p.endpoint,
+        "program": p.full_name,
+        "ts": snapshot.ts,
+        "from_state": from_state,
+        "to_state": p.statename,
+        "pid": p.pid or None,
+        "exitstatus": p.exitstatus,
+    }
+
+
+def record_changes(engine: Engine, snapshot: ProcessesSnapshot) -> int:
+    """Append one event per program whose state or pid changed since its last event."""
+    with writing(engine) as conn:
+        rows = list(_changes(snapshot, _latest(conn, snapshot.host)))
+        if rows:
+            conn.execute(insert(ProcessEventRow), rows)
+    return len(rows)
+
+
+# A restart: (re)entering STARTING, or RUNNING reached without a STARTING seen in between
+# (a collection every minute misses the short STARTING of a quick restart). The first event
+# of a program (no from_state) is its first sighting, not a restart.
+_IS_RESTART = and_(
+    ProcessEventRow.from_state.is_not(None),
+    or_(
+        ProcessEventRow.to_state == "STARTING",
+        and_(ProcessEventRow.to_state == "RUNNING", ProcessEventRow.from_state != "STARTING"),
+    ),
+)
+
+
+def restart_counts(engine: Engine, host: str, now: float) -> dict[tuple[str, str], RestartCounts]:
+    """(endpoint, group:name) -> restarts in the last hour and day."""
+    in_hour = func.sum(case((ProcessEventRow.ts >= now - HOUR, 1), else_=0))
+    query = (
+        select(ProcessEventRow.endpoint, ProcessEventRow.program, in_hour, func.count())
+        .where(ProcessEventRow.host == host, ProcessEventRow.ts >= now - DAY, _IS_RESTART)
+        .group_by(ProcessEventRow.endpoint, ProcessEventRow.program)
+    )
+    with reading(engine) as conn:
+        return {
+            (endpoint, program): RestartCounts(int(hour or 0), int(day))
+            for endpoint, program, hour, day in conn.execute(query)
+        }

@@ -1,0 +1,80 @@
+"""One poll of every configured supervisord: processes joined with local CPU/memory."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from console.core.settings import Settings
+from console.core.supervisor.client import SupervisorClient
+from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
+from console.core.supervisor.models import EndpointStatus, ProcessesSnapshot, ProcessInfo
+
+
+def make_clients(settings: Settings) -> list[SupervisorClient]:
+    """One client per configured endpoint, with the settings' deadline and read-only flag."""
+    return [
+        SupervisorClient(e, timeout=settings.rpc_timeout, read_only=settings.read_only)
+        for e in settings.supervisors
+    ]
+
+
+def _one(client: SupervisorClient) -> tuple[list[ProcessInfo], EndpointStatus]:
+    try:
+        processes = client.processes()
+    except SupervisorUnavailable as exc:
+        return [], EndpointStatus(client.name, client.shown_url, exc.kind, str(exc))
+    except SupervisorFault as exc:
+        return [], EndpointStatus(client.name, client.shown_url, "fault", str(exc))
+    return processes, EndpointStatus(client.name, client.shown_url, "ok", state="RUNNING")
+
+
+class Poller:
+    """Polls a fixed set of clients; keeps the CPU sampler (priming) between polls."""
+
+    def __init__(self, clients: Sequence[SupervisorClient], host: str, resources: bool = True):
+        self.clients = list(clients)
+        self.host = host
+        self.sampler = None
+        if resources:  # psutil only when wanted: `stackwatch status` stays light
+            from console.core.supervisor.resources import ResourceSampler
+
+            self.sampler = ResourceSampler()
+        # Endpoints are asked in parallel so one hung supervisord delays no other.
+        self._pool = ThreadPoolExecutor(max(1, len(self.clients)), "sv-poll")
+
+    def poll(self, now: float | None = None) -> ProcessesSnapshot:
+        if len(self.clients) == 1:
+            answers = [_one(self.clients[0])]
+        else:
+            answers = list(self._pool.map(_one, self.clients))
+        processes: list[ProcessInfo] = [p for found, _ in answers for p in found]
+        if self.sampler is not None:
+            processes = self._with_usage(processes)
+        return ProcessesSnapshot(
+            host=self.host,
+            ts=time.time() if now is None else now,
+            processes=tuple(processes),
+            endpoints=tuple(status for _, status in answers),
+        )
+
+    def _with_usage(self, processes: list[ProcessInfo]) -> list[ProcessInfo]:
+        local = {c.name for c in self.clients if c.is_local}
+        pids = [p.pid for p in processes if p.endpoint in local and p.pid]
+        usage = self.sampler.sample(pids) if pids and self.sampler else {}
+        out = []
+        for p in processes:
+            u = usage.get(p.pid) if p.endpoint in local else None
+            if u is not None:
+                p = dataclasses.replace(
+                    p, cpu_percent=u.cpu_percent, memory_rss=u.memory_rss, children=u.children
+                )
+            out.append(p)
+        return out
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for client in self.clients:
+            client.close()

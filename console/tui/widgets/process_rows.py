@@ -1,0 +1,113 @@
+"""Turning process dataclasses into table rows: plain strings and a state class, no widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from console.core.supervisor.models import ProcessInfo, state_group
+
+COLUMNS = ("Program", "State", "PID", "Uptime", "Exit", "CPU%", "Memory", "R 1h/1d", "Info")
+# Fixed widths: the layout never jumps between polls, and State is visible at 80 columns.
+WIDTHS = (24, 16, 7, 7, 12, 6, 7, 7, 60)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: `key` identifies it, `cells` are plain text, `kind` picks the colour."""
+
+    key: str
+    cells: tuple[str, ...]
+    kind: str  # running | transition | stopped | failed | group
+    endpoint: str = ""
+    target: str = ""  # group:name for programs, group:* for group rows
+
+
+def cap(text: str, limit: int) -> str:
+    """Long names and errors are cut so State stays on screen at 80 columns."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
+
+
+def size(value: int | None) -> str:
+    if value is None:
+        return ""
+    for unit in ("B", "K", "M", "G"):
+        if value < 1024:
+            return f"{value:.0f}{unit}" if unit == "B" else f"{value:.1f}{unit}"
+        value /= 1024
+    return f"{value:.1f}T"
+
+
+def _exit(p: ProcessInfo) -> str:
+    if p.statename in ("RUNNING", "STARTING") or not p.stop:
+        return ""
+    return f"{p.exitstatus} ({duration(max(0, p.now - p.stop))} ago)"
+
+
+def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool) -> Row:
+    name = f"{p.endpoint}/{p.name}" if several else p.name
+    info = p.spawnerr if p.statename in ("BACKOFF", "FATAL") else p.description
+    cells = (
+        f"  {cap(name, 22)}",
+        p.statename,
+        str(p.pid) if p.pid else "",
+        duration(p.uptime),
+        _exit(p),
+        "" if p.cpu_percent is None else f"{p.cpu_percent:.1f}",
+        size(p.memory_rss),
+        f"{restarts[0]}/{restarts[1]}" if restarts else "",
+        cap(info, 60),
+    )
+    key = f"{p.endpoint}/{p.full_name}"
+    return Row(key, cells, state_group(p.statename), p.endpoint, p.full_name)
+
+
+def group_row(endpoint: str, group: str, members: Sequence[ProcessInfo], collapsed: bool) -> Row:
+    up = sum(1 for p in members if p.statename == "RUNNING")
+    bad = sum(1 for p in members if state_group(p.statename) == "failed")
+    arrow = "▸" if collapsed else "▾"
+    label = cap(f"{arrow} {group}" + (f"  [{endpoint}]" if endpoint else ""), 24)
+    state = f"{up}/{len(members)} up" + (f", {bad} failed" if bad else "")
+    cells = (label, state, "", "", "", "", "", "", "")
+    return Row(f"group:{endpoint}/{group}", cells, "group", endpoint, f"{group}:*")
+
+
+def build_rows(
+    processes: Iterable[ProcessInfo],
+    restarts: dict[tuple[str, str], tuple[int, int]],
+    collapsed: set[str],
+    text_filter: str = "",
+    several: bool = False,
+) -> list[Row]:
+    """Group rows, each followed by its (unless collapsed) programs that match the filter."""
+    needle = text_filter.strip().lower()
+    groups: dict[tuple[str, str], list[ProcessInfo]] = {}
+    for p in processes:
+        haystack = f"{p.endpoint}/{p.full_name} {p.statename}".lower()
+        if needle and needle not in haystack:
+            continue
+        groups.setdefault((p.endpoint, p.group), []).append(p)
+    rows: list[Row] = []
+    for (endpoint, group), members in groups.items():
+        key = f"group:{endpoint}/{group}"
+        folded = key in collapsed
+        rows.append(group_row(endpoint if several else "", group, members, folded))
+        rows[-1] = Row(key, rows[-1].cells, "group", endpoint, f"{group}:*")
+        if not folded:
+            rows.extend(
+                program_row(p, restarts.get((p.endpoint, p.full_name)), several) for p in members
+            )
+    return rows
