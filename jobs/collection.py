@@ -6,6 +6,7 @@ rows are idempotent per (host, minute), so a retried or doubled run never double
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import os
@@ -34,13 +35,19 @@ class Outcome:
             raise SourceUnavailable("; ".join(self.errors))
 
 
-def _processes(ctx: JobContext, now: float) -> Any:
-    """The processes collector, when it is installed (it lands separately)."""
+@functools.cache
+def _processes_module() -> Any:
+    """The processes collector module, when installed (looked up once, not every cycle)."""
     try:
-        module = importlib.import_module("jobs.collectors.processes")
+        return importlib.import_module("jobs.collectors.processes")
     except ImportError:
         return None
-    return module.collect_processes(ctx.settings, now=now)
+
+
+def _processes(ctx: JobContext, now: float) -> Any:
+    """The processes collector, when it is installed (it lands separately)."""
+    module = _processes_module()
+    return None if module is None else module.collect_processes(ctx.settings, now=now)
 
 
 def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome:

@@ -9,6 +9,7 @@ value (the trailing store window) to the cache.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from console.core import keys
@@ -32,7 +33,11 @@ def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
     cache, host = ctx.cache, ctx.host
     requests = cache.take(keys.requests_counter(host))
     errors = cache.take(keys.errors_counter(host))
-    latencies = _numbers(cache.drain(keys.latency_samples(host)), "ms")
+    # Each request sample is one request; each move to the counter (a trim) is atomic, so a
+    # request is counted exactly once, in this roll or the next.
+    counted = cache.drain(keys.request_samples(host))
+    requests += len(counted)
+    latencies = _numbers(cache.drain(keys.latency_samples(host)) + counted, "ms")
     events = cache.drain(keys.job_events(host))
     previous = cache.items(keys.rps_minutes(host), 1)
     interval = float(ctx.settings.collect_interval)
@@ -55,11 +60,27 @@ def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
     return item
 
 
+def items_since(ctx: JobContext, start: float, now: float) -> list[dict]:
+    """The per-interval items from `start` on, oldest first, read from the newest end.
+
+    Reading all ITEMS_KEPT items (~3 KB of JSON each) every collection to use the last
+    handful cost ~6 MB of parsing per call; this reads a few, and more only when needed.
+    """
+    interval = max(1, ctx.settings.collect_interval)
+    limit = 2 * math.ceil(max(0.0, now - start) / interval + 1) + 4
+    while True:
+        items = ctx.cache.items(keys.rps_minutes(ctx.host), min(limit, ITEMS_KEPT))
+        oldest = float(items[-1].get("ts", -1)) if items else -1.0
+        if len(items) < limit or oldest < start or limit >= ITEMS_KEPT:
+            return [i for i in reversed(items) if float(i.get("ts", -1)) >= start]
+        limit *= 2
+
+
 def publish_latest(ctx: JobContext, now: float) -> PerformanceSnapshot:
     """The latest performance value: the trailing store window up to now, refreshed every
     collection so the console's figures are never older than one interval."""
     size = ctx.settings.store_interval
-    items = list(reversed(ctx.cache.items(keys.rps_minutes(ctx.host), ITEMS_KEPT)))
+    items = items_since(ctx, now - size, now)
     perf = replace(aggregate(ctx.host, now - size, size + 1e-6, items), ts=now)
     ctx.cache.put_latest("performance", ctx.host, to_payload(perf))
     return perf
@@ -100,8 +121,7 @@ def store_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     now = ctx.clock() if now is None else now
     size = ctx.settings.store_interval
     start = writes.bucket_of(now, size) - size
-    items = list(reversed(ctx.cache.items(keys.rps_minutes(ctx.host), ITEMS_KEPT)))
-    perf = aggregate(ctx.host, start, size, items)
+    perf = aggregate(ctx.host, start, size, items_since(ctx, start, now))
     publish_latest(ctx, now)  # before the database, so an outage there never stops it
     out = Outcome(wrote=["cache: performance"])
     writes.write_performance(ctx.engine, perf, bucket_s=size)

@@ -32,9 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from jobs.worker import run_worker
+    from jobs.lean import skip_unused_drivers
 
     settings = loaded.settings
+    skip_unused_drivers(settings.resolved_database_url)
+    from jobs.worker import run_worker
+
     workers = args.workers if args.workers is not None else settings.worker_workers
     if workers < 1:
         raise SystemExit(_usage("--workers must be at least 1"))

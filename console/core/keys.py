@@ -24,7 +24,7 @@ def latest(kind: str) -> str:
 
 
 def requests_counter(host: str) -> str:
-    """Requests counted since the last per-minute roll (INCR, then read-and-reset)."""
+    """Requests counted since the last roll and not in request_samples (INCR, read-and-reset)."""
     return f"stackwatch:requests:{host}"
 
 
@@ -34,8 +34,16 @@ def errors_counter(host: str) -> str:
 
 
 def latency_samples(host: str) -> str:
-    """Capped list of recent request durations (ms), drained by store_metrics."""
+    """Capped list of request durations (ms) counted in requests_counter; drained by the roll."""
     return f"stackwatch:latency:{host}"
+
+
+def request_samples(host: str) -> str:
+    """List of {"ms": ...}, one per request not yet counted anywhere else: RPUSH alone counts.
+
+    The roll counts and drains it; a trim moves what it removes into requests_counter.
+    """
+    return f"stackwatch:requests:samples:{host}"
 
 
 def rps_minutes(host: str) -> str:

@@ -1,7 +1,7 @@
 """The small API applications call to report requests and jobs to stackwatch.
 
     from console.core.report import record_request, instrument, WSGIMiddleware, ASGIMiddleware
-    record_request(12.5, 200)          # one Redis round trip (pipelined INCR + capped list)
+    record_request(12.5, 200)          # one Redis command: RPUSH of the sample, which counts
     app = WSGIMiddleware(app)          # or ASGIMiddleware(app)
     instrument(huey)                   # job throughput, runtime, wait, in-flight, failures
 
@@ -12,6 +12,7 @@ one warning a minute is logged, and calls are skipped for a few seconds (a break
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -21,13 +22,24 @@ import redis
 
 from console.core import keys
 from console.core.cache import Cache, open_cache
-from console.core.cache.base import dump
 from console.core.errors import SourceUnavailable
 from console.core.sanitize import first_line
 from console.core.settings import Settings, load_settings
 from console.core.throttle import Breaker, RepeatFilter
 
 MAX_LATENCY_SAMPLES = 5000  # per roll interval; beyond that the oldest are trimmed
+TRIM_AT = 2 * MAX_LATENCY_SAMPLES  # trim rarely: once per MAX_LATENCY_SAMPLES requests at most
+# Atomically trim the counted samples to the newest ARGV[1], adding what it removes to the
+# request counter, so a trim loses latencies but never a request.
+_TRIM = """
+local n = redis.call('LLEN', KEYS[1])
+local keep = tonumber(ARGV[1])
+if n > keep then
+  redis.call('LTRIM', KEYS[1], n - keep, -1)
+  redis.call('INCRBY', KEYS[2], n - keep)
+end
+return n
+"""
 log = logging.getLogger("stackwatch.report")
 log.addFilter(RepeatFilter())
 
@@ -39,11 +51,24 @@ class Reporter:
         self.host = settings.host
         self.cache = cache if cache is not None else open_cache(settings)
         self.breaker = Breaker()
-        self._client = getattr(self.cache, "client", None)  # Redis: pipeline in one round trip
+        self._client = getattr(self.cache, "client", None)  # Redis: one RPUSH counts
+        self._trim = self._client.register_script(_TRIM) if self._client is not None else None
+        self._samples = keys.request_samples(self.host)
+        self._trim_keys = (self._samples, keys.requests_counter(self.host))
 
     def record_request(self, duration_ms: float, status: int = 200) -> None:
         """Count one request and keep its duration."""
-        self.record_requests(((duration_ms, status),))
+        if self._client is None or status >= 500 or self.breaker.open:
+            self.record_requests(((duration_ms, status),))
+            return
+        try:
+            length = self._client.rpush(self._samples, _sample(duration_ms))
+            if length > TRIM_AT:
+                self._trim(self._trim_keys, (MAX_LATENCY_SAMPLES,))
+        except (OSError, redis.RedisError) as exc:
+            self._failed(exc)  # never break the caller's request over a metric
+        else:
+            self.breaker.succeeded()
 
     def record_requests(self, batch: Sequence[tuple[float, int]]) -> None:
         """Count a batch of (duration_ms, status) in one round trip."""
@@ -61,14 +86,14 @@ class Reporter:
 
     def _pipelined(self, batch: Sequence[tuple[float, int]]) -> None:
         pipe = self._client.pipeline(transaction=False)
-        pipe.incrby(keys.requests_counter(self.host), len(batch))
         errors = sum(1 for _, status in batch if status >= 500)
         if errors:
             pipe.incrby(keys.errors_counter(self.host), errors)
-        samples = keys.latency_samples(self.host)
-        pipe.rpush(samples, *(dump({"ms": round(ms, 3)}) for ms, _ in batch))
-        pipe.ltrim(samples, -MAX_LATENCY_SAMPLES, -1)
-        pipe.execute()
+        for first in range(0, len(batch), MAX_LATENCY_SAMPLES):
+            part = batch[first : first + MAX_LATENCY_SAMPLES]
+            pipe.rpush(self._samples, *(_sample(ms) for ms, _ in part))
+        if pipe.execute()[-1] > TRIM_AT:
+            self._trim(self._trim_keys, (MAX_LATENCY_SAMPLES,))
 
     def _plain(self, batch: Sequence[tuple[float, int]]) -> None:
         self.cache.incr(keys.requests_counter(self.host), len(batch))
@@ -81,8 +106,18 @@ class Reporter:
             )
 
     def _failed(self, exc: BaseException) -> None:
+        """Open the breaker and say so (at most once a minute)."""
         self.breaker.failed()
         log.warning("stackwatch: cannot record requests: %s", first_line(str(exc)))
+
+
+def _sample(ms: float) -> str:
+    """One request's sample as the roll reads it, {"ms": ...}, without json.dumps per call."""
+    try:
+        value = round(float(ms), 3)
+    except (TypeError, ValueError, OverflowError):
+        return '{"ms":null}'  # still one request; its duration is not a number
+    return f'{{"ms":{value!r}}}' if math.isfinite(value) else '{"ms":null}'
 
 
 _default: Reporter | None = None

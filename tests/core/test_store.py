@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from console.core.store.engine import (
     head_revision,
     make_engine,
     reading,
+    shipped_head,
+    stored_revision,
     upgrade,
 )
 from console.core.store.models import PerformanceRow, QueueRow, SystemHealthRow
@@ -58,8 +62,11 @@ def test_migration_up_from_empty_and_schema_check(database_url: str) -> None:
     engine = make_engine(database_url)
     with pytest.raises(SchemaOutOfDate, match="stackwatch db upgrade"):
         check_schema(engine)
+    assert stored_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) == head_revision(engine)
+    assert stored_revision(engine) == current_revision(engine)
+    assert shipped_head(engine) == head_revision(engine)
     check_schema(engine)
     upgrade(engine)  # twice is harmless
     engine.dispose()
@@ -204,6 +211,18 @@ def test_sqlite_file_shrinks_after_prune(tmp_path: Path) -> None:
     queries.prune(engine, "system_health_metrics", before=T0 + 19_000 * 60)
     engine.dispose()
     assert path.stat().st_size < full / 4
+
+
+def test_schema_check_does_not_import_alembic(sqlite_url: str) -> None:
+    """The worker checks the schema at start; alembic would cost it ~8 MB for nothing."""
+    upgrade(make_engine(sqlite_url))
+    code = (
+        "import sys\n"
+        "from console.core.store.engine import check_schema, make_engine\n"
+        f"check_schema(make_engine({sqlite_url!r}))\n"
+        "assert 'alembic' not in sys.modules, 'alembic imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_series_reads_performance_at_any_store_interval(engine: Engine) -> None:

@@ -11,7 +11,7 @@ import redis
 from huey import RedisHuey
 
 from console.core.errors import SourceUnavailable
-from console.core.queues import read_queue
+from console.core.queues import read_queue, read_queues
 from console.core.queues.discover import discover
 from console.core.settings import QueueSpec
 
@@ -74,6 +74,24 @@ def test_missing_or_wrong_type_key_is_that_queues_error_only(client: redis.Redis
     assert "does not exist" in (missing.error or "")
     assert "is a string" in (wrong.error or "") and wrong.pending is None
     assert "is a string" in (laravel.error or "")
+
+
+def test_several_queues_read_together_keep_their_own_numbers(client: redis.Redis) -> None:
+    client.set("queues:mail", "oops")  # the first queue's key has the wrong type
+    client.rpush("queues:default", "a", "b")
+    client.rpush("plain", "x")
+    client.zadd("rq:failed:high", {"job": 1.0})
+    specs = [
+        QueueSpec("mail", kind="laravel"),
+        QueueSpec("missing"),
+        QueueSpec("default", kind="laravel"),
+        QueueSpec("plain"),
+        QueueSpec("high", kind="rq"),
+    ]
+    mail, missing, default, plain, high = read_queues(client, specs)
+    assert "is a string" in (mail.error or "") and "does not exist" in (missing.error or "")
+    assert (default.pending, default.scheduled, default.error) == (2, 0, None)
+    assert (plain.pending, high.failed, high.pending) == (1, 1, 0)
 
 
 def test_unreachable_redis_raises_source_unavailable() -> None:

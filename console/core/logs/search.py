@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from console.core.logs.lines import MAX_LINE_BYTES, Batch, LogLine, render
+from console.core.logs.literals import plan_for
+from console.core.logs.prescan import choose, count_matching, first_matching_line, sample_of
 from console.core.sanitize import clean
 
 # Level words as Python logging (and so huey: "[ts] ERROR:huey.consumer:...") and Laravel
@@ -86,20 +88,36 @@ def count_lines(path: str, pattern: re.Pattern[bytes]) -> int:
         if mm is None:
             return 0
         with mm:
-            count = pos = 0
-            size = len(mm)
-            search = pattern.search
-            find = mm.find
-            while pos < size:
-                match = search(mm, pos)
-                if match is None:
-                    break
-                count += 1
-                nl = find(b"\n", match.end())
-                pos = size if nl < 0 else nl + 1
-            return count
+            plan = plan_for(pattern.pattern, pattern.flags)
+            if plan is not None:
+                count = count_matching(mm, pattern, plan, sample_of(mm))
+                if count is not None:
+                    return count
+            return _count_by_search(mm, pattern)
     finally:
         os.close(fd)
+
+
+def _count_by_search(mm: mmap.mmap, pattern: re.Pattern[bytes]) -> int:
+    """Count with `re` over the whole map, then on to the next line after each match.
+
+    A match that runs past its first line (`\\s`, `[^x]`) counts that line only if the line
+    alone matches, as grep would say.
+    """
+    count = pos = 0
+    size = len(mm)
+    search, find, rfind = pattern.search, mm.find, mm.rfind
+    while pos < size:
+        match = search(mm, pos)
+        if match is None:
+            break
+        start = match.start()
+        end = find(b"\n", start)
+        end = size if end < 0 else end
+        if match.end() <= end or search(mm, rfind(b"\n", 0, start) + 1, end) is not None:
+            count += 1
+        pos = end + 1
+    return count
 
 
 def _line_at(mm: mmap.mmap, pos: int) -> tuple[int, int]:
@@ -114,6 +132,12 @@ def find_next(fd: int, pattern: re.Pattern[bytes], start: int) -> int | None:
     if mm is None:
         return None
     with mm:
+        plan = plan_for(pattern.pattern, pattern.flags)
+        if plan is not None:
+            sample = sample_of(mm)
+            needles = choose(plan, sample)
+            if needles is not None:
+                return first_matching_line(mm, pattern, plan, needles, sample, start)
         match = pattern.search(mm, start)
         return None if match is None else _line_at(mm, match.start())[0]
 

@@ -9,12 +9,13 @@ PostgreSQL: pool pre-ping, so a server restart costs at most one failed query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
@@ -24,6 +25,9 @@ from console.core.settings import mask_url
 READ_ONLY = "stackwatch_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 
 
 def normalize_url(url: str) -> str:
@@ -130,9 +134,35 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(engine), revision)
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision the database records, read without alembic (the worker's ~8 MB)."""
+    with reading(engine) as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def shipped_head(engine: Engine) -> str:
+    """The newest shipped migration, read from the files' revision lines (no alembic import).
+
+    Falls back to alembic when the files do not give exactly one head.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if (revision := _REVISION.search(source)) is None:
+            continue
+        revisions.add(revision.group(1))
+        if (down := _DOWN_REVISION.search(source)) is not None:
+            parents.update(_QUOTED.findall(down.group(1)))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else head_revision(engine)
+
+
 def check_schema(engine: Engine) -> None:
     """Refuse to run on a schema older (or newer) than this version of stackwatch."""
-    current, head = current_revision(engine), head_revision(engine)
+    current, head = stored_revision(engine), shipped_head(engine)
     if current == head:
         return
     if current is None:
