@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, tzinfo
@@ -20,13 +21,11 @@ from console.core.sources import worst
 from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
-from console.tui.screens.logs import LogsScreen
-from console.tui.screens.processes import ProcessesScreen
-from console.tui.screens.queues import QueuesScreen
 from console.tui.widgets.status_model import (
     CACHE,
     DATABASE,
     DashboardModel,
+    age_worker,
     fold_cache,
     fold_history,
     fold_supervisor,
@@ -40,11 +39,31 @@ from console.tui.widgets.status_poller import Poller
 Clock = Callable[[], float]
 
 
+def _lazy(module: str, name: str) -> Callable[[], Screen]:
+    """A screen imported when first shown: start-up pays for the dashboard only."""
+
+    def make() -> Screen:
+        return getattr(importlib.import_module(module), name)()
+
+    make.__qualname__ = name
+    return make
+
+
 def _zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
+
+
+def _news(old: DashboardModel, new: DashboardModel) -> bool:
+    """A change worth a frame at once: a source's status, the host, first values or none."""
+    return (
+        [s.status for s in old.states] != [s.status for s in new.states]
+        or (old.host, old.hosts) != (new.host, new.hosts)
+        or (old.cache is None) != (new.cache is None)
+        or (old.history is None) != (new.history is None)
+    )
 
 
 class StackwatchApp(App[int]):
@@ -55,9 +74,9 @@ class StackwatchApp(App[int]):
     COMMANDS = App.COMMANDS | {BindingsProvider}
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
-        "processes": ProcessesScreen,
-        "queues": QueuesScreen,
-        "logs": LogsScreen,
+        "processes": _lazy("console.tui.screens.processes", "ProcessesScreen"),
+        "queues": _lazy("console.tui.screens.queues", "QueuesScreen"),
+        "logs": _lazy("console.tui.screens.logs", "LogsScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,6 +106,7 @@ class StackwatchApp(App[int]):
         self.tick_signal: Signal[float] = Signal(self, "tick")
         self.chart_signal: Signal[ChartReading] = Signal(self, "chart")
         self.poller = Poller(self)
+        self._unpublished = False  # the model has news the screens have not been shown yet
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
         self.set_keymap(dict(settings.keys))
 
@@ -95,21 +115,41 @@ class StackwatchApp(App[int]):
         # Ages are the only thing that changes by itself; they repaint a few cells per second.
         self.set_interval(1.0, self._tick, name="ages")
 
+    def on_ready(self) -> None:
+        # The first frame is out: now the store may load SQLAlchemy in its thread (importing
+        # it while the first frame renders would hold the GIL and delay it).
+        self.poller.store_ready()
+
     def on_unmount(self) -> None:
         self.poller.stop()
         self.sources.close()
 
     # -- the model ------------------------------------------------------------------------
     def _set_model(self, model: DashboardModel) -> None:
+        """Keep the new model; show it now if a state changed, else on the next tick."""
         if model == self.model:
             return
+        urgent = _news(self.model, model)
         self.model = model
-        self.model_signal.publish(model)
+        if urgent:
+            self._publish()
+        else:
+            # New values alone wait for the 1 Hz tick, so they repaint in the same frame as
+            # the ages: at most one frame a second while sources are polled every 2 s.
+            self._unpublished = True
+
+    def _publish(self) -> None:
+        self._unpublished = False
+        self.model_signal.publish(self.model)
 
     def _tick(self) -> None:
         now = self.clock()
         for key, seconds in self.poller.hung(now):
             self._set_model(mark_hung(self.model, key, seconds, now))
+        # The worker's age moves with the other ages, in the same frame.
+        self._set_model(age_worker(self.model, now, self.settings.collect_interval))
+        if self._unpublished:
+            self._publish()
         self.tick_signal.publish(now)
 
     def on_cache_read(self, message: CacheRead) -> None:

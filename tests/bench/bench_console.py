@@ -2,10 +2,21 @@
 
 Run apart from the tests:  .venv/bin/python tests/bench/bench_console.py [--seconds 60]
 
-Each program runs in its own tmux session of 200x50. While stackwatch runs, this script writes
-fresh latest values into the (embedded SQLite) cache every 2 s and the console polls every 2 s.
-CPU % of one core and RSS are sampled once a second with psutil (whole process tree); the
-figures are medians. First paint = launch until the pane shows the program's first screen.
+Each program runs in its own detached tmux session of 200x50 (TERM=xterm-256color).
+- CPU: the process tree's cumulative cpu_times (user + system) over the whole window, as % of
+  one core; the window is also cut in 10 s slices for the min–max (1 s psutil samples would
+  quantise to 1 % and miss short bursts).
+- RSS: sampled every second over the window; median and max.
+- The console runs twice: idle (an hour of history and latest values in place, nothing
+  changing) and live (this script writes fresh latest values into the embedded cache every
+  2 s, and a history row each minute, as the worker would). The console polls every 2 s.
+- After the live window it visits the queues screen, then the logs screen following a file
+  that gets a line every 0.2 s (enough lines to fill the 5,000-line ring): RSS and CPU there.
+- First paint: launch until the pane shows the program's first screen, over `--paint-runs`
+  launches alternating with a minimal Textual app.
+- References: a minimal Textual app, and htop, btop and glances when installed (`--glances`
+  points at a glances outside PATH, e.g. in its own venv); a missing tool is said, not fatal.
+`--tree DIR` runs the console from another checkout (same venv) to compare two versions.
 """
 
 from __future__ import annotations
@@ -13,18 +24,27 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
-GOAL_CPU, GOAL_RSS_MB, GOAL_PAINT_S = 1.0, 60.0, 0.8
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.common import Row, Stats, print_table, summarise  # noqa: E402
+from tests.bench.console_feed import append_log, feed, prepare, put_latest, seed_history  # noqa: E402
+
+SIZE = ("200", "50")
+SLICE_S = 10
+GOAL_CPU, GOAL_RSS_MB, GOAL_PAINT_S, GOAL_PAINT_RATIO = 1.0, 60.0, 0.8, 1.5
+CPU_GOAL = f"≤ {GOAL_CPU} % and ≤ 0.5× glances"
+PAINT_GOAL = f"< {GOAL_PAINT_S} s and ≤ {GOAL_PAINT_RATIO}× minimal"
 MINIMAL_APP = """
 from textual.app import App
 from textual.widgets import Static
@@ -35,19 +55,41 @@ Minimal().run()
 """
 
 
+@dataclass
+class Usage:
+    """What one program cost over a window."""
+
+    cpu: Stats  # % of one core per slice; median (min–max)
+    cpu_whole: float  # % of one core over the whole window
+    rss: Stats  # MB, 1 s samples
+    rss_max: float = field(default=0.0)
+
+
 def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
 
 
 def start(name: str, command: str, env: dict[str, str]) -> tuple[int, float]:
-    """Start `command` in a detached 200x50 tmux session; (pane pid, start time)."""
+    """Start `command` in a detached tmux session; (pane pid, start time)."""
     exports = " ".join(f"{k}={v!r}" for k, v in env.items())
     began = time.monotonic()
-    tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", f"env {exports} {command}")
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        SIZE[0],
+        "-y",
+        SIZE[1],
+        f"exec env {exports} {command}",
+    )
+    tmux("set-option", "-t", name, "remain-on-exit", "on")
     return int(tmux("list-panes", "-t", name, "-F", "#{pane_pid}").strip()), began
 
 
-def first_paint(name: str, marker: str, began: float, limit: float = 15.0) -> float | None:
+def wait_for(name: str, marker: str, began: float, limit: float = 20.0) -> float | None:
+    """Seconds from `began` until `marker` shows in the pane (None: it never did)."""
     while time.monotonic() - began < limit:
         if marker in tmux("capture-pane", "-p", "-t", name):
             return time.monotonic() - began
@@ -55,158 +97,246 @@ def first_paint(name: str, marker: str, began: float, limit: float = 15.0) -> fl
     return None
 
 
-def sample(pid: int, seconds: int) -> tuple[float, float]:
-    """Median CPU % (of one core) and median RSS in MB of the process tree."""
-    root = psutil.Process(pid)
-    cpu, rss = [], []
-    procs = {p.pid: p for p in [root, *root.children(recursive=True)]}
-    for p in procs.values():
-        p.cpu_percent(None)
-    for _ in range(seconds):
-        time.sleep(1)
-        total_cpu = total_rss = 0.0
-        for p in [root, *root.children(recursive=True)]:
-            p = procs.setdefault(p.pid, p)
-            try:
-                total_cpu += p.cpu_percent(None)
-                total_rss += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                continue
-        cpu.append(total_cpu)
-        rss.append(total_rss / 2**20)
-    return statistics.median(cpu), statistics.median(rss)
+def _tree(root: psutil.Process, known: dict[int, psutil.Process]) -> list[psutil.Process]:
+    try:
+        found = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+    return [known.setdefault(p.pid, p) for p in found]
 
 
-def feed_cache(data_dir: str, stop: threading.Event) -> None:
-    """Fresh latest values every 2 s, as the worker would write them."""
-    sys.path.insert(0, str(ROOT))
-    from console.core.cache import open_cache
-    from console.core.metrics import (
-        PerformanceSnapshot,
-        QueueDepth,
-        QueueSnapshot,
-        SystemHealth,
-        to_payload,
-    )
-    from console.core.settings import Settings
-
-    cache = open_cache(Settings(host="bench", data_dir=data_dir))
-    i = 0
-    while not stop.is_set():
-        now, i = time.time(), i + 1
-        cache.put_latest(
-            "health",
-            "bench",
-            to_payload(
-                SystemHealth(
-                    "bench",
-                    now,
-                    cpu_percent=20 + i % 30,
-                    mem_percent=50 + i % 10,
-                    load1=0.5,
-                    cpu_count=4,
-                    swap_percent=1.0,
-                    net_rx_bps=1000.0 * i,
-                    net_tx_bps=500.0,
-                )
-            ),
-        )
-        cache.put_latest(
-            "queue",
-            "bench",
-            to_payload(
-                QueueSnapshot(
-                    "bench", now, (QueueDepth("default", "redis-list", pending=i % 17, failed=0),)
-                )
-            ),
-        )
-        cache.put_latest(
-            "performance",
-            "bench",
-            to_payload(
-                PerformanceSnapshot(
-                    "bench", now, rps_now=float(i % 40), rps_avg=10.0, latency_p95_ms=120.0
-                )
-            ),
-        )
-        cache.beat("bench", {})
-        stop.wait(2.0)
-    cache.close()
+def _cpu_seconds(procs: list[psutil.Process], seen: dict[int, float]) -> float:
+    """User + system seconds of the tree; a process that has exited keeps its last figure."""
+    for p in procs:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        seen[p.pid] = t.user + t.system
+    return sum(seen.values())
 
 
-def measure(name: str, command: str, marker: str, seconds: int, env: dict[str, str]) -> dict:
+def _rss_mb(procs: list[psutil.Process]) -> float:
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total / 2**20
+
+
+def usage(pid: int, seconds: int) -> Usage:
+    """CPU from cumulative cpu_times over the window (and per slice); RSS every second."""
+    root, known, seen = psutil.Process(pid), {}, {}
+    began = time.monotonic()
+    cpu_start = cpu_mark = _cpu_seconds(_tree(root, known), seen)
+    mark, slices, rss = began, [], []
+    for tick in range(1, seconds + 1):
+        time.sleep(max(0.0, began + tick - time.monotonic()))
+        procs = _tree(root, known)
+        rss.append(_rss_mb(procs))
+        if tick % SLICE_S == 0 or tick == seconds:
+            now, cpu = time.monotonic(), _cpu_seconds(procs, seen)
+            slices.append(100 * (cpu - cpu_mark) / (now - mark))
+            mark, cpu_mark = now, cpu
+    whole = 100 * (cpu_mark - cpu_start) / (mark - began)
+    return Usage(summarise(slices), whole, summarise(rss), max(rss))
+
+
+# -- measurements --------------------------------------------------------------------------
+
+
+def first_paints(console: str, minimal: str, env: dict[str, str], runs: int):
+    """Launch-to-first-screen of the console and the minimal app, alternating."""
+    ours, ref = [], []
+    for i in range(runs):
+        for command, marker, out in (
+            (console, "Performance", ours),
+            (minimal, "minimal static app", ref),
+        ):
+            name = f"sw-paint-{i}"
+            _, began = start(name, command, env)
+            took = wait_for(name, marker, began)
+            tmux("kill-session", "-t", name)
+            if took is not None:
+                out.append(took)
+    return (summarise(ours) if ours else None), (summarise(ref) if ref else None)
+
+
+def measure(name: str, command: str, marker: str, seconds: int, env: dict[str, str]) -> Usage:
     pid, began = start(name, command, env)
     try:
-        paint = first_paint(name, marker, began)
-        cpu, rss = sample(pid, seconds)
+        wait_for(name, marker, began)
+        time.sleep(2)  # let start-up settle: the window measures steady state
+        return usage(pid, seconds)
     finally:
         tmux("kill-session", "-t", name)
-    return {"paint": paint, "cpu": cpu, "rss": rss}
+
+
+def measure_console(command: str, env: dict[str, str], seconds: int, settings) -> dict:
+    """Idle, then live on the dashboard, then the queues and logs screens in the same process."""
+    from console.core.cache import open_cache
+
+    cache = open_cache(settings)
+    put_latest(cache, 0)
+    cache.close()
+    results = {"idle": measure("sw-idle", command, "Performance", seconds, env)}
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=feed, args=(settings, stop), daemon=True),
+        threading.Thread(
+            target=append_log,
+            args=(Path(env["STACKWATCH_DATA_DIR"]) / "app.log", stop),
+            daemon=True,
+        ),
+    ]
+    for t in threads:
+        t.start()
+    pid, began = start("sw-live", command, env)
+    try:
+        wait_for("sw-live", "Performance", began)
+        time.sleep(2)
+        results["live"] = usage(pid, seconds)
+        tmux("send-keys", "-t", "sw-live", "3")
+        time.sleep(3)
+        results["queues"] = usage(pid, max(10, seconds // 3))
+        tmux("send-keys", "-t", "sw-live", "4")
+        wait_for("sw-live", "processed job", time.monotonic())
+        time.sleep(3)
+        shown = tmux("capture-pane", "-p", "-t", "sw-live")
+        results["logs"] = usage(pid, max(10, seconds // 3))
+        if tmux("capture-pane", "-p", "-t", "sw-live") == shown:
+            print("the logs screen did not follow: its figures mean nothing", file=sys.stderr)
+    except psutil.NoSuchProcess:
+        print(tmux("capture-pane", "-p", "-t", "sw-live"), file=sys.stderr)
+        raise
+    finally:
+        tmux("kill-session", "-t", "sw-live")
+        stop.set()
+    return results
+
+
+def references(seconds: int, env: dict[str, str], work: Path, glances: str | None) -> dict:
+    (work / "minimal.py").write_text(MINIMAL_APP)
+    out = {
+        "minimal Textual app": measure(
+            "sw-minimal",
+            f"{sys.executable} {work / 'minimal.py'}",
+            "minimal static app",
+            seconds,
+            env,
+        )
+    }
+    tools = {"htop": (shutil.which("htop"), "Load average"), "btop": (shutil.which("btop"), "cpu")}
+    tools["glances"] = (glances or shutil.which("glances"), "CPU")
+    for tool, (path, marker) in tools.items():
+        if path is None:
+            print(f"{tool}: not installed here, not measured", file=sys.stderr)
+            out[tool] = None
+            continue
+        out[tool] = measure(f"sw-{tool}", path, marker, seconds, env)
+    return out
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def _mb(u: Usage | None) -> Stats | None:
+    return None if u is None else u.rss
+
+
+def _max_mb(u: Usage | None) -> Stats | None:
+    return None if u is None else Stats(u.rss_max, u.rss_max, u.rss_max, 1)
+
+
+def _cpu(u: Usage | None) -> Stats | None:
+    return None if u is None else Stats(u.cpu_whole, u.cpu.low, u.cpu.high, u.cpu.runs)
+
+
+MINIMAL = "minimal Textual app"
+DASHBOARD = "dashboard, same process"
+
+
+def report(console: dict, refs: dict, paint, seconds: int) -> None:
+    live, idle = console["live"], console["idle"]
+    rss_goal = f"≤ {GOAL_RSS_MB:.0f} MB"
+    refs = {**refs, DASHBOARD: live}
+    spec = [  # what, figure, ours, reference, goal, unit
+        ("CPU, dashboard, data arriving", _cpu, live, "glances", CPU_GOAL, "%"),
+        ("CPU, dashboard, data arriving", _cpu, live, "htop", "(reference)", "%"),
+        ("CPU, dashboard, data arriving", _cpu, live, "btop", "(reference)", "%"),
+        ("CPU, dashboard, idle (no change)", _cpu, idle, MINIMAL, f"≤ {GOAL_CPU} %", "%"),
+        ("RSS median, data arriving", _mb, live, "glances", rss_goal, "MB"),
+        ("RSS max, data arriving", _max_mb, live, MINIMAL, rss_goal, "MB"),
+        ("CPU, queues screen", _cpu, console["queues"], DASHBOARD, "(figure)", "%"),
+        ("RSS max, queues screen visited", _max_mb, console["queues"], DASHBOARD, "-", "MB"),
+        ("CPU, logs screen following 5 lines/s", _cpu, console["logs"], DASHBOARD, "-", "%"),
+        ("RSS max, logs visited (5,000-line ring)", _max_mb, console["logs"], DASHBOARD, "-", "MB"),
+    ]
+    rows = [Row(w, f(ours), f(refs[ref]), ref, goal, unit) for w, f, ours, ref, goal, unit in spec]
+    rows.append(Row("start to first paint", *paint, MINIMAL, PAINT_GOAL, "s", GOAL_PAINT_RATIO))
+    print_table(
+        f"Console cost, tmux {SIZE[0]}x{SIZE[1]}, {seconds} s windows; CPU = % of one core "
+        f"over the whole window ({SLICE_S} s slices min–max), RSS MB of 1 s samples",
+        rows,
+    )
+    verdicts(live, refs, paint)
+
+
+def verdicts(live: Usage, refs: dict, paint) -> None:
+    glances = refs["glances"]
+    cpu_ok = live.cpu_whole <= GOAL_CPU and (
+        glances is None or live.cpu_whole <= 0.5 * glances.cpu_whole
+    )
+    rss_ok = live.rss.median <= GOAL_RSS_MB and live.rss_max <= GOAL_RSS_MB
+    ours, ref = paint
+    paint_ok = ours is not None and ours.median < GOAL_PAINT_S
+    if ours is not None and ref is not None:
+        paint_ok = paint_ok and ours.median <= GOAL_PAINT_RATIO * ref.median
+    print()
+    print(
+        f"goal CPU ≤ {GOAL_CPU} % (≤ ½ glances'): {'met' if cpu_ok else 'NOT met'}"
+        + ("" if glances else " (glances not measured)")
+    )
+    print(f"goal RSS ≤ {GOAL_RSS_MB:.0f} MB (median and max): {'met' if rss_ok else 'NOT met'}")
+    print(
+        f"goal first paint < {GOAL_PAINT_S} s and ≤ {GOAL_PAINT_RATIO}× minimal: "
+        f"{'met' if paint_ok else 'NOT met'}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--paint-runs", type=int, default=7)
+    parser.add_argument("--glances", help="glances executable when not on PATH")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="checkout to run the console from")
+    parser.add_argument("--no-references", action="store_true", help="measure the console only")
     args = parser.parse_args()
     if not shutil.which("tmux"):
         print("tmux is missing: cannot measure", file=sys.stderr)
         return 2
+    from console.core.settings import Settings
+
     work = Path(tempfile.mkdtemp(prefix="swbench-"))
+    env = prepare(work)
+    settings = Settings(host="bench", data_dir=str(work))
+    seed_history(settings)
+    tree = args.tree.resolve()
+    env["PYTHONPATH"] = str(tree)
+    console = f"{sys.executable} -m console"
+    minimal = f"{sys.executable} {work / 'minimal.py'}"
     (work / "minimal.py").write_text(MINIMAL_APP)
-    env = {
-        "TERM": "xterm-256color",
-        "STACKWATCH_DATA_DIR": str(work),
-        "STACKWATCH_HOST": "bench",
-        "STACKWATCH_REFRESH_DASHBOARD": "2",
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "PATH": os.environ["PATH"],
-    }
-    subprocess.run(
-        [sys.executable, "-m", "console", "db", "upgrade"],
-        env={**os.environ, **env},
-        capture_output=True,
-        check=False,
-        cwd=work,
-    )
-    stop = threading.Event()
-    feeder = threading.Thread(target=feed_cache, args=(str(work), stop), daemon=True)
-    feeder.start()
-    rows = {}
-    python = sys.executable
-    rows["stackwatch"] = measure(
-        "sw-bench", f"{python} -m console", "Performance", args.seconds, env
-    )
-    rows["minimal Textual app"] = measure(
-        "sw-minimal", f"{python} {work / 'minimal.py'}", "minimal static app", args.seconds, env
-    )
-    for tool, marker in (("htop", "Load average"), ("btop", "cpu"), ("glances", "CPU")):
-        if shutil.which(tool):
-            rows[tool] = measure(f"sw-{tool}", tool, marker, args.seconds, env)
-        else:
-            rows[tool] = None
-    stop.set()
-    report(rows, args.seconds)
+    os.chdir(tree)
+    paint = first_paints(console, minimal, env, args.paint_runs)
+    results = measure_console(console, env, args.seconds, settings)
+    none = dict.fromkeys(("minimal Textual app", "htop", "btop", "glances"))
+    refs = none if args.no_references else references(args.seconds, env, work, args.glances)
+    print(f"console from {tree}")
+    report(results, refs, paint, args.seconds)
+    shutil.rmtree(work, ignore_errors=True)
     return 0
-
-
-def report(rows: dict, seconds: int) -> None:
-    print(f"200x50 tmux, {seconds} s each, medians of 1 s samples (CPU % of one core)")
-    print(f"{'program':<22}{'CPU %':>8}{'RSS MB':>9}{'first paint s':>15}")
-    for name, row in rows.items():
-        if row is None:
-            print(f"{name:<22}  (not installed: not measured)")
-            continue
-        paint = "-" if row["paint"] is None else f"{row['paint']:.2f}"
-        print(f"{name:<22}{row['cpu']:>8.2f}{row['rss']:>9.1f}{paint:>15}")
-    ours, ref = rows["stackwatch"], rows["minimal Textual app"]
-    if ours["paint"] and ref["paint"]:
-        print(f"first paint vs minimal Textual app: x{ours['paint'] / ref['paint']:.2f}")
-    print(
-        f"goals: CPU <= {GOAL_CPU} % ({'met' if ours['cpu'] <= GOAL_CPU else 'NOT met'}), "
-        f"RSS <= {GOAL_RSS_MB:.0f} MB ({'met' if ours['rss'] <= GOAL_RSS_MB else 'NOT met'}), "
-        f"first paint < {GOAL_PAINT_S} s "
-        f"({'met' if ours['paint'] and ours['paint'] < GOAL_PAINT_S else 'NOT met'})"
-    )
 
 
 if __name__ == "__main__":

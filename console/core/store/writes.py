@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.dialects import postgresql, sqlite
 
 from console.core.metrics import PerformanceSnapshot, QueueSnapshot, SystemHealth
 from console.core.store.engine import writing
@@ -29,6 +28,9 @@ def upsert(
     """
     if not rows:
         return 0
+    # Here, not at import: the console reads the store and never pays for the other dialect.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     chunk = max(1, 30_000 // len(rows[0]))
     for start in range(0, len(rows), chunk):

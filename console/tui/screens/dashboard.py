@@ -47,6 +47,7 @@ class DashboardScreen(Screen):
         self.range_name = "1h"
         self._chart_asked: tuple[str, str, str, float] | None = None
         self._ages: list[AgeLabel] = []
+        self._panels: list[PerformancePanel | HealthPanel | QueuePanel] = []
 
     def compose(self) -> ComposeResult:
         # Pick the layout before the first frame: switching it after costs a second layout.
@@ -78,8 +79,10 @@ class DashboardScreen(Screen):
     # -- data ---------------------------------------------------------------------------
     def show(self, model: DashboardModel) -> None:
         settings = self.app.settings  # type: ignore[attr-defined]
-        for panel in (PerformancePanel, HealthPanel, QueuePanel):
-            self.query_one(panel).show(model, settings)
+        if not self._panels:  # looked up once: this runs on every new reading
+            self._panels = [self.query_one(p) for p in (PerformancePanel, HealthPanel, QueuePanel)]
+        for panel in self._panels:
+            panel.show(model, settings)
         self.query_one(StatusBanner).show(model, self.app.tz)  # type: ignore[attr-defined]
         self.tick(self.app.clock())  # type: ignore[attr-defined]
         if model.host != (self._chart_asked or ("", "", ""))[1]:

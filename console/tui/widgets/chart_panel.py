@@ -63,7 +63,8 @@ class ChartPanel(Vertical):
     def caption(self, metric: str, range_name: str, host: str, note: str) -> None:
         text = f"{series_label(metric)} · {range_name} · {host}"
         self.query_one("#chart-caption", Static).update(
-            Content(f"{text}{' · ' + note if note else ''}")
+            Content(f"{text}{' · ' + note if note else ''}"),
+            layout=False,  # one fixed row
         )
 
     def draw(self, reading: ChartReading) -> None:

@@ -33,7 +33,8 @@ class AgeLabel(Static):
             state = "age-stale" if stale else "age-ok"
         if text != self._shown:
             self._shown = text
-            self.update(Content(text))
+            # Fixed one-row size (.age): no layout pass, only this label is repainted.
+            self.update(Content(text), layout=False)
         if state != self._state:
             self.remove_class(self._state)
             self.add_class(state)

@@ -60,6 +60,7 @@ class HealthPanel(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="panel-health", classes="panel")
+        self._rows: dict[str, MetricRow] = {}
         self.border_title = "System health"
 
     def compose(self) -> ComposeResult:
@@ -71,13 +72,15 @@ class HealthPanel(Vertical):
         health = model.cache.health if model.cache else None
         if health is not None and health.scope == "container":
             self.border_title = "System health (container)"
+        if not self._rows:  # looked up once: show runs on every new reading
+            self._rows = {row_id: self.query_one(f"#{row_id}", MetricRow) for row_id in ROWS}
         age = self.query_one(AgeLabel)
         age.set_source(health.ts if health else None, "cache down" if model.cache_down else "")
         values = health_values(health, settings) if health else {}
         stale = age.stale or model.cache_down
         series = model.history.series if model.history else {}
         for row_id, (_label, metric) in ROWS.items():
-            row = self.query_one(f"#{row_id}", MetricRow)
+            row = self._rows[row_id]
             text, lvl = values.get(row_id, ("-", "ok"))
             row.set_value(text, "stale" if stale and health else lvl)
             if metric:

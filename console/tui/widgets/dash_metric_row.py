@@ -22,6 +22,7 @@ class MetricRow(Horizontal):
         self._text = ""
         self._level = "ok"
         self._series: tuple[float, ...] = ()
+        self._value: Static | None = None  # looked up once
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self._label), classes="metric-label")
@@ -33,9 +34,10 @@ class MetricRow(Horizontal):
         """Show `text` (plain, never markup) at `level` (ok / warning / critical / stale)."""
         if text == self._text and level == self._level:
             return
-        value = self.query_one(".metric-value", Static)
+        value = self._value or self.query_one(".metric-value", Static)
+        self._value = value
         if text != self._text:
-            value.update(Content(text))
+            value.update(Content(text), layout=False)  # fixed size (.metric-value): no reflow
             self._text = text
         if level != self._level:
             value.remove_class(f"level-{self._level}")

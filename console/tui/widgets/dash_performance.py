@@ -45,6 +45,7 @@ class PerformancePanel(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="panel-performance", classes="panel")
+        self._rows: dict[str, MetricRow] = {}
         self.border_title = "Performance"
 
     def compose(self) -> ComposeResult:
@@ -55,13 +56,15 @@ class PerformancePanel(Vertical):
     def show(self, model: DashboardModel, settings: Settings) -> None:
         """Values from the last good cache reading; history from the last store reading."""
         perf = model.cache.performance if model.cache else None
+        if not self._rows:  # looked up once: show runs on every new reading
+            self._rows = {row_id: self.query_one(f"#{row_id}", MetricRow) for row_id in ROWS}
         age = self.query_one(AgeLabel)
         age.set_source(perf.ts if perf else None, "cache down" if model.cache_down else "")
         values = perf_values(perf, settings) if perf else {}
         stale = age.stale or model.cache_down
         series = model.history.series if model.history else {}
         for row_id, (_label, metric) in ROWS.items():
-            row = self.query_one(f"#{row_id}", MetricRow)
+            row = self._rows[row_id]
             text, lvl = values.get(row_id, ("-", "ok"))
             row.set_value(text, "stale" if stale and perf else lvl)
             if metric:

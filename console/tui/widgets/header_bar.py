@@ -25,8 +25,10 @@ class SourceChip(Static):
     def show(self, state: SourceState, tz: object) -> None:
         if state == self._state:
             return
-        if state.short() != self._state.short():
-            self.update(Content(state.short()))
+        old, new = self._state.short(), state.short()
+        if new != old:
+            # Chips are auto-width: only a change of length needs a layout pass.
+            self.update(Content(new), layout=len(new) != len(old))
         if state.status != self._state.status:
             self.remove_class(f"state-{self._state.status}")
             self.add_class(f"state-{state.status}")

@@ -15,7 +15,7 @@ from console.core.dashboard_data import (
 )
 from console.core.sanitize import clean
 from console.core.settings import Settings
-from console.core.sources import DOWN, OK, SourceState, advance, heartbeat_state
+from console.core.sources import DOWN, OK, UNKNOWN, SourceState, advance, heartbeat_state
 
 CACHE, DATABASE, WORKER = "cache", "database", "worker"
 
@@ -72,9 +72,25 @@ def fold_cache(
         return _with_state(model, state)
     reason = "; ".join(reading.problems)
     model = _with_state(model, advance(model.state(CACHE), CACHE, "cache", OK, reason, now))
-    worker = heartbeat_state(model.state(WORKER), reading.heartbeat_ts, now, collect_interval)
-    model = _with_state(model, worker)
+    previous = model.state(WORKER)
+    same_beat = model.cache is not None and model.cache.heartbeat_ts == reading.heartbeat_ts
+    if not (same_beat and previous is not None and previous.status != UNKNOWN):
+        # A new beat (or the first): otherwise the 1 Hz tick ages it (`age_worker`), so a
+        # poll that brings nothing new repaints nothing.
+        worker = heartbeat_state(previous, reading.heartbeat_ts, now, collect_interval)
+        model = _with_state(model, worker)
     return replace(model, cache=reading, hosts=_merge_hosts(model, reading.hosts))
+
+
+def age_worker(model: DashboardModel, now: float, collect_interval: float) -> DashboardModel:
+    """The worker chip's age at `now` (same model when its words and status are unchanged)."""
+    cache, worker = model.state(CACHE), model.state(WORKER)
+    if model.cache is None or worker is None or cache is None or cache.status != OK:
+        return model  # nothing read yet, or the cache is down: keep what was last known
+    new = heartbeat_state(worker, model.cache.heartbeat_ts, now, collect_interval)
+    if (new.status, new.reason) == (worker.status, worker.reason):
+        return model
+    return _with_state(model, new)
 
 
 def fold_history(model: DashboardModel, reading: HistoryReading) -> DashboardModel:

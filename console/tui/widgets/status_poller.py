@@ -34,11 +34,23 @@ class Poller:
         self._again: set[str] = set()  # sources to re-poll as soon as the running poll ends
         self._stopped = False
         self._chart_request: tuple[str, str, str, int] | None = None
+        self._store_ready = False  # store reads wait for the first frame (see store_ready)
 
     # -- schedule -----------------------------------------------------------------------
     def start(self) -> None:
+        """Poll every source but the store, which waits for `store_ready`."""
         for key in self.keys():
-            self._launch(key)
+            if key != DATABASE:
+                self._launch(key)
+
+    def store_ready(self) -> None:
+        """The first frame is shown: start the store polls (and a chart asked before)."""
+        if self._store_ready:
+            return
+        self._store_ready = True
+        self._launch(DATABASE)
+        if self._chart_request is not None and "chart" not in self._started:
+            self.request_chart(*self._chart_request)
 
     def stop(self) -> None:
         self._stopped = True
@@ -59,7 +71,7 @@ class Poller:
             self.app.set_timer(delay, lambda: self._launch(key), name=f"poll-{key}")
 
     def _launch(self, key: str) -> None:
-        if self._stopped or key in self._started:
+        if self._stopped or key in self._started or (key == DATABASE and not self._store_ready):
             return
         if isinstance(self.app.screen, ModalScreen):
             self._schedule(key, MODAL_RETRY_S)
@@ -107,7 +119,7 @@ class Poller:
     # -- chart (on demand; one request in flight, the latest one wins) --------------------
     def request_chart(self, metric: str, host: str, range_name: str, points: int) -> None:
         request = (metric, host, range_name, points)
-        if "chart" in self._started:
+        if "chart" in self._started or not self._store_ready:
             self._chart_request = request
             return
         self._chart_request = None
