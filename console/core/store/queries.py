@@ -134,7 +134,8 @@ def series(
         .group_by(slot)
     )
     with reading(engine) as conn:
-        values = {int(s): v for s, v in conn.execute(query) if v is not None}
+        rows = conn.execute(query).all()  # one fetch, not a driver call per row
+    values = {int(s): v for s, v in rows if v is not None}
     count = math.ceil((until - since) / step)
     return [
         Point(start + i * step, float(values[i]) if i in values else None) for i in range(count)
