@@ -135,6 +135,7 @@ class DashboardSources:
         self._cache: Any = None
         self._engine: Any = None
         self._lock = threading.Lock()  # guards lazy opening only; I/O happens outside it
+        self._clients: dict[str, Any] = {}
 
     # -- cache ----------------------------------------------------------------------------
     def _get_cache(self) -> Any:
@@ -218,17 +219,35 @@ class DashboardSources:
     def check_supervisor(self, endpoint: SupervisorEndpoint) -> SupervisorReading:
         """Does this supervisord answer `supervisor.getState` within the RPC deadline?"""
         now = self.clock()
-        from console.core.supervisor_ping import ping_supervisor  # xmlrpc only when used
+        from console.core.supervisor.errors import SupervisorFault  # xmlrpc only when used
 
-        timeout = min(self.settings.rpc_timeout, 3.0)
-        ok, reason = ping_supervisor(endpoint, timeout)
-        return SupervisorReading(endpoint.name, ok, reason, now)
+        client = self._supervisor_client(endpoint)
+        try:
+            state = client.state()
+        except (SourceUnavailable, SupervisorFault) as exc:
+            return SupervisorReading(endpoint.name, False, first_line(str(exc)), now)
+        return SupervisorReading(endpoint.name, True, first_line(state), now)
+
+    def _supervisor_client(self, endpoint: SupervisorEndpoint) -> Any:
+        """One read-only client per endpoint, kept: it holds a connection per thread."""
+        from console.core.supervisor.client import SupervisorClient
+
+        with self._lock:
+            client = self._clients.get(endpoint.name)
+            if client is None or client.endpoint != endpoint:
+                timeout = min(self.settings.rpc_timeout, 3.0)
+                client = SupervisorClient(endpoint, timeout=timeout, read_only=True)
+                self._clients[endpoint.name] = client
+            return client
 
     def close(self) -> None:
         """Release connections (called when the app exits)."""
         with self._lock:
             cache, self._cache = self._cache, None
             engine, self._engine = self._engine, None
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
         if cache is not None:
             try:
                 cache.close()

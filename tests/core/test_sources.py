@@ -160,7 +160,7 @@ def test_a_silent_supervisord_times_out_with_a_reason(silent_server, store_url, 
     endpoint = SupervisorEndpoint("main", f"http://127.0.0.1:{silent_server}")
     settings = _settings(None, store_url, tmp_path, supervisors=(endpoint,))
     reading = DashboardSources(settings).check_supervisor(endpoint)
-    assert not reading.ok and reading.reason == "no answer within the deadline"
+    assert not reading.ok and "no answer within" in reading.reason
 
 
 def test_a_real_supervisord_answers(supervisord_factory, store_url, tmp_path) -> None:
@@ -170,4 +170,5 @@ def test_a_real_supervisord_answers(supervisord_factory, store_url, tmp_path) ->
     reading = DashboardSources(settings).check_supervisor(endpoint)
     assert reading.ok and reading.reason == "RUNNING"
     missing = SupervisorEndpoint("gone", f"unix://{tmp_path}/nothing.sock")
-    assert DashboardSources(settings).check_supervisor(missing).reason == "no such socket file"
+    reason = DashboardSources(settings).check_supervisor(missing).reason
+    assert reason == f"{tmp_path}/nothing.sock: no such socket (supervisord is not running?)"
