@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from console import __version__
+from console.core import recent
 from console.core.errors import SourceUnavailable
 from console.core.metrics import to_payload
 from console.core.store import writes
@@ -66,7 +67,10 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
         ctx.cache.put_latest("health", ctx.host, to_payload(health))
         ctx.cache.put_latest("queue", ctx.host, to_payload(queues))
         ctx.cache.beat(ctx.host, {"pid": os.getpid(), "version": __version__, "collected": now})
-        out.wrote.append("cache: health, queue, heartbeat")
+        interval = ctx.settings.collect_interval
+        recent.push(ctx.cache, "health", ctx.host, recent.health_sample(health), interval)
+        recent.push(ctx.cache, "queue", ctx.host, recent.queue_sample(queues), interval)
+        out.wrote.append("cache: health, queue, heartbeat, recent")
     except SourceUnavailable as exc:
         out.errors.append(f"cache: {exc}")
     try:

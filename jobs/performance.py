@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from console.core import keys
+from console.core import keys, recent
 from console.core.errors import SourceUnavailable
 from console.core.metrics import PerformanceSnapshot, to_payload
 from console.core.store import ledger, writes
@@ -56,6 +56,14 @@ def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
         "wait": sketch.make(_numbers(events, "wait_ms")),
     }
     cache.push(keys.rps_minutes(host), item, ITEMS_KEPT)
+    sample = {
+        "rps_avg": item["rps"],
+        "latency_p95_ms": sketch.quantile([item["latency"]], 0.95),
+        "jobs_processed": item["jobs"] + item["jobs_failed"],
+        "jobs_failed": item["jobs_failed"],
+        "requests": requests,
+    }
+    recent.push(cache, "performance", host, recent.perf_sample(now, sample), interval)
     publish_latest(ctx, now)
     return item
 

@@ -75,6 +75,7 @@ class HistoryReading:
     polled_at: float
     series: Mapping[str, tuple[float | None, ...]] = field(default_factory=dict)
     hosts: tuple[str, ...] = ()
+    from_store: bool = True  # False: read from the cache's recent lists; says nothing of the db
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class ChartReading:
     range_name: str
     polled_at: float
     points: tuple[Point, ...] = ()
+    from_store: bool = True  # False: read from the cache's recent lists; says nothing of the db
 
 
 @dataclass(frozen=True)
@@ -180,9 +182,35 @@ class DashboardSources:
 
         return queries.series(self._get_engine(), metric, host, since, until, points)
 
+    def _recent(
+        self, host: str, metrics: tuple[str, ...], since: float, until: float, points: int
+    ) -> dict[str, list[Point]] | None:
+        """The series from the cache's recent lists, or None: no list (an older worker), the
+        cache unreachable, or a name the lists do not know. The caller then asks the store."""
+        from console.core.recent import recent_series
+
+        try:
+            interval = self.settings.collect_interval
+            return recent_series(self._get_cache(), host, metrics, since, until, points, interval)
+        except (SourceUnavailable, ValueError):
+            return None
+
     def read_history(self, host: str, extra: tuple[str, ...] = ()) -> HistoryReading:
-        """The last hour of every sparkline series (and `extra` ones, e.g. queue trends)."""
+        """The last hour of every sparkline series (and `extra` ones, e.g. queue trends):
+        from the cache's recent lists when the worker writes them, else from the store."""
         now = self.clock()
+        found = self._recent(host, (*SPARK_METRICS, *extra), now - 3600, now, SPARK_POINTS)
+        if found is not None:
+            try:
+                known = self._get_cache().latest_hosts("health")
+            except SourceUnavailable:
+                known = []
+            hosts = tuple(sorted({clean(h, 255) for h in known} | {host}))
+            series = {m: tuple(p.value for p in points) for m, points in found.items()}
+            return HistoryReading(True, "", host, now, series, hosts, from_store=False)
+        return self._store_history(host, extra, now)
+
+    def _store_history(self, host: str, extra: tuple[str, ...], now: float) -> HistoryReading:
         try:
             # No alembic check here: it would cost the console ~11 MB; a missing table says enough.
             from console.core.store import queries
@@ -202,18 +230,24 @@ class DashboardSources:
         return HistoryReading(True, "", host, now, series, hosts)
 
     def read_chart(self, metric: str, host: str, range_name: str, points: int) -> ChartReading:
-        """`metric` over the named range, `points` wide (downsampled in SQL)."""
+        """`metric` over the named range, `points` wide: the last hour from the cache's recent
+        lists when the worker writes them, longer ranges from the store (downsampled in SQL)."""
         now = self.clock()
         span = CHART_RANGES[range_name]
+        if span <= 3600:
+            found = self._recent(host, (metric,), now - span, now, max(2, points))
+            if found is not None:
+                pts = tuple(found[metric])
+                return ChartReading(True, "", metric, host, range_name, now, pts, from_store=False)
         try:
-            found = self._series(metric, host, now - span, now, max(2, points))
+            found_rows = self._series(metric, host, now - span, now, max(2, points))
         except (SourceUnavailable, SchemaOutOfDate) as exc:
             return ChartReading(False, _store_reason(exc), metric, host, range_name, now)
         except ImportError:
             return ChartReading(False, "history store not available", metric, host, range_name, now)
         except ValueError as exc:  # unknown metric name
             return ChartReading(False, first_line(str(exc)), metric, host, range_name, now)
-        return ChartReading(True, "", metric, host, range_name, now, tuple(found))
+        return ChartReading(True, "", metric, host, range_name, now, tuple(found_rows))
 
     # -- supervisord ----------------------------------------------------------------------
     def check_supervisor(self, endpoint: SupervisorEndpoint) -> SupervisorReading:

@@ -13,6 +13,8 @@ Everything else stackwatch keeps in the cache is under `stackwatch:<what>:<host>
 
 from __future__ import annotations
 
+import math
+
 LATEST_KINDS = ("health", "queue", "performance")
 HEARTBEAT = "stackwatch:heartbeat"
 
@@ -79,3 +81,23 @@ def job_recent(host: str) -> str:
 def periodic_last(host: str) -> str:
     """Map `queue/task` -> last run of an instrumented app's periodic task, with its next due."""
     return f"stackwatch:jobs:periodic:{host}"
+
+
+RECENT_KINDS = ("health", "queue", "performance")
+RECENT_SPAN_S = 5400  # the recent lists keep ~90 minutes: the dashboard's last hour and then some
+
+
+def recent(kind: str, host: str) -> str:
+    """Capped list of compact samples, one per collection: the dashboard's last hour.
+
+    Written by the worker next to the latest values, so the console draws its sparklines and
+    1h chart without opening the store (SQLAlchemy alone is a third of its memory).
+    """
+    if kind not in RECENT_KINDS:
+        raise ValueError(f"unknown recent kind {kind!r}")
+    return f"stackwatch:recent:{kind}:{host}"
+
+
+def recent_maxlen(collect_interval: float) -> int:
+    """Items kept per recent list: RECENT_SPAN_S worth at the collection interval, plus a few."""
+    return math.ceil(RECENT_SPAN_S / max(1.0, float(collect_interval))) + 5

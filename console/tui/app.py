@@ -27,6 +27,7 @@ from console.tui.widgets.status_model import (
     DashboardModel,
     age_worker,
     fold_cache,
+    fold_chart,
     fold_history,
     fold_supervisor,
     initial_model,
@@ -167,6 +168,7 @@ class StackwatchApp(App[int]):
 
     def on_chart_read(self, message: ChartRead) -> None:
         self.poller.chart_done()
+        self._set_model(fold_chart(self.model, message.reading))
         self.chart_signal.publish(message.reading)
 
     @property

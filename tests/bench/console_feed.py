@@ -66,6 +66,23 @@ def seed_history(settings) -> None:
         if minute % 5 == 0:
             write_performance(engine, perf)
     engine.dispose()
+    from console.core.cache import open_cache
+
+    cache = open_cache(settings)
+    for minute in range(90, 0, -1):
+        push_recent(cache, now - 60 * minute, minute)
+    cache.close()
+
+
+def push_recent(cache, ts: float, i: int) -> None:
+    """The worker's recent lists (one sample per collection, a minute apart)."""
+    from console.core import recent
+
+    health, queues, perf = _samples(ts, i)
+    recent.push(cache, "health", "bench", recent.health_sample(health), 60)
+    recent.push(cache, "queue", "bench", recent.queue_sample(queues), 60)
+    sample = recent.perf_sample(ts, {"rps_avg": perf.rps_avg, "jobs_processed": 10 + i % 4})
+    recent.push(cache, "performance", "bench", sample, 60)
 
 
 def put_latest(cache, i: int) -> None:
@@ -94,6 +111,7 @@ def feed(settings, stop: threading.Event) -> None:
             health, queues, _ = _samples(time.time(), i)
             write_health(engine, [health])
             write_queues(engine, queues)
+            push_recent(cache, time.time(), i)
         stop.wait(2.0)
     cache.close()
     engine.dispose()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from console.core.dashboard_data import (
     CacheReading,
+    ChartReading,
     HistoryReading,
     SupervisorReading,
 )
@@ -97,14 +98,25 @@ def fold_history(model: DashboardModel, reading: HistoryReading) -> DashboardMod
     """A store poll: the database state and the sparkline series."""
     if reading.host != model.host:
         return model
-    status = OK if reading.ok else DOWN
-    state = advance(
-        model.state(DATABASE), DATABASE, "db", status, reading.reason, reading.polled_at
-    )
-    model = _with_state(model, state)
+    if reading.from_store:
+        model = _fold_database(model, reading.ok, reading.reason, reading.polled_at)
     if not reading.ok:
         return model
     return replace(model, history=reading, hosts=_merge_hosts(model, reading.hosts))
+
+
+def fold_chart(model: DashboardModel, reading: ChartReading) -> DashboardModel:
+    """A chart read: it tells the database state when it came from the store."""
+    if reading.host != model.host or not reading.from_store:
+        return model
+    return _fold_database(model, reading.ok, reading.reason, reading.polled_at)
+
+
+def _fold_database(model: DashboardModel, ok: bool, reason: str, now: float) -> DashboardModel:
+    """The db chip shows the last store read; it stays unknown while the dashboard reads its
+    last hour from the cache's recent lists and has not asked the store yet."""
+    status = OK if ok else DOWN
+    return _with_state(model, advance(model.state(DATABASE), DATABASE, "db", status, reason, now))
 
 
 def fold_supervisor(model: DashboardModel, reading: SupervisorReading) -> DashboardModel:
