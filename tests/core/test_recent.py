@@ -142,3 +142,16 @@ def test_the_last_hour_never_loads_sqlalchemy(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_the_db_chip_follows_store_reads_only() -> None:
+    from console.core.dashboard_data import ChartReading, HistoryReading
+    from console.core.sources import DOWN, UNKNOWN
+    from console.tui.widgets.status_model import DATABASE, fold_chart, fold_history, initial_model
+
+    model = initial_model(Settings(host="web-1"), "web-1")
+    cached = HistoryReading(True, "", "web-1", NOW, {}, ("web-1",), from_store=False)
+    model = fold_history(model, cached)
+    assert model.state(DATABASE).status == UNKNOWN and model.history is cached
+    failed = ChartReading(False, "refused", "health.cpu_percent", "web-1", "6h", NOW)
+    assert fold_chart(model, failed).state(DATABASE).status == DOWN

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, delete, func, or_, select
 
 from console.core.metrics import Point, SystemHealth
+from console.core.recent import COUNT_COLUMNS, MAX_COLUMNS  # the same aggregation as the cache
 from console.core.store.engine import reading, store_errors, writing
 from console.core.store.models import (
     AuditRow,
@@ -31,8 +32,6 @@ from console.core.store.writes import bucket_of, upsert
 HOUR = 3600
 # Raw rows are anything finer than an hour (the store interval is a setting); rollups are hourly.
 METRIC_MODELS = (SystemHealthRow, QueueRow, PerformanceRow)
-COUNT_COLUMNS = {"requests", "errors_5xx", "jobs_processed", "jobs_failed", "samples"}
-MAX_COLUMNS = {"rps_peak", "latency_p95_ms", "runtime_p95_ms"}
 KEY_COLUMNS = {"id", "host", "bucket", "resolution_s", "queue", "kind", "scope"}
 TABLES: dict[str, type[Base]] = {
     m.__tablename__: m
