@@ -75,7 +75,9 @@ class HistoryReading:
     polled_at: float
     series: Mapping[str, tuple[float | None, ...]] = field(default_factory=dict)
     hosts: tuple[str, ...] = ()
-    from_store: bool = True  # False: read from the cache's recent lists; says nothing of the db
+    from_store: bool = True  # False: read from the cache's recent lists
+    db_ok: bool | None = None  # with from_store False: a light probe of the store, if asked
+    db_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,12 @@ class DashboardSources:
                 known = []
             hosts = tuple(sorted({clean(h, 255) for h in known} | {host}))
             series = {m: tuple(p.value for p in points) for m, points in found.items()}
-            return HistoryReading(True, "", host, now, series, hosts, from_store=False)
+            from console.core.store.probe import probe_store
+
+            db_ok, db_reason = probe_store(self.settings.resolved_database_url)
+            return HistoryReading(
+                True, "", host, now, series, hosts, False, db_ok, "" if db_ok else db_reason
+            )
         return self._store_history(host, extra, now)
 
     def _store_history(self, host: str, extra: tuple[str, ...], now: float) -> HistoryReading:

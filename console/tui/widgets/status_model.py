@@ -100,6 +100,8 @@ def fold_history(model: DashboardModel, reading: HistoryReading) -> DashboardMod
         return model
     if reading.from_store:
         model = _fold_database(model, reading.ok, reading.reason, reading.polled_at)
+    elif reading.db_ok is not None:
+        model = _fold_database(model, reading.db_ok, reading.db_reason, reading.polled_at)
     if not reading.ok:
         return model
     return replace(model, history=reading, hosts=_merge_hosts(model, reading.hosts))
@@ -113,8 +115,8 @@ def fold_chart(model: DashboardModel, reading: ChartReading) -> DashboardModel:
 
 
 def _fold_database(model: DashboardModel, ok: bool, reason: str, now: float) -> DashboardModel:
-    """The db chip shows the last store read; it stays unknown while the dashboard reads its
-    last hour from the cache's recent lists and has not asked the store yet."""
+    """The db chip shows the last store read, or the light probe made with each history poll
+    while the dashboard reads its last hour from the cache's recent lists."""
     status = OK if ok else DOWN
     return _with_state(model, advance(model.state(DATABASE), DATABASE, "db", status, reason, now))
 
