@@ -6,8 +6,6 @@ rows are idempotent per (host, minute), so a retried or doubled run never double
 
 from __future__ import annotations
 
-import functools
-import importlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -36,19 +34,11 @@ class Outcome:
             raise SourceUnavailable("; ".join(self.errors))
 
 
-@functools.cache
-def _processes_module() -> Any:
-    """The processes collector module, when installed (looked up once, not every cycle)."""
-    try:
-        return importlib.import_module("jobs.collectors.processes")
-    except ImportError:
-        return None
-
-
 def _processes(ctx: JobContext, now: float) -> Any:
-    """The processes collector, when it is installed (it lands separately)."""
-    module = _processes_module()
-    return None if module is None else module.collect_processes(ctx.settings, now=now)
+    """Every program of every configured supervisord, with CPU and memory of its tree."""
+    from jobs.collectors.processes import collect_processes
+
+    return collect_processes(ctx.settings, now=now)
 
 
 def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
