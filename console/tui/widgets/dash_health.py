@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-
 from console.core.metrics import SystemHealth
 from console.core.sanitize import clean
 from console.core.settings import Settings
-from console.tui.widgets.dash_age import AgeLabel
 from console.tui.widgets.dash_format import LEVEL_WORDS, bar, level, num, rate_short
-from console.tui.widgets.dash_metric_row import MetricRow
+from console.tui.widgets.dash_metric_panel import MetricPanel
 from console.tui.widgets.status_model import DashboardModel
 
 BAR_WIDTH = 6
@@ -55,33 +51,19 @@ def health_values(h: SystemHealth, settings: Settings) -> dict[str, tuple[str, s
     }
 
 
-class HealthPanel(Vertical):
+class HealthPanel(MetricPanel):
     """The System health widget."""
 
-    def __init__(self) -> None:
-        super().__init__(id="panel-health", classes="panel")
-        self._rows: dict[str, MetricRow] = {}
-        self.border_title = "System health"
+    KIND, TITLE, ROWS = "health", "System health", ROWS
 
-    def compose(self) -> ComposeResult:
-        yield AgeLabel(id="age-health")
-        for row_id, (label, series) in ROWS.items():
-            yield MetricRow(label, id=row_id, spark=series is not None)
+    def reading(self, model: DashboardModel) -> SystemHealth | None:
+        return model.cache.health if model.cache else None
+
+    def values(self, reading: SystemHealth, settings: Settings) -> dict[str, tuple[str, str]]:
+        return health_values(reading, settings)
 
     def show(self, model: DashboardModel, settings: Settings) -> None:
-        health = model.cache.health if model.cache else None
+        health = self.reading(model)
         if health is not None and health.scope == "container":
             self.border_title = "System health (container)"
-        if not self._rows:  # looked up once: show runs on every new reading
-            self._rows = {row_id: self.query_one(f"#{row_id}", MetricRow) for row_id in ROWS}
-        age = self.query_one(AgeLabel)
-        age.set_source(health.ts if health else None, "cache down" if model.cache_down else "")
-        values = health_values(health, settings) if health else {}
-        stale = age.stale or model.cache_down
-        series = model.history.series if model.history else {}
-        for row_id, (_label, metric) in ROWS.items():
-            row = self._rows[row_id]
-            text, lvl = values.get(row_id, ("-", "ok"))
-            row.set_value(text, "stale" if stale and health else lvl)
-            if metric:
-                row.set_series(series.get(metric, ()))
+        super().show(model, settings)

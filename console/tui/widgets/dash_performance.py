@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-
 from console.core.metrics import PerformanceSnapshot
 from console.core.settings import Settings
-from console.tui.widgets.dash_age import AgeLabel
 from console.tui.widgets.dash_format import LEVEL_WORDS, level, ms, num
-from console.tui.widgets.dash_metric_row import MetricRow
+from console.tui.widgets.dash_metric_panel import MetricPanel
 from console.tui.widgets.status_model import DashboardModel
 
 # row id -> (label, sparkline series)
@@ -40,32 +36,15 @@ def perf_values(p: PerformanceSnapshot, settings: Settings) -> dict[str, tuple[s
     }
 
 
-class PerformancePanel(Vertical):
+class PerformancePanel(MetricPanel):
     """The Performance metrics widget."""
 
-    def __init__(self) -> None:
-        super().__init__(id="panel-performance", classes="panel")
-        self._rows: dict[str, MetricRow] = {}
-        self.border_title = "Performance"
+    KIND, TITLE, ROWS = "performance", "Performance", ROWS
 
-    def compose(self) -> ComposeResult:
-        yield AgeLabel(id="age-performance")
-        for row_id, (label, series) in ROWS.items():
-            yield MetricRow(label, id=row_id, spark=series is not None)
+    def reading(self, model: DashboardModel) -> PerformanceSnapshot | None:
+        return model.cache.performance if model.cache else None
 
-    def show(self, model: DashboardModel, settings: Settings) -> None:
-        """Values from the last good cache reading; history from the last store reading."""
-        perf = model.cache.performance if model.cache else None
-        if not self._rows:  # looked up once: show runs on every new reading
-            self._rows = {row_id: self.query_one(f"#{row_id}", MetricRow) for row_id in ROWS}
-        age = self.query_one(AgeLabel)
-        age.set_source(perf.ts if perf else None, "cache down" if model.cache_down else "")
-        values = perf_values(perf, settings) if perf else {}
-        stale = age.stale or model.cache_down
-        series = model.history.series if model.history else {}
-        for row_id, (_label, metric) in ROWS.items():
-            row = self._rows[row_id]
-            text, lvl = values.get(row_id, ("-", "ok"))
-            row.set_value(text, "stale" if stale and perf else lvl)
-            if metric:
-                row.set_series(series.get(metric, ()))
+    def values(
+        self, reading: PerformanceSnapshot, settings: Settings
+    ) -> dict[str, tuple[str, str]]:
+        return perf_values(reading, settings)
