@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -26,6 +25,7 @@ from console.core.sources import (
 )
 from console.core.store import writes
 from console.core.store.engine import make_engine, upgrade
+from tests.support.silent import silent_server as _silent
 from tests.support.supervisord import Program
 
 NOW = 1_780_000_000.0
@@ -134,26 +134,8 @@ def test_a_store_without_schema_says_what_to_run(sqlite_url, tmp_path) -> None:
 @pytest.fixture
 def silent_server() -> Iterator[int]:
     """A TCP port that accepts connections and never answers."""
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    server.close()
+    with _silent() as port:
+        yield port
 
 
 def test_a_silent_supervisord_times_out_with_a_reason(silent_server, store_url, tmp_path) -> None:

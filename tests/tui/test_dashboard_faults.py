@@ -7,7 +7,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from console.core.settings import Settings
 from console.core.store.engine import make_engine, upgrade
 from console.tui.app import make_app
 from tests.conftest import missing_service
+from tests.support.silent import silent_server
 from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
 
 
@@ -124,25 +124,8 @@ async def test_redis_killed_shows_cache_down_and_recovers_by_itself(own_redis, t
 @pytest.fixture
 def silent_port() -> Iterator[int]:
     """Accepts connections and never answers: a hung Redis."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
-    stop, held = threading.Event(), []
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    server.close()
+    with silent_server() as port:
+        yield port
 
 
 @sync
