@@ -64,16 +64,7 @@ class QueueActions:
 
     def _huey_call(self, queue: str, call: Callable[[Any], str]) -> str:
         specs = [w.spec for w in self.sources.watched()[0]]
-        try:
-            app = self.sources.huey_by_name(queue, specs)
-            try:
-                return call(app)
-            finally:
-                close_huey(app)
-        except HueyKeyProblem as exc:
-            raise ActionRefused(str(exc)) from None
-        except (redis.ConnectionError, redis.TimeoutError, sqlite3.Error) as exc:
-            raise SourceUnavailable(f"queue {queue}: {first_line(str(exc))}") from None
+        return _on_huey(queue, lambda: self.sources.huey_by_name(queue, specs), call)
 
     def retry(self, failure: Failure) -> Done:
         """Enqueue a failed job again with its captured arguments, on its own queue."""
@@ -128,13 +119,18 @@ class QueueActions:
         raise ActionRefused(f"queue {queue} is no longer watched")
 
     def _on_spec(self, spec: QueueSpec, call: Callable[[Any], T]) -> T:
+        return _on_huey(spec.name, lambda: self.sources.huey(spec), call)
+
+
+def _on_huey(queue: str, open_app: Callable[[], Any], call: Callable[[Any], T]) -> T:
+    """Run `call` on a huey opened for one action, closed after; faults become our errors."""
+    try:
+        app = open_app()
         try:
-            app = self.sources.huey(spec)
-            try:
-                return call(app)
-            finally:
-                close_huey(app)
-        except HueyKeyProblem as exc:
-            raise ActionRefused(str(exc)) from None
-        except (redis.ConnectionError, redis.TimeoutError, sqlite3.Error) as exc:
-            raise SourceUnavailable(f"queue {spec.name}: {first_line(str(exc))}") from None
+            return call(app)
+        finally:
+            close_huey(app)
+    except HueyKeyProblem as exc:
+        raise ActionRefused(str(exc)) from None
+    except (redis.ConnectionError, redis.TimeoutError, sqlite3.Error) as exc:
+        raise SourceUnavailable(f"queue {queue}: {first_line(str(exc))}") from None
