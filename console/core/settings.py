@@ -297,8 +297,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, ...]:
-    if not isinstance(items, list):
-        raise SettingsError(f"{where}: [[supervisor]] must be an array of tables")
+    _array_of_tables(items, "supervisor", where)
     endpoints = []
     for item in items:
         _only_keys(item, {"name", "url", "username", "password_env"}, "supervisor", where)
@@ -318,8 +317,7 @@ def _supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, 
 
 
 def _queues_from_toml(items: Any, where: str) -> tuple[QueueSpec, ...]:
-    if not isinstance(items, list):
-        raise SettingsError(f"{where}: [[queue]] must be an array of tables")
+    _array_of_tables(items, "queue", where)
     specs = []
     for item in items:
         _only_keys(item, {"name", "kind", "key", "warning", "critical", "hidden"}, "queue", where)
@@ -338,8 +336,7 @@ def _queues_from_toml(items: Any, where: str) -> tuple[QueueSpec, ...]:
 
 
 def _logs_from_toml(items: Any, where: str) -> tuple[LogFileSpec, ...]:
-    if not isinstance(items, list):
-        raise SettingsError(f"{where}: [[log]] must be an array of tables")
+    _array_of_tables(items, "log", where)
     specs = []
     for item in items:
         _only_keys(item, {"name", "path"}, "log", where)
@@ -363,6 +360,11 @@ def _thresholds_from_toml(table: Any, where: str) -> dict[str, Threshold]:
             raise SettingsError(f"{where}: thresholds.{metric} must be [warning, critical]")
         result[metric] = Threshold(float(pair[0]), float(pair[1]))
     return result
+
+
+def _array_of_tables(items: Any, section: str, where: str) -> None:
+    if not isinstance(items, list):
+        raise SettingsError(f"{where}: [[{section}]] must be an array of tables")
 
 
 def _only_keys(item: Any, allowed: set[str], section: str, where: str) -> None:
