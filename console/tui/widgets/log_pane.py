@@ -87,8 +87,10 @@ class LogPane(Vertical):
         )
 
     def _tick(self) -> None:
-        if self.reader is None or self.paused or self._busy or self.app.screen is not self.screen:
-            return  # polls never overlap, and stop while a modal is open
+        # `is_active`, not `app.screen is self.screen`: the app's screen raises "No screens on
+        # stack" while the app closes its modes one by one and this timer still fires.
+        if self.reader is None or self.paused or self._busy or not self.screen.is_active:
+            return  # polls never overlap, and stop while a modal is open or another screen shows
         self._busy = True
         self._poll(self._token, self.reader)
 
