@@ -22,8 +22,8 @@ from console.core.store.engine import make_engine
 from console.tui import app as app_module
 from console.tui.app import StackwatchApp
 from console.tui.screens.confirm import ConfirmScreen
-from console.tui.screens.traceback import TracebackScreen
 from console.tui.screens.queues import QueuesScreen
+from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.queue_failures import FailureTable
 from tests.queues.helpers import HOST, make_settings, spec
 from tests.tui.queues_fixed import VIEW, FixedQueuesScreen, fixed_app
