@@ -50,7 +50,8 @@ BAD_FILES = [
     ("[[supervisor]]\nurl = 9001\n", "supervisor.url", "URL string"),
     ('[[supervisor]]\nurl = "unix:///a"\nusername = 5\n', "supervisor.username", "string"),
     (
-        '[[supervisor]]\nurl = "unix:///a"\n[[supervisor]]\nurl = "unix:///b"\nname = "supervisor1"\n',
+        '[[supervisor]]\nurl = "unix:///a"\n'
+        '[[supervisor]]\nurl = "unix:///b"\nname = "supervisor1"\n',
         "supervisor.name",
         "used twice",
     ),
