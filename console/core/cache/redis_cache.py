@@ -35,6 +35,9 @@ class RedisCache:
             retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
         )
 
+    def __repr__(self) -> str:  # the URL may carry a password
+        return f"<RedisCache {mask_url(self.url)}>"
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
