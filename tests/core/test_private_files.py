@@ -71,3 +71,13 @@ def test_the_demo_directory_is_private(tmp_path: Path, umask: int) -> None:
     DemoStack(DemoConfig(root=root, redis_url=None), seed_history=False).prepare()
     assert mode(root) == 0o700 and mode(root / "logs") == 0o700
     assert mode(root / "stackwatch.db") == 0o600
+
+
+def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    from console.cli import main
+
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("STACKWATCH_DATA_DIR", str(tmp_path / "a-file" / "data"))
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"stackwatch: cannot create {tmp_path}/a-file/data/stackwatch.db: Not a directory\n"
