@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from console.cli import main
 from console.core.cache.sqlite_cache import SqliteCache
 from console.core.settings import Settings
 from console.core.store.engine import make_engine, upgrade
@@ -74,10 +75,9 @@ def test_the_demo_directory_is_private(tmp_path: Path, umask: int) -> None:
 
 
 def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
-    from console.cli import main
-
     (tmp_path / "a-file").write_text("")
     monkeypatch.setenv("STACKWATCH_DATA_DIR", str(tmp_path / "a-file" / "data"))
     assert main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err
-    assert err == f"stackwatch: cannot create {tmp_path}/a-file/data/stackwatch.db: Not a directory\n"
+    target = tmp_path / "a-file" / "data" / "stackwatch.db"
+    assert err == f"stackwatch: cannot create {target}: Not a directory\n"
