@@ -1,9 +1,12 @@
 """The import rules, checked in fresh interpreters: the TUI never loads service clients, the
-core never loads Textual or jobs, and the worker never loads Textual."""
+core never loads Textual or jobs, and the worker never loads Textual.
+
+Each package is imported module by module in one interpreter; a banned module is charged to
+the first module whose import loaded it (so every lazily loaded screen is checked too)."""
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import pkgutil
 import subprocess
 import sys
@@ -11,38 +14,55 @@ import sys
 import pytest
 
 import console.core
+import console.tui
+import jobs
+
+SERVICE_CLIENTS = ("redis", "sqlalchemy", "xmlrpc", "xmlrpc.client", "psutil")
+
+CHECK = """
+import importlib, json, sys
+modules, banned = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+found = {}
+for module in modules:
+    before = {b for b in banned if b in sys.modules}
+    importlib.import_module(module)
+    new = sorted(b for b in banned if b in sys.modules and b not in before)
+    if new:
+        found[module] = new
+print(json.dumps(found))
+"""
 
 
-def _loaded_after(module: str, banned: tuple[str, ...]) -> list[str]:
-    code = (
-        "import sys, importlib\n"
-        f"importlib.import_module({module!r})\n"
-        f"print(','.join(sorted(b for b in {banned!r} if b in sys.modules)))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return [name for name in done.stdout.strip().split(",") if name]
-
-
-def test_the_tui_loads_no_service_client() -> None:
-    banned = ("redis", "sqlalchemy", "xmlrpc", "xmlrpc.client", "psutil")
-    assert _loaded_after("console.tui.app", banned) == []
-
-
-def test_the_worker_does_not_load_textual() -> None:
-    if importlib.util.find_spec("jobs.main") is None:
-        pytest.skip("jobs.main is not on this branch yet")
-    assert _loaded_after("jobs.main", ("textual",)) == []
-
-
-def _core_modules() -> list[str]:
+def _modules(package) -> list[str]:
+    prefix = package.__name__ + "."
     return [
         info.name
-        for info in pkgutil.walk_packages(console.core.__path__, "console.core.")
+        for info in pkgutil.walk_packages(package.__path__, prefix)
         if ".migrations" not in info.name  # alembic scripts run only inside alembic
     ]
 
 
-@pytest.mark.parametrize("module", _core_modules())
-def test_core_loads_neither_textual_nor_jobs(module: str) -> None:
-    assert _loaded_after(module, ("textual", "jobs")) == []
+def _offenders(modules: list[str], banned: tuple[str, ...]) -> dict[str, list[str]]:
+    args = [sys.executable, "-c", CHECK, json.dumps(modules), json.dumps(banned)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_tui_module_is_checked() -> None:
+    names = _modules(console.tui)
+    for wanted in ("console.tui.app", "console.tui.screens.processes", "console.tui.screens.logs"):
+        assert wanted in names
+
+
+def test_the_tui_loads_no_service_client() -> None:
+    assert _offenders(["console.tui.app", *_modules(console.tui)], SERVICE_CLIENTS) == {}
+
+
+def test_the_worker_does_not_load_textual() -> None:
+    assert _offenders(["jobs.main", *_modules(jobs)], ("textual",)) == {}
+
+
+@pytest.mark.parametrize("banned", [("textual",), ("jobs",)])
+def test_core_loads_neither_textual_nor_jobs(banned: tuple[str, ...]) -> None:
+    assert _offenders(_modules(console.core), banned) == {}

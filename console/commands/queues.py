@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import asdict
 
+from console.core.formatting import span
 from console.core.settings import LoadedSettings
 
 HELP = "queue depths; exit 1 past a critical threshold"
@@ -20,14 +21,6 @@ COLUMNS = ("queue", "kind", "pending", "scheduled", "reserved", "failed", "oldes
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-
-def _age(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 120:
-        return f"{seconds:.0f}s"
-    return f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.1f}h"
 
 
 def _num(value: int | None) -> str:
@@ -46,7 +39,7 @@ def _table(lines: list) -> str:
                 _num(line.scheduled),
                 _num(line.reserved),
                 _num(line.failed),
-                _age(line.oldest_age_s),
+                span(line.oldest_age_s, precise=False),
                 state,
             )
         )

@@ -20,9 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from console.commands.status_lines import expected_down, is_up, lines
     from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
     from console.core.supervisor.poll import Poller, make_clients
-    from console.core.supervisor.report import expected_down, is_up, lines
 
     settings = loaded.settings
     if not settings.supervisors:

@@ -24,7 +24,7 @@ def has_terminal() -> bool:
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if not has_terminal():
-        from console.core.plain_status import plain_status
+        from console.commands.plain_status import plain_status
 
         lines, code = plain_status(loaded.settings, time.time(), UTC)
         print("\n".join([*lines, NO_TERMINAL_NOTE]), flush=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.formatting import ago
 from console.core.sanitize import clean
 from console.core.settings import Settings
 
@@ -31,16 +32,6 @@ class Check:
     status: str
     detail: str
     fix: str = ""
-
-
-def _age(seconds: float | None) -> str:
-    if seconds is None:
-        return "never"
-    if seconds < 120:
-        return f"{seconds:.0f} s ago"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min ago"
-    return f"{seconds / 3600:.1f} h ago"
 
 
 # --- supervisord ----------------------------------------------------------------------------
@@ -220,7 +211,7 @@ def _freshness(area: str, name: str, latest, now: float, limit: float) -> Check:
         area,
         name,
         OK if fresh else FAIL,
-        f"updated {_age(age)}",
+        f"updated {ago(age)}",
         "" if fresh else f"older than {limit:.0f} s: is the worker running? " + fix,
     )
 
@@ -253,7 +244,7 @@ def check_database(settings: Settings, now: float) -> Iterator[Check]:
                 "database",
                 table,
                 OK if fresh else WARN,
-                f"{count} rows, newest {_age(age)}",
+                f"{count} rows, newest {ago(age)}",
                 "" if fresh else "no recent rows: check the worker's log",
             )
         yield from _check_jobs(last_runs(engine, settings.host), settings, now)
@@ -286,15 +277,15 @@ def _check_jobs(runs: list, settings: Settings, now: float) -> Iterator[Check]:
                 "jobs",
                 spec.name,
                 FAIL,
-                f"failed {_age(age)}: {clean(run.error or '')}",
+                f"failed {ago(age)}: {clean(run.error or '')}",
                 "see the worker's stderr log: stackwatch logs stackwatch-worker --stderr",
             )
         elif age > 2 * every + 60:
             yield Check(
-                "jobs", spec.name, FAIL, f"MISSED: last ran {_age(age)}", "is the worker running?"
+                "jobs", spec.name, FAIL, f"MISSED: last ran {ago(age)}", "is the worker running?"
             )
         else:
-            yield Check("jobs", spec.name, OK, f"{run.outcome} {_age(age)}")
+            yield Check("jobs", spec.name, OK, f"{run.outcome} {ago(age)}")
 
 
 # --- logs -----------------------------------------------------------------------------------

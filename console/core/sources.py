@@ -8,8 +8,9 @@ the moment the source went down, however many polls failed since.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 
+from console.core import formatting
 from console.core.sanitize import first_line
 
 OK, STALE, DOWN, UNKNOWN = "ok", "stale", "down", "unknown"
@@ -52,7 +53,7 @@ class SourceState:
 
 def clock_time(ts: float, tz: tzinfo = UTC) -> str:
     """HH:MM of an epoch timestamp in the given zone."""
-    return datetime.fromtimestamp(ts, tz).strftime("%H:%M")
+    return formatting.hour_minute(ts, tz)
 
 
 def advance(
@@ -70,23 +71,12 @@ def advance(
     return SourceState(key, label, status, since, first_line(reason), now)
 
 
-def age_seconds(ts: float | None, now: float) -> float | None:
-    """How old a timestamp is (never negative: clocks of two hosts may disagree a little)."""
-    return None if ts is None else max(0.0, now - ts)
+age_seconds = formatting.age_of
 
 
 def age_text(ts: float | None, now: float) -> str:
-    """'12 s ago', '5 min ago', '3 h ago', '2 d ago', or 'no data'."""
-    age = age_seconds(ts, now)
-    if age is None:
-        return "no data"
-    if age < 90:
-        return f"{int(age)} s ago"
-    if age < 90 * 60:
-        return f"{int(age // 60)} min ago"
-    if age < 36 * 3600:
-        return f"{int(age // 3600)} h ago"
-    return f"{int(age // 86400)} d ago"
+    """'12s ago', '5m ago', '3h ago', '2d ago', or 'no data'."""
+    return formatting.ago(age_seconds(ts, now), never="no data")
 
 
 def is_stale(ts: float | None, now: float, collect_interval: float) -> bool:
@@ -101,7 +91,7 @@ def heartbeat_state(
     """The worker source from its heartbeat: ok while fresh, stale when late, down when absent."""
     if beat_ts is None:
         return advance(previous, "worker", "worker", DOWN, "no heartbeat", now)
-    age = age_text(beat_ts, now).removesuffix(" ago")
+    age = formatting.span(age_seconds(beat_ts, now), precise=False)
     if is_stale(beat_ts, now, collect_interval):
         return advance(previous, "worker", "worker", STALE, f"last beat {age} ago", now)
     return advance(previous, "worker", "worker", OK, age, now)

@@ -23,11 +23,11 @@ from console.core.sources import worst
 from console.tui.dash_choices import CHART_RANGES
 from console.tui.failures import Failure, Failures, capture
 from console.tui.host_commands import HostCommands
-from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
 from console.tui.screens.traceback import TracebackScreen
-from console.tui.widgets.status_model import (
+from console.tui.state.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
+from console.tui.state.model import (
     CACHE,
     DATABASE,
     DashboardModel,
@@ -42,7 +42,7 @@ from console.tui.widgets.status_model import (
     supervisor_key,
     switch_host,
 )
-from console.tui.widgets.status_poller import Poller
+from console.tui.state.poller import ModelPoller
 
 Clock = Callable[[], float]
 
@@ -115,7 +115,7 @@ class StackwatchApp(App[int]):
         self.model_signal: Signal[DashboardModel] = Signal(self, "model")
         self.tick_signal: Signal[float] = Signal(self, "tick")
         self.chart_signal: Signal[ChartReading] = Signal(self, "chart")
-        self.poller = Poller(self)
+        self.poller = ModelPoller(self)
         self.failures = Failures()
         self._unpublished = False  # the model has news the screens have not been shown yet
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
@@ -131,7 +131,7 @@ class StackwatchApp(App[int]):
     def on_mount(self) -> None:
         self.poller.start()
         # Ages are the only thing that changes by itself; they repaint a few cells per second.
-        self.set_interval(1.0, self._tick, name="ages")
+        self.set_interval(1.0, self.tick, name="ages")
 
     def on_ready(self) -> None:
         # The first frame is out: now the store may load SQLAlchemy in its thread (importing
@@ -160,7 +160,8 @@ class StackwatchApp(App[int]):
         self._unpublished = False
         self.model_signal.publish(self.model)
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """Once a second: hung polls, the worker's age, values kept for this frame."""
         now = self.clock()
         for key, seconds in self.poller.hung(now):
             self._set_model(mark_hung(self.model, key, seconds, now))
@@ -214,7 +215,7 @@ class StackwatchApp(App[int]):
     # -- failures -----------------------------------------------------------------------------
     def record_failure(self, where: str, error: BaseException) -> Failure:
         """An unexpected error in a screen or a poll: logged, kept, announced; the app goes on."""
-        failure = capture(where, error)
+        failure = capture(where, error, self.settings.secrets())
         self.failures.add(failure)
         self.notify(
             f"{where} failed: {failure.summary}\npress ! to see the traceback",

@@ -8,29 +8,16 @@ with credentials masked, so it shows no password even when an exception message 
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from console.core.redact import redact
 from console.core.sanitize import first_line
 
 KEPT = 20
 LOG = logging.getLogger("stackwatch.tui")
-
-# user:password@ in any URL; password=… in a query or a DSN; an Authorization header's value.
-_SECRETS = (
-    (re.compile(r"(\w+://[^/\s:@]*:)[^@\s/]*@"), r"\1***@"),
-    (re.compile(r"(?i)((?:password|passwd|pwd|secret|token)=)[^&\s'\"]+"), r"\1***"),
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?\w+\s+)[^'\"\s,}]+"), r"\1***"),
-)
-
-
-def mask_secrets(text: str) -> str:
-    """The text with passwords in URLs, password= values and auth header values masked."""
-    for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 @dataclass(frozen=True)
@@ -42,11 +29,12 @@ class Failure:
     traceback: str
 
 
-def capture(where: str, error: BaseException) -> Failure:
-    """A Failure from an exception: no locals, secrets masked."""
+def capture(where: str, error: BaseException, secrets: Iterable[str] = ()) -> Failure:
+    """A Failure from an exception: no locals, URL passwords and the known `secrets` masked."""
+    known = tuple(secrets)
     lines = traceback.format_exception(type(error), error, error.__traceback__)
-    summary = first_line(mask_secrets(f"{type(error).__name__}: {error}"), 200)
-    return Failure(where, summary, mask_secrets("".join(lines)))
+    summary = first_line(redact(f"{type(error).__name__}: {error}", known), 200)
+    return Failure(where, summary, redact("".join(lines), known))
 
 
 class Failures:

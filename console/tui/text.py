@@ -8,15 +8,23 @@ widget only through `outside()` (a Rich Text: no markup, controls made visible),
 
 from __future__ import annotations
 
+from rich.console import JustifyMethod
 from rich.text import Text
 from textual.markup import escape
 
 from console.core.sanitize import DEFAULT_MAX_CHARS, clean
 
 
-def outside(value: object, max_chars: int = DEFAULT_MAX_CHARS, style: str = "") -> Text:
+def outside(
+    value: object,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    style: str = "",
+    justify: JustifyMethod | None = None,
+) -> Text:
     """Outside text as a literal, one-line Text: controls visible, length capped, no markup."""
-    return Text(clean(None if value is None else str(value), max_chars), style=style)
+    return Text(
+        clean(None if value is None else str(value), max_chars), style=style, justify=justify
+    )
 
 
 def outside_markup(value: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:

@@ -77,7 +77,7 @@ def test_healthy_stack_passes_then_each_broken_part_fails(stack, capsys) -> None
 
     # Stale heartbeat: the same stack seen ten minutes later.
     later = failures(run_checks(settings, now=time.time() + 600))
-    assert later["worker heartbeat"] == "updated 10 min ago"
+    assert later["worker heartbeat"] == "updated 10m ago"
     assert "MISSED" in later["collect_system_metrics"]
 
     # Worker stopped.

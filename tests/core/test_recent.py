@@ -151,7 +151,7 @@ def test_the_last_hour_never_loads_sqlalchemy(tmp_path) -> None:
 def test_the_db_chip_follows_store_reads_only() -> None:
     from console.core.feeds.dashboard import ChartReading, HistoryReading
     from console.core.sources import DOWN, UNKNOWN
-    from console.tui.widgets.status_model import DATABASE, fold_chart, fold_history, initial_model
+    from console.tui.state.model import DATABASE, fold_chart, fold_history, initial_model
 
     model = initial_model(Settings(host="web-1"), "web-1")
     cached = HistoryReading(True, "", "web-1", NOW, {}, ("web-1",), from_store=False)

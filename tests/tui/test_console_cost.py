@@ -8,17 +8,17 @@ from dataclasses import replace
 from console.core.feeds.dashboard import CacheReading
 from console.core.sources import DOWN, OK, STALE
 from console.tui.app import make_app
-from console.tui.widgets.dash_age import AgeLabel
-from console.tui.widgets.status_model import (
+from console.tui.state.model import (
     CACHE,
     WORKER,
     age_worker,
     fold_cache,
     initial_model,
 )
+from console.tui.widgets.dash_age import AgeLabel
+from tests.support.waits import sync, until
 from tests.tui import dash_data
 from tests.tui.dash_data import HOST, NOW
-from tests.tui.test_dashboard_pilot import sync, wait_for
 
 
 def _reading(polled_at: float, beat: float | None = NOW - 20) -> CacheReading:
@@ -31,15 +31,15 @@ def test_a_poll_with_the_same_beat_keeps_the_worker_state() -> None:
     again = fold_cache(first, _reading(NOW + 2), 60)
     assert again.state(WORKER) == first.state(WORKER)
     newer = fold_cache(again, _reading(NOW + 4, beat=NOW + 3), 60)
-    assert newer.state(WORKER).reason == "1 s"
+    assert newer.state(WORKER).reason == "1s"
 
 
 def test_the_tick_ages_the_worker_and_marks_it_stale() -> None:
     model = fold_cache(initial_model(dash_data.settings(), HOST), _reading(NOW), 60)
-    assert model.state(WORKER).reason == "20 s"
+    assert model.state(WORKER).reason == "20s"
     assert age_worker(model, NOW + 0.5, 60) is model  # same words: same model, no repaint
     later = age_worker(model, NOW + 5, 60)
-    assert (later.state(WORKER).status, later.state(WORKER).reason) == (OK, "25 s")
+    assert (later.state(WORKER).status, later.state(WORKER).reason) == (OK, "25s")
     late = age_worker(model, NOW + 200, 60)
     assert late.state(WORKER).status == STALE
 
@@ -65,19 +65,20 @@ async def test_ages_tick_without_layout_passes() -> None:
     settings = dash_data.settings()
     app = make_app(settings, dash_data.feeds(settings), clock=clock)
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_for(pilot, lambda: app.model.history is not None)
+        await until(pilot, lambda: app.model.history is not None)
         screen = app.screen
-        await pilot.pause(0.2)
+        ages = list(screen.query(AgeLabel))
+        await until(pilot, lambda: "updated 12s ago" in str(ages[0].render()), "the first frame")
         reflows = []
         original = screen._compositor.reflow
         screen._compositor.reflow = lambda *a: reflows.append(1) or original(*a)
-        ages = list(screen.query(AgeLabel))
         for step in range(1, 4):
             clock.now = NOW + step
-            app._tick()
-            await pilot.pause(0.05)
-        assert "updated 15 s ago" in str(ages[0].render())  # the data were 12 s old at NOW
-        assert app.model.state(WORKER).reason == "23 s"
+            app.tick()
+            shown = f"updated {12 + step}s ago"  # the data were 12 s old at NOW
+            await until(pilot, lambda shown=shown: shown in str(ages[0].render()), shown)
+            await pilot.pause()  # the frame that repainted it is out
+        assert app.model.state(WORKER).reason == "23s"
         assert reflows == [], "an age tick caused a layout pass of the whole screen"
 
 

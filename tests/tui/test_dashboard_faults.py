@@ -19,8 +19,9 @@ from console.core.settings import Settings
 from console.core.store.engine import make_engine, upgrade
 from console.tui.app import make_app
 from tests.conftest import missing_service
+from tests.support.screen import screen_text
 from tests.support.silent import silent_server
-from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
+from tests.support.waits import sync, until
 
 
 def _free_port() -> int:
@@ -110,14 +111,14 @@ async def test_redis_killed_shows_cache_down_and_recovers_by_itself(own_redis, t
     _feed(settings)
     app = make_app(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: "37%" in screen_text(app))
+        await until(pilot, lambda: "37%" in screen_text(app))
         own_redis.kill()
-        await wait_for(pilot, lambda: "cache DOWN" in screen_text(app), 5.0)
+        await until(pilot, lambda: "cache DOWN" in screen_text(app), timeout=5.0)
         text = screen_text(app)
         assert "Cache down since" in text and "STALE" in text
         assert "37%" in text  # the last values are kept, marked stale
         own_redis.start()
-        await wait_for(pilot, lambda: app.model.state("cache").status == "ok", 5.0)
+        await until(pilot, lambda: app.model.state("cache").status == "ok", timeout=5.0)
         assert "cache ok" in screen_text(app)
 
 
@@ -133,14 +134,14 @@ async def test_a_hanging_cache_never_blocks_the_keys(silent_port, tmp_path) -> N
     settings = _settings(f"redis://127.0.0.1:{silent_port}/0", tmp_path)
     app = make_app(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: "cache" in app.poller._started)
+        await until(pilot, lambda: "cache" in app.poller.running("cache"))
         for key, mode in (("2", "processes"), ("3", "queues"), ("1", "dashboard")):
             await pilot.press(key)
             assert app.current_mode == mode
         await pilot.press("right_square_bracket")
         assert app.screen.range_name == "6h"
-        assert "cache" in app.poller._started  # the poll is still hanging meanwhile
-        await wait_for(pilot, lambda: app.model.state("cache").status == "down", 10.0)
+        assert app.poller.running("cache")  # the poll is still hanging meanwhile
+        await until(pilot, lambda: app.model.state("cache").status == "down", timeout=10.0)
 
 
 def test_without_a_terminal_it_prints_a_plain_status(tmp_path) -> None:

@@ -3,55 +3,17 @@ read-only, hostile strings, polling paused under a modal."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import io
 from typing import ClassVar
 
-from rich.console import Console
 from textual.binding import Binding
+from textual.command import CommandList
 
 from console.tui.app import StackwatchApp, make_app
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
+from tests.support.screen import screen_text
+from tests.support.waits import sync, until
 from tests.tui import dash_data
-
-
-def screen_text(app: StackwatchApp) -> str:
-    """What the terminal shows, as plain text."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        record=True,
-        force_terminal=True,
-        color_system="truecolor",
-        legacy_windows=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
-
-
-async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
-    """Poll a condition with a deadline (never a bare sleep)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "condition not met in time"
-
-
-def sync(test):
-    """Run an async test body on a fresh event loop (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def fixed_app(feed=None, **overrides) -> StackwatchApp:
@@ -94,13 +56,13 @@ async def test_chart_ranges_and_series_follow_the_keys() -> None:
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: "requests/s (avg) · 6h · web-1" in screen_text(app))
+        await until(pilot, lambda: "requests/s (avg) · 6h · web-1" in screen_text(app))
         await pilot.press("left_square_bracket", "left_square_bracket")
-        await wait_for(pilot, lambda: "· 30d ·" in screen_text(app))
+        await until(pilot, lambda: "· 30d ·" in screen_text(app))
         await pilot.press("j")
-        await wait_for(pilot, lambda: "latency p95 (ms) · 30d" in screen_text(app))
+        await until(pilot, lambda: "latency p95 (ms) · 30d" in screen_text(app))
         await pilot.press("G")
-        await wait_for(pilot, lambda: "queue emails pending" in screen_text(app))
+        await until(pilot, lambda: "queue emails pending" in screen_text(app))
         await pilot.press("g", "k")
         assert screen.metric == screen.series_names()[-1]
 
@@ -110,18 +72,18 @@ async def test_help_lists_every_binding_and_polling_waits_under_it() -> None:
     sources = CountingDashboard()
     app = fixed_app(sources, refresh_dashboard=0.1)
     async with app.run_test(size=(100, 40)) as pilot:
-        await wait_for(pilot, lambda: sources.calls >= 2)
+        await until(pilot, lambda: sources.calls >= 2)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         ids = {row.binding_id for row in app.screen.rows}
         wanted = {b.id for b in StackwatchApp.BINDINGS + DashboardScreen.BINDINGS}
         assert wanted <= ids
-        await pilot.pause(0.3)  # let a poll already in flight land
-        calls = sources.calls
-        await pilot.pause(0.5)  # five poll intervals with the modal open
+        await until(pilot, lambda: not app.poller.running("cache"), "the poll in flight")
+        calls, deferred = sources.calls, app.poller.deferred
+        await until(pilot, lambda: app.poller.deferred >= deferred + 3, "three polls put off")
         assert sources.calls == calls
         await pilot.press("escape")
-        await wait_for(pilot, lambda: sources.calls > calls)
+        await until(pilot, lambda: sources.calls > calls)
 
 
 @sync
@@ -175,9 +137,10 @@ async def test_palette_runs_a_binding_action() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Processes")
-        await pilot.pause(0.3)
+        hits = lambda: app.screen.query_one(CommandList).option_count  # noqa: E731
+        await until(pilot, hits, "the palette's hits")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.current_mode == "processes")
+        await until(pilot, lambda: app.current_mode == "processes")
 
 
 @sync
@@ -185,7 +148,7 @@ async def test_hostile_strings_render_literally() -> None:
     sources = dash_data.FixedDashboard(queue_names=("[bold]x[/]", "evil\x1b[2Jq"))
     app = fixed_app(sources, host="host\x1b]0;pwned\x07[red]")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: "[bold]x[/]" in screen_text(app))
+        await until(pilot, lambda: "[bold]x[/]" in screen_text(app))
         text = screen_text(app)
         assert "evil\\x1b[2Jq" in text
         assert "host\\x1b]0;pwned\\x07[red]" in text
@@ -195,7 +158,7 @@ async def test_hostile_strings_render_literally() -> None:
 async def test_hosts_switch_with_a_key() -> None:
     app = fixed_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: "worker-2" in app.model.hosts)
+        await until(pilot, lambda: "worker-2" in app.model.hosts)
         await pilot.press("h")
         assert app.model.host == "worker-2"
-        await wait_for(pilot, lambda: "worker-2" in screen_text(app))
+        await until(pilot, lambda: "worker-2" in screen_text(app))

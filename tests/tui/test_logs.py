@@ -9,6 +9,7 @@ from console.core.settings import LogFileSpec, Settings
 from console.tui.app import make_app
 from console.tui.screens.logs import LogsScreen
 from console.tui.widgets.log_view import LogView
+from tests.support.waits import until
 
 HOSTILE = (
     b"clear \x1b[2J\x1b[H screen\n"
@@ -30,14 +31,6 @@ def app_for(tmp_path: Path, content: bytes):
     return make_app(settings), log
 
 
-async def wait_for(pilot, condition, tries: int = 100) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never met")
-
-
 def view_of(app) -> LogView:
     return app.screen.query_one("#pane-1 LogView", LogView)
 
@@ -50,11 +43,11 @@ async def _test_hostile_lines_are_shown_not_obeyed(tmp_path: Path) -> None:
     app, log = app_for(tmp_path, HOSTILE)
     async with app.run_test(size=(160, 30)) as pilot:
         await app.switch_mode("logs")
-        await wait_for(pilot, lambda: len(view_of(app).lines) >= 8)
+        await until(pilot, lambda: len(view_of(app).lines) >= 8)
         view = view_of(app)
         with open(log, "ab") as handle:  # a 10 MB line with no newline, while following
             handle.write(b"\x1b[31m" + b"A" * 10_000_000)
-        await wait_for(pilot, lambda: view.partial is not None and "bytes]" in view.partial)
+        await until(pilot, lambda: view.partial is not None and "bytes]" in view.partial)
         rendered = [view.render_line(y) for y in range(view.size.height)]
         text = "".join(segment.text for strip in rendered for segment in strip)
         for byte in FORBIDDEN:
@@ -69,7 +62,7 @@ async def _test_hostile_lines_are_shown_not_obeyed(tmp_path: Path) -> None:
         assert not any(byte in svg for byte in FORBIDDEN)
         assert len(view.partial or "") < 9000  # capped, not 10 MB
         await pilot.press("w")  # the app still answers keys
-        await wait_for(pilot, lambda: view.wrap)
+        await until(pilot, lambda: view.wrap)
         assert app.is_running
 
 
@@ -84,10 +77,10 @@ async def _test_follow_pause_search_filter_and_modes(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await app.switch_mode("logs")
         view = view_of(app)
-        await wait_for(pilot, lambda: len(view.lines) == 302)
+        await until(pilot, lambda: len(view.lines) == 302)
         with open(log, "a") as handle:
             handle.write("fresh line\n")
-        await wait_for(pilot, lambda: view.lines[-1].text == "fresh line")
+        await until(pilot, lambda: view.lines[-1].text == "fresh line")
         assert view.scroll_y == view.max_scroll_y  # following keeps the end in view
 
         await pilot.press("p")
@@ -96,26 +89,26 @@ async def _test_follow_pause_search_filter_and_modes(tmp_path: Path) -> None:
         await pilot.pause(0.3)
         assert view.lines[-1].text == "fresh line"
         await pilot.press("p")
-        await wait_for(pilot, lambda: view.lines[-1].text == "while paused")
+        await until(pilot, lambda: view.lines[-1].text == "while paused")
 
         await pilot.press("slash", *"job 17 ", "enter")
-        await wait_for(pilot, lambda: view.current is not None)
+        await until(pilot, lambda: view.current is not None)
         assert "job 17 done" in view.rows[view.current].text
         await pilot.press("f", *"/job \\d+0 /", "enter")
-        await wait_for(pilot, lambda: view.filter_query is not None and len(view.rows) < 40)
+        await until(pilot, lambda: view.filter_query is not None and len(view.rows) < 40)
         assert all("0 done" in row.text for row in view.rows if not row.line.marker)
         await pilot.press("x", "E")
-        await wait_for(
+        await until(
             pilot, lambda: [r.text for r in view.rows] == ["2024-01-01 ERROR worker: job failed"]
         )
         await pilot.press("x", "j")
-        await wait_for(pilot, lambda: any(r.text == '  "event": "x",' for r in view.rows))
+        await until(pilot, lambda: any(r.text == '  "event": "x",' for r in view.rows))
         await pilot.press("g")
-        await wait_for(pilot, lambda: view.rows[0].text.endswith("job 0 done"))
+        await until(pilot, lambda: view.rows[0].text.endswith("job 0 done"))
         await pilot.press("G")
-        await wait_for(pilot, lambda: view.rows[-1].text == "while paused")
+        await until(pilot, lambda: view.rows[-1].text == "while paused")
         await pilot.press("v")
-        await wait_for(pilot, lambda: not app.screen.query_one("#pane-2").has_class("hidden"))
+        await until(pilot, lambda: not app.screen.query_one("#pane-2").has_class("hidden"))
 
 
 def test_show_program_with_unknown_endpoint_says_so(tmp_path: Path) -> None:
@@ -128,9 +121,9 @@ async def _test_show_program_with_unknown_endpoint_says_so(tmp_path: Path) -> No
         await app.switch_mode("logs")
         screen = app.screen
         assert isinstance(screen, LogsScreen)
-        await wait_for(pilot, lambda: screen._loaded)
+        await until(pilot, lambda: screen._loaded)
         screen.show_program("nowhere", "web", "stderr")
         view = view_of(app)
-        await wait_for(pilot, lambda: screen.pane.note is not None)
+        await until(pilot, lambda: screen.pane.note is not None)
         assert "no supervisord named 'nowhere'" in (screen.pane.note or "")
         assert view.lines == type(view.lines)(maxlen=view.lines.maxlen)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
@@ -13,6 +12,7 @@ from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.processes import ProcessesScreen
 from console.tui.widgets.process_table import ProcessTable
 from tests.support.supervisord import Program
+from tests.support.waits import until
 
 SIZE = (160, 50)
 
@@ -25,17 +25,6 @@ def _settings(sv, tmp_path, **kw) -> Settings:
         refresh_processes=1.0,
         **kw,
     )
-
-
-async def until(pilot, check, timeout: float = 15.0):
-    """Let the app run until `check()` is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError("condition not met in time")
 
 
 async def open_processes(pilot) -> ProcessesScreen:

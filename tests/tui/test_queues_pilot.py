@@ -3,9 +3,6 @@ tracebacks shown literally, polling paused under a modal."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -27,19 +24,10 @@ from console.tui.screens.queues import QueuesScreen
 from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.queue_failures import FailureTable
 from tests.queues.helpers import HOST, make_settings, spec
+from tests.support.waits import sync, until
 from tests.tui.queues_fixed import VIEW, FixedQueuesScreen, fixed_app
 
 CALLS: list[int] = []
-
-
-def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async Pilot test with asyncio (no async plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 class QueuesApp(StackwatchApp):
@@ -48,17 +36,9 @@ class QueuesApp(StackwatchApp):
     MODES: ClassVar[dict[str, Any]] = {**StackwatchApp.MODES, "queues": QueuesScreen}
 
 
-async def _until(pilot, condition, what: str) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if condition():
-            return
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def _show_failed(pilot) -> FailureTable:
     table = pilot.app.screen.query_one(FailureTable)
-    await _until(pilot, lambda: table.row_count > 0, "failures")
+    await until(pilot, lambda: table.row_count > 0, "failures")
     pilot.app.screen.query_one("#queue-tabs").active = "failed"
     table.focus()
     await pilot.pause()
@@ -95,17 +75,17 @@ async def test_retry_asks_first_focused_on_cancel_then_runs_the_job_again(
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("r")
-        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
         target = app.screen.query_one("#confirm-list", Static).render()
         assert "charge on queue billing" in str(target) and "card [b]declined[/b]" in str(target)
         assert app.focused is app.screen.query_one("#cancel", Button)
         await pilot.press("enter")  # Cancel: nothing happens
-        await _until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
         assert huey.pending_count() == 0
         await pilot.press("r")
-        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
         await pilot.click("#confirm")
-        await _until(pilot, lambda: huey.pending_count() == 1, "the job to be enqueued")
+        await until(pilot, lambda: huey.pending_count() == 1, "the job to be enqueued")
     huey.execute(huey.dequeue())
     assert CALLS == [7, 7]
 
@@ -119,12 +99,12 @@ async def test_traceback_on_enter_is_shown_literally(tmp_path: Path, redis_url: 
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, TracebackScreen), "the traceback")
+        await until(pilot, lambda: isinstance(app.screen, TracebackScreen), "the traceback")
         body = app.screen.query_one("#traceback-body", Static).render()
         assert "\n    raise ValueError" in body.plain  # one line per traceback line
         assert "ValueError: card [b]declined[/b]" in body.plain and "Traceback" in body.plain
         await pilot.press("escape")
-        await _until(pilot, lambda: not isinstance(app.screen, TracebackScreen), "close")
+        await until(pilot, lambda: not isinstance(app.screen, TracebackScreen), "close")
 
 
 @sync
@@ -154,14 +134,14 @@ async def test_delete_names_the_record_and_flush_names_the_host() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("d")
-        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
         assert "failure 7: send_receipt on demo_shop" in str(
             app.screen.query_one("#confirm-list", Static).render()
         )
         await pilot.press("escape")
-        await _until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
         await pilot.press("F")
-        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
         assert "all 2 failure records of web-1" in str(
             app.screen.query_one("#confirm-list", Static).render()
         )
@@ -193,15 +173,15 @@ async def test_polling_pauses_while_a_modal_is_open() -> None:
     settings = Settings(host="web-1", refresh_queues=0.05, data_dir="/nonexistent")
     app = App(settings, build_feeds(settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: len(CountingSource.loads) >= 3, "polls")
+        await until(pilot, lambda: len(CountingSource.loads) >= 3, "polls")
         await _show_failed(pilot)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, TracebackScreen), "modal")
-        before = len(CountingSource.loads)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, TracebackScreen), "modal")
+        before, screen = len(CountingSource.loads), app.screen_stack[0]
+        await until(pilot, lambda: screen.deferred >= 3, "three polls put off")
         assert len(CountingSource.loads) == before
         await pilot.press("escape")
-        await _until(pilot, lambda: len(CountingSource.loads) > before, "polls to resume")
+        await until(pilot, lambda: len(CountingSource.loads) > before, "polls to resume")
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from console.core.supervisor.errors import SupervisorFault
 from console.core.supervisor.models import ConfigDiff, ProcessesSnapshot, ProcessInfo
 
 
@@ -25,6 +24,9 @@ def resolve(target: str, processes: Sequence[ProcessInfo]) -> list[str]:
         if not names:
             names = [p.full_name for p in processes if p.group == target]
     if not names:
+        # Imported here: errors loads xmlrpc, and the console's screens plan with this module.
+        from console.core.supervisor.errors import SupervisorFault
+
         raise SupervisorFault(10, "BAD_NAME", f"no such program or group: {target}")
     return names
 

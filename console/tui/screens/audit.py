@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from console.core.sanitize import clean
+from console.tui.text import outside
 
 
 class AuditScreen(ModalScreen[None]):
@@ -42,11 +43,12 @@ class AuditScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        zone = getattr(self.app, "tz", dt.UTC)  # the console's time zone, as everywhere else
         table.add_columns("When", "Who", "Action", "Target", "Command", "Result")
         for e in [] if isinstance(self.entries, str) else self.entries:
-            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(e.ts))
+            when = dt.datetime.fromtimestamp(e.ts, zone).strftime("%Y-%m-%d %H:%M:%S")
             cells = (when, e.user, e.action, e.target, e.command, e.result)
-            table.add_row(*(Text(clean(str(c), 300)) for c in cells))
+            table.add_row(*(outside(c, 300) for c in cells))
         table.focus()
 
     def action_close(self) -> None:

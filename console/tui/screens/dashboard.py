@@ -13,6 +13,7 @@ from textual.widgets import Footer
 
 from console.core.feeds.dashboard import ChartReading
 from console.tui.dash_choices import CHART_RANGES, SPARK_METRICS, range_name
+from console.tui.state.model import DashboardModel
 from console.tui.widgets.chart_panel import ChartPanel
 from console.tui.widgets.dash_age import AgeLabel
 from console.tui.widgets.dash_health import HealthPanel
@@ -20,7 +21,6 @@ from console.tui.widgets.dash_performance import PerformancePanel
 from console.tui.widgets.dash_queues import QueuePanel
 from console.tui.widgets.header_bar import HeaderBar
 from console.tui.widgets.status_banner import StatusBanner
-from console.tui.widgets.status_model import DashboardModel
 
 WIDE_AT = 140  # columns from which the three panels sit side by side above a wide chart
 CHART_REFRESH_S = 60.0

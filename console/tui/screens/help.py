@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.content import Content
+from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
@@ -86,11 +87,12 @@ class BindingsProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, run in self._commands():
-            yield DiscoveryHit(title, run, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(Text(title), run, text=title, help=escape(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, run in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), run, help=help_text)  # type: ignore[arg-type]
+                shown = matcher.highlight(escape(title))
+                yield Hit(score, shown, run, text=title, help=escape(help_text))  # type: ignore[arg-type]

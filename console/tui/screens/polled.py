@@ -36,6 +36,7 @@ class PolledScreen(Screen):
         super().__init__()
         self._polling = False
         self._again = False  # poll once more as soon as the running poll returns
+        self.deferred = 0  # polls put off because the screen was covered
         self._done: dict[Worker, tuple[Callable[[Any], None], Callable[[], None] | None]] = {}
 
     # --- what a subclass fills in ---------------------------------------------------------
@@ -64,6 +65,7 @@ class PolledScreen(Screen):
         if self._polling:
             return
         if not self.is_active:
+            self.deferred += 1
             self._again = True  # caught up by `_resumed` when the screen is on top again
             return
         self._again = False

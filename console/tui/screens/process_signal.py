@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from console.tui.text import outside
+
 SIGNALS = (
     ("HUP", "graceful restart (huey: finish running tasks, then restart workers)"),
     ("INT", "graceful stop (huey: finish running tasks, then exit)"),
@@ -43,7 +45,7 @@ class SignalScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Send a signal to {self.target}", style="bold"))
+            yield Static(outside(f"Send a signal to {self.target}", 300, style="bold"))
             yield OptionList(
                 *(Option(Text(f"{name:<5} {what}"), id=name) for name, what in SIGNALS)
             )

@@ -16,6 +16,7 @@ from console.core.supervisor.models import ProcessInfo
 from console.core.supervisor.targets import SCOPES, Selection
 from console.tui.screens.audit import AuditScreen
 from console.tui.screens.process_actions import ProcessActionsScreen
+from console.tui.text import outside
 from console.tui.widgets.header_bar import HeaderBar
 from console.tui.widgets.process_action_log import ProcessActionLog
 from console.tui.widgets.process_rows import build_rows
@@ -99,7 +100,7 @@ class ProcessesScreen(ProcessActionsScreen):
         if self.view is None:
             return
         status = self.query_one("#processes-status", Static)
-        status.update(Text(status_line(self.view, self.scope, self.text_filter)))
+        status.update(outside(status_line(self.view, self.scope, self.text_filter), 2000))
         status.set_class(not self.view.snapshot.reachable, "-down")
 
     def watch_scope(self) -> None:

@@ -14,6 +14,7 @@ from textual_plotext import PlotextPlot
 
 from console.core.feeds.dashboard import ChartReading
 from console.tui.dash_choices import range_name
+from console.tui.text import outside
 
 SERIES_LABELS = {
     "perf.rps_avg": "requests/s (avg)",
@@ -64,7 +65,7 @@ class ChartPanel(Vertical):
     def caption(self, metric: str, range_name: str, host: str, note: str) -> None:
         text = f"{series_label(metric)} · {range_name} · {host}"
         self.query_one("#chart-caption", Static).update(
-            Content(f"{text}{' · ' + note if note else ''}"),
+            outside(f"{text}{' · ' + note if note else ''}", 500),
             layout=False,  # one fixed row
         )
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from console.core.formatting import number, rate
 from console.core.metrics import SystemHealth
 from console.core.sanitize import clean
 from console.core.settings import Settings
-from console.tui.widgets.dash_format import LEVEL_WORDS, bar, level, num, rate_short
+from console.tui.state.model import DashboardModel
+from console.tui.widgets.dash_format import LEVEL_WORDS, bar, level
 from console.tui.widgets.dash_metric_panel import MetricPanel
-from console.tui.widgets.status_model import DashboardModel
 
 BAR_WIDTH = 6
 ROWS: dict[str, tuple[str, str | None]] = {
@@ -29,7 +30,7 @@ def _percent(value: float | None, settings: Settings, metric: str) -> tuple[str,
 def _load(h: SystemHealth, settings: Settings) -> tuple[str, str]:
     per_core = h.load1 / h.cpu_count if h.load1 is not None and h.cpu_count else None
     lvl = level(settings.threshold("load_per_core"), per_core)
-    return f"{num(h.load1, 2)} ({num(per_core, 2)}/core){LEVEL_WORDS[lvl]}", lvl
+    return f"{number(h.load1, 2)} ({number(per_core, 2)}/core){LEVEL_WORDS[lvl]}", lvl
 
 
 def _disk(h: SystemHealth, settings: Settings) -> tuple[str, str]:
@@ -47,7 +48,10 @@ def health_values(h: SystemHealth, settings: Settings) -> dict[str, tuple[str, s
         "health-mem": (mem_text, mem_lvl),
         "health-swap": _percent(h.swap_percent, settings, "swap_percent"),
         "health-disk": _disk(h, settings),
-        "health-net": (f"rx {rate_short(h.net_rx_bps)} tx {rate_short(h.net_tx_bps)}", "ok"),
+        "health-net": (
+            f"rx {rate(h.net_rx_bps, compact=True)} tx {rate(h.net_tx_bps, compact=True)}",
+            "ok",
+        ),
     }
 
 
@@ -67,3 +71,7 @@ class HealthPanel(MetricPanel):
         if health is not None and health.scope == "container":
             self.border_title = "System health (container)"
         super().show(model, settings)
+
+
+def _net(h: SystemHealth) -> str:
+    return f"rx {rate(h.net_rx_bps, compact=True)} tx {rate(h.net_tx_bps, compact=True)}"

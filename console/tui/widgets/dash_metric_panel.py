@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from console.core.settings import Settings
+from console.tui.state.model import DashboardModel
 from console.tui.widgets.dash_age import AgeLabel
 from console.tui.widgets.dash_metric_row import MetricRow
-from console.tui.widgets.status_model import DashboardModel
 
 
 class MetricPanel(Vertical):

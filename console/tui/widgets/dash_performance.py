@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from console.core.formatting import millis, number
 from console.core.metrics import PerformanceSnapshot
 from console.core.settings import Settings
-from console.tui.widgets.dash_format import LEVEL_WORDS, level, ms, num
+from console.tui.state.model import DashboardModel
+from console.tui.widgets.dash_format import LEVEL_WORDS, level
 from console.tui.widgets.dash_metric_panel import MetricPanel
-from console.tui.widgets.status_model import DashboardModel
 
 # row id -> (label, sparkline series)
 ROWS: dict[str, tuple[str, str | None]] = {
@@ -24,15 +25,18 @@ def perf_values(p: PerformanceSnapshot, settings: Settings) -> dict[str, tuple[s
     lat = level(settings.threshold("latency_p95_ms"), p.latency_p95_ms)
     failed = level(settings.threshold("failed_jobs"), p.jobs_failed)
     return {
-        "perf-rps": (f"{num(p.rps_now)} avg {num(p.rps_avg)} peak {num(p.rps_peak)}", "ok"),
+        "perf-rps": (
+            f"{number(p.rps_now)} avg {number(p.rps_avg)} peak {number(p.rps_peak)}",
+            "ok",
+        ),
         "perf-latency": (
-            f"{ms(p.latency_avg_ms)} p95 {ms(p.latency_p95_ms)}{LEVEL_WORDS[lat]}",
+            f"{millis(p.latency_avg_ms)} p95 {millis(p.latency_p95_ms)}{LEVEL_WORDS[lat]}",
             lat,
         ),
-        "perf-jobs": (f"{num(p.jobs_per_min)} ({p.jobs_processed} done)", "ok"),
+        "perf-jobs": (f"{number(p.jobs_per_min)} ({p.jobs_processed} done)", "ok"),
         "perf-failed": (f"{p.jobs_failed}{LEVEL_WORDS[failed]}", failed),
-        "perf-runtime": (f"{ms(p.runtime_avg_ms)} p95 {ms(p.runtime_p95_ms)}", "ok"),
-        "perf-wait": (f"{ms(p.wait_avg_ms)} avg", "ok"),
+        "perf-runtime": (f"{millis(p.runtime_avg_ms)} p95 {millis(p.runtime_p95_ms)}", "ok"),
+        "perf-wait": (f"{millis(p.wait_avg_ms)} avg", "ok"),
     }
 
 

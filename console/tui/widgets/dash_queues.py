@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from console.core.formatting import change, trend
 from console.core.metrics import QueueDepth
 from console.core.sanitize import clean, first_line
 from console.core.settings import Settings, Threshold
+from console.tui.state.model import DashboardModel
 from console.tui.widgets.dash_age import AgeLabel
-from console.tui.widgets.dash_format import level, trend
-from console.tui.widgets.status_model import DashboardModel
+from console.tui.widgets.dash_format import level
 
 COLUMNS = ("queue", "pending", "sched", "reserved", "failed", "trend")
 MARKS = {"ok": "", "warning": "!", "critical": "!!"}
@@ -105,7 +106,7 @@ class QueuePanel(Vertical):
             self._cell(table, q.scheduled, "ok", stale),
             self._cell(table, q.reserved, "ok", stale),
             self._cell(table, q.failed, level(s.threshold("queue_failed"), q.failed), stale),
-            Text(trend(series), justify="center"),
+            Text(trend(change(series)), justify="center"),
         )
 
     def show(self, model: DashboardModel, settings: Settings) -> None:

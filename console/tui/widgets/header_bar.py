@@ -11,7 +11,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from console.core.sources import SourceState
-from console.tui.widgets.status_model import DashboardModel
+from console.tui.state.model import DashboardModel
+from console.tui.text import outside
 
 
 class SourceChip(Static):
@@ -43,7 +44,7 @@ class HeaderBar(Horizontal):
         model: DashboardModel = self.app.model  # type: ignore[attr-defined]
         self._host = model.host
         yield Static(Content("stackwatch"), classes="header-title")
-        yield Static(Content(model.host), id="header-host", classes="header-host")
+        yield Static(outside(model.host, 255), id="header-host", classes="header-host")
         if self.app.settings.read_only:  # type: ignore[attr-defined]
             yield Static(Content("READ-ONLY"), classes="header-readonly")
         for state in model.states:
@@ -56,7 +57,7 @@ class HeaderBar(Horizontal):
         """Update the chips whose state changed, and the host when switched."""
         if model.host != self._host:
             self._host = model.host
-            self.query_one("#header-host", Static).update(Content(model.host))
+            self.query_one("#header-host", Static).update(outside(model.host, 255))
         tz = self.app.tz  # type: ignore[attr-defined]
         chips = {chip.key: chip for chip in self.query(SourceChip)}
         for state in model.states:

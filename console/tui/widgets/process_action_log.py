@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import RichLog
 
 from console.core.supervisor.models import ActionResult
+from console.tui.text import outside
 
 
 class ProcessActionLog(RichLog):
@@ -15,7 +15,7 @@ class ProcessActionLog(RichLog):
         super().__init__(max_lines=500, wrap=False, markup=False, highlight=False, **kwargs)
 
     def note(self, line: str, kind: str = "info") -> None:
-        self.write(Text(line, style=_STYLE.get(kind, "")))
+        self.write(outside(line, 2000, style=_STYLE.get(kind, "")))
 
     def result(self, result: ActionResult) -> None:
         if result.action == "audit":

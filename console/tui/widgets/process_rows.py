@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from console.core.formatting import size, span
 from console.core.supervisor.models import ProcessInfo, state_group
 
 COLUMNS = ("Program", "State", "PID", "Uptime", "Exit", "CPU%", "Memory", "R 1h/1d", "Info")
@@ -28,33 +29,10 @@ def cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    if seconds < 86400:
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
-
-
-def size(value: int | None) -> str:
-    if value is None:
-        return ""
-    for unit in ("B", "K", "M", "G"):
-        if value < 1024:
-            return f"{value:.0f}{unit}" if unit == "B" else f"{value:.1f}{unit}"
-        value /= 1024
-    return f"{value:.1f}T"
-
-
 def _exit(p: ProcessInfo) -> str:
     if p.statename in ("RUNNING", "STARTING") or not p.stop:
         return ""
-    return f"{p.exitstatus} ({duration(max(0, p.now - p.stop))} ago)"
+    return f"{p.exitstatus} ({span(max(0, p.now - p.stop))} ago)"
 
 
 def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool) -> Row:
@@ -64,10 +42,10 @@ def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool)
         f"  {cap(name, 22)}",
         p.statename,
         str(p.pid) if p.pid else "",
-        duration(p.uptime),
+        span(p.uptime) if p.uptime is not None else "",
         _exit(p),
         "" if p.cpu_percent is None else f"{p.cpu_percent:.1f}",
-        size(p.memory_rss),
+        size(p.memory_rss, compact=True) if p.memory_rss is not None else "",
         f"{restarts[0]}/{restarts[1]}" if restarts else "",
         cap(info, 60),
     )

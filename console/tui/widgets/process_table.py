@@ -8,6 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import DataTable
 
+from console.tui.text import outside
 from console.tui.widgets.process_rows import COLUMNS, WIDTHS, Row
 
 
@@ -32,7 +33,7 @@ class ProcessTable(DataTable):
 
     def _cells(self, row: Row) -> list[Text]:
         style = self.get_component_rich_style(f"process-table--{row.kind}", partial=True)
-        cells = [Text(value) for value in row.cells]
+        cells = [outside(value, 500) for value in row.cells]
         cells[1].stylize(style)
         if row.kind == "group":
             cells[0].stylize(style)

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from console.tui.widgets.queue_format import age, num, sparkline, trend
+from console.core.formatting import span, trend
+from console.tui.text import outside
+from console.tui.widgets.queue_format import num, sparkline
 from console.tui.widgets.queue_table import KeyedTable
 
 if TYPE_CHECKING:
@@ -34,20 +36,20 @@ class QueueDepthTable(KeyedTable):
         rows = []
         for index, line in enumerate(lines):
             style = self.tone(line.level)
-            name = Text(f"{line.name} {MARK[line.level]}".rstrip(), style=style)
+            name = outside(f"{line.name} {MARK[line.level]}".rstrip(), 200, style=style)
             bad = self.tone("critical") if line.error else ""
-            note = Text(line.error or line.origin, style=bad)
+            note = outside(line.error or line.origin, 500, style=bad)
             cells = [
                 name,
-                Text(line.kind),
+                outside(line.kind, 60),
                 Text("error", style=bad, justify="right")
                 if line.error
                 else Text(num(line.pending).plain, style=style, justify="right"),
                 num(line.scheduled),
                 num(line.reserved),
                 num(line.failed),
-                Text(age(line.oldest_age_s), justify="right"),
-                Text(trend(line.trend)),
+                Text(span(line.oldest_age_s, precise=False), justify="right"),
+                Text(trend(line.trend, amount=True)),
                 Text(sparkline(line.history)),
                 note,
             ]

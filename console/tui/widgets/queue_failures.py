@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from console.tui.widgets.queue_format import clock
+from console.core.formatting import clock
+from console.tui.text import outside
 from console.tui.widgets.queue_table import KeyedTable
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ class FailureTable(KeyedTable):
             key = f"id:{row.id}" if row.id is not None else f"wait:{index}:{row.task_id}"
             cells = [
                 Text(clock(row.ts, zone, now)),
-                Text(row.queue),
-                Text(row.task),
-                Text(row.exception, style=self.tone("critical")),
+                outside(row.queue, 200),
+                outside(row.task, 200),
+                outside(row.exception, 500, style=self.tone("critical")),
                 Text(str(row.retries), justify="right"),
                 Text("yes" if row.retryable else "no"),
             ]

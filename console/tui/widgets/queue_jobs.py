@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from console.tui.widgets.queue_format import age, clock, duration, num
+from console.core.formatting import clock, millis, span
+from console.tui.text import outside
+from console.tui.widgets.queue_format import num
 from console.tui.widgets.queue_table import KeyedTable
 
 if TYPE_CHECKING:
@@ -22,11 +24,11 @@ class InFlightTable(KeyedTable):
         for row in rows:
             style = self.tone("warning") if row.overdue else ""
             cells = [
-                Text(row.task + (" !" if row.overdue else ""), style=style),
-                Text(row.queue),
+                outside(row.task + (" !" if row.overdue else ""), 200, style=style),
+                outside(row.queue, 200),
                 Text(clock(row.started, zone, now)),
-                Text(age(row.age_s), style=style, justify="right"),
-                Text(row.task_id),
+                Text(span(row.age_s, precise=False), style=style, justify="right"),
+                outside(row.task_id, 200),
             ]
             table.append((row.task_id, row, cells))
         self.replace_rows(table)
@@ -41,12 +43,12 @@ class TaskStatsTable(KeyedTable):
             errors = Text(str(row.errors), style=self.tone("critical") if row.errors else "")
             errors.justify = "right"
             cells = [
-                Text(row.task),
-                Text(row.queue),
+                outside(row.task, 200),
+                outside(row.queue, 200),
                 num(row.count),
                 errors,
-                Text(duration(row.avg_ms), justify="right"),
-                Text(duration(row.p95_ms), justify="right"),
+                Text(millis(row.avg_ms), justify="right"),
+                Text(millis(row.p95_ms), justify="right"),
             ]
             table.append((f"{index}:{row.queue}/{row.task}", row, cells))
         self.replace_rows(table)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from console.tui.widgets.queue_format import clock, duration
+from console.core.formatting import clock, millis
+from console.tui.text import outside
 from console.tui.widgets.queue_table import KeyedTable
 
 if TYPE_CHECKING:
@@ -25,12 +26,12 @@ class LedgerTable(KeyedTable):
             if row.error:
                 outcome = f"{outcome}: {row.error}"
             cells = [
-                Text(row.task),
-                Text(row.source),
-                Text(row.schedule),
+                outside(row.task, 200),
+                outside(row.source, 200),
+                outside(row.schedule, 200),
                 Text(clock(row.last_run, zone, now)),
-                Text(duration(row.duration_ms), justify="right"),
-                Text(outcome, style=self.tone("critical") if bad else ""),
+                Text(millis(row.duration_ms), justify="right"),
+                outside(outcome, 500, style=self.tone("critical") if bad else ""),
                 Text(clock(row.next_run, zone, now)),
                 Text("MISSED", style=self.tone("critical")) if row.missed else Text(""),
             ]

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from console.tui.widgets.queue_format import clock
+from console.core.formatting import clock
+from console.tui.text import outside
 from console.tui.widgets.queue_table import KeyedTable
 
 if TYPE_CHECKING:
@@ -23,11 +24,11 @@ class ScheduledTable(KeyedTable):
             state = Text("revoked", style=self.tone("warning")) if row.revoked else Text("waiting")
             cells = [
                 Text(clock(row.eta, zone, now)),
-                Text(row.queue),
-                Text(row.task),
-                Text(row.args),
+                outside(row.queue, 200),
+                outside(row.task, 200),
+                outside(row.args, 500),
                 state,
-                Text(row.task_id),
+                outside(row.task_id, 200),
             ]
             table.append((f"{row.queue}/{row.task_id}", row, cells))
         self.replace_rows(table)

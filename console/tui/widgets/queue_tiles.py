@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from console.tui.widgets.queue_format import duration
+from console.core.formatting import millis
 
 if TYPE_CHECKING:
     from console.core.queues.jobstats import Tiles
@@ -39,8 +39,8 @@ class QueueTiles(Horizontal):
                 "per_min": "-" if tiles.jobs_per_min is None else f"{tiles.jobs_per_min:g}",
                 "hour": f"≥{hour}" if tiles.partial_hour else hour,
                 "failed": "-" if tiles.failed_past_7d is None else str(tiles.failed_past_7d),
-                "wait": duration(tiles.max_wait_ms),
-                "runtime": duration(tiles.max_runtime_ms),
+                "wait": millis(tiles.max_wait_ms),
+                "runtime": millis(tiles.max_runtime_ms),
             }
         for key, label in TILES:
             tile = self.query_one(f"#tile-{key}", Static)

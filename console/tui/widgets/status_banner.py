@@ -6,7 +6,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from console.core.sources import DOWN, STALE, UNKNOWN, clock_time
-from console.tui.widgets.status_model import CACHE, WORKER, DashboardModel
+from console.tui.state.model import CACHE, WORKER, DashboardModel
+from console.tui.text import outside
 
 
 def banner_text(model: DashboardModel, tz: object) -> str:
@@ -44,6 +45,6 @@ class StatusBanner(Static):
         if text == self._text:
             return
         self._text = text
-        self.update(Content(text))
+        self.update(outside(text, 1000))
         self.display = bool(text)
         self.set_class(model.cache_down, "-cache-down")

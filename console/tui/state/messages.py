@@ -1,6 +1,8 @@
-"""Messages posted by the app's poll workers. Small, frozen payloads; stale frames are dropped."""
+"""Messages posted by the app's poll workers: small dataclasses; stale frames are dropped."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.message import Message
 
@@ -12,45 +14,41 @@ from console.core.feeds.dashboard import (
 )
 
 
+@dataclass
 class CacheRead(Message):
     """A cache poll finished (ok or not)."""
 
-    def __init__(self, reading: CacheReading) -> None:
-        super().__init__()
-        self.reading = reading
+    reading: CacheReading
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, CacheRead)
 
 
+@dataclass
 class HistoryRead(Message):
     """A store poll for the sparklines finished."""
 
-    def __init__(self, reading: HistoryReading) -> None:
-        super().__init__()
-        self.reading = reading
+    reading: HistoryReading
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, HistoryRead)
 
 
+@dataclass
 class ChartRead(Message):
     """The chart's series arrived."""
 
-    def __init__(self, reading: ChartReading) -> None:
-        super().__init__()
-        self.reading = reading
+    reading: ChartReading
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ChartRead)
 
 
+@dataclass
 class SupervisorChecked(Message):
     """One supervisord reachability check finished."""
 
-    def __init__(self, reading: SupervisorReading) -> None:
-        super().__init__()
-        self.reading = reading
+    reading: SupervisorReading
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SupervisorChecked) and message.reading.name == self.reading.name

@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 
 from console.core.feeds.dashboard import queue_series_names
 from console.tui.dash_choices import CHART_RANGES, SPARK_METRICS, SPARK_POINTS
-from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
-from console.tui.widgets.status_model import CACHE, DATABASE, supervisor_key
+from console.tui.state.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
+from console.tui.state.model import CACHE, DATABASE, supervisor_key
 
 if TYPE_CHECKING:
     from console.tui.app import StackwatchApp
@@ -24,7 +24,7 @@ MODAL_RETRY_S = 0.5  # how soon to look again while a modal is open (no I/O, no 
 HISTORY_EVERY_S = 30.0  # the store gets a row a minute: reading it more often buys nothing
 
 
-class Poller:
+class ModelPoller:
     """Owns the poll schedule; the app forwards the result messages to `done`."""
 
     def __init__(self, app: StackwatchApp) -> None:
@@ -36,6 +36,7 @@ class Poller:
         self._stopped = False
         self._chart_request: tuple[str, str, str, int] | None = None
         self._store_ready = False  # store reads wait for the first frame (see store_ready)
+        self.deferred = 0  # polls put off because a modal was open
 
     # -- schedule -----------------------------------------------------------------------
     def start(self) -> None:
@@ -82,6 +83,7 @@ class Poller:
         if key in self._started or (key == DATABASE and not self._store_ready):
             return
         if self._covered():
+            self.deferred += 1
             self._schedule(key, MODAL_RETRY_S)
             return
         self._started[key] = self.app.clock()
@@ -130,6 +132,10 @@ class Poller:
             return None
         self.done(key)
         return key
+
+    def running(self, key: str) -> bool:
+        """Whether a poll of `key` has started and not returned yet."""
+        return key in self._started
 
     def hung(self, now: float) -> list[tuple[str, float]]:
         """Sources whose running poll has outlived the deadline, with how long it has run."""
