@@ -19,6 +19,7 @@ from console.core.store.engine import make_engine, upgrade
 from console.core.store.models import PerformanceRow, QueueRow, SystemHealthRow
 from tests.jobs.helpers import settings_for
 from tests.support.supervisord import Program
+from tests.support.waits import wait_until
 
 CONF = Path(__file__).resolve().parents[2] / "supervisor" / "conf.d" / "stackwatch-worker.conf"
 
@@ -38,16 +39,6 @@ def worker_program(tmp: Path, env: dict[str, str]) -> Program:
         options[f"{stream}_logfile"] = str(tmp / f"worker.{stream}.log")
     options["environment"] = ",".join(f'{k}="{v}"' for k, v in env.items())
     return Program("stackwatch-worker", command, options)
-
-
-def wait_for(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def count(engine, model) -> int:
@@ -74,13 +65,13 @@ def test_supervised_worker_collects_and_survives_kill_9(
     }
     sv = supervisord_factory([worker_program(tmp_path, env)])
     cache = open_cache(settings_for(redis_url=redis_url))
-    wait_for(lambda: all(count(engine, m) for m in (SystemHealthRow, QueueRow, PerformanceRow)))
+    wait_until(lambda: all(count(engine, m) for m in (SystemHealthRow, QueueRow, PerformanceRow)))
     for kind in ("health", "queue", "performance"):
         assert cache.get_latest(kind, "sv-test").ok
     assert cache.heartbeat("sv-test").ok
     info = sv.rpc().supervisor.getProcessInfo("stackwatch-worker")
     os.kill(info["pid"], signal.SIGKILL)
-    restarted = wait_for(
+    restarted = wait_until(
         lambda: (
             (i := sv.rpc().supervisor.getProcessInfo("stackwatch-worker"))["pid"]
             not in (0, info["pid"])
@@ -89,7 +80,7 @@ def test_supervised_worker_collects_and_survives_kill_9(
         )
     )
     before = count(engine, PerformanceRow)
-    wait_for(lambda: count(engine, PerformanceRow) > before)
+    wait_until(lambda: count(engine, PerformanceRow) > before)
     with engine.connect() as conn:
         doubled = conn.execute(
             select(SystemHealthRow.bucket)
@@ -110,7 +101,7 @@ def test_worker_survives_a_redis_outage_and_resumes(tmp_path: Path, sqlite_url: 
             ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
         )
-        wait_for(lambda: _ping(port))
+        wait_until(lambda: _ping(port))
         return proc
 
     server = start_redis()
@@ -129,7 +120,7 @@ def test_worker_survives_a_redis_outage_and_resumes(tmp_path: Path, sqlite_url: 
     )
     cache = open_cache(settings_for(redis_url=url))
     try:
-        wait_for(lambda: cache.heartbeat("outage").ok)
+        wait_until(lambda: cache.heartbeat("outage").ok)
         server.terminate()
         server.wait()
         down_at = time.monotonic()
@@ -139,7 +130,7 @@ def test_worker_survives_a_redis_outage_and_resumes(tmp_path: Path, sqlite_url: 
         cpu_used = _cpu(worker.pid) - cpu_before
         server = start_redis()
         back_at = time.monotonic()
-        wait_for(lambda: _beat_after(cache, "outage"), timeout=15)
+        wait_until(lambda: _beat_after(cache, "outage"), timeout=15)
         resumed_in = time.monotonic() - back_at
         lines = (tmp_path / "worker.err").read_text().splitlines()
         errors = [line for line in lines if " ERROR " in line or " WARNING " in line]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from supervisor.xmlrpc import SupervisorTransport
 
+from tests.support.waits import wait_until
+
 
 @dataclass
 class Program:
@@ -110,14 +112,11 @@ class Supervisord:
         return xmlrpc.client.ServerProxy("http://127.0.0.1", transport=transport)
 
     def wait_for_state(self, name: str, states: set[str], timeout: float = 15.0) -> dict:
-        deadline = time.monotonic() + timeout
-        info: dict = {}
-        while time.monotonic() < deadline:
+        def reached() -> dict | None:
             info = self.rpc().supervisor.getProcessInfo(name)
-            if info["statename"] in states:
-                return info
-            time.sleep(0.05)
-        raise AssertionError(f"{name} never reached {states}: {info.get('statename')}")
+            return info if info["statename"] in states else None
+
+        return wait_until(reached, f"{name} to reach {sorted(states)}", timeout)
 
     def signal(self, signum: int) -> None:
         assert self.process is not None

@@ -28,7 +28,7 @@ async def until(pilot: Any, condition: Callable[[], T], what: str = "", timeout:
         await pilot.pause(STEP_S)
 
 
-def wait_until(condition: Callable[[], T], what: str = "", timeout: float = 15.0) -> T:
+def wait_until(condition: Callable[[], T], what: str = "", timeout: float = 20.0) -> T:
     """Outside an app: poll `condition()` until truthy (for processes and services)."""
     deadline = time.monotonic() + timeout
     while True:

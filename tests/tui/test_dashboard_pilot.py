@@ -120,7 +120,7 @@ async def test_palette_offers_every_action_and_hides_refused_ones() -> None:
         settings = dash_data.settings(read_only=read_only)
         app = MutatingApp(settings, dash_data.feeds(settings), clock=dash_data.clock)
         async with app.run_test(size=(80, 24)) as pilot:
-            titles = [t for t, _h, _r in BindingsProvider(app.screen)._commands()]
+            titles = [t for t, _h, _r in BindingsProvider(app.screen).commands()]
             for title in ("Dashboard", "Processes", "Queues", "Logs", "Help", "Series", "Range"):
                 assert title in titles
             assert ("Restart all" in titles) is (not read_only)

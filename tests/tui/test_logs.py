@@ -83,12 +83,15 @@ async def _test_follow_pause_search_filter_and_modes(tmp_path: Path) -> None:
         await until(pilot, lambda: view.lines[-1].text == "fresh line")
         assert view.scroll_y == view.max_scroll_y  # following keeps the end in view
 
-        await pilot.press("p")
+        await pilot.press("p", "v")  # pause; a second pane follows the same file meanwhile
+        second = app.screen.query_one("#pane-2 LogView", LogView)
+        await until(pilot, lambda: second.lines and second.lines[-1].text == "fresh line")
         with open(log, "a") as handle:
             handle.write("while paused\n")
-        await pilot.pause(0.3)
+        # The following pane has read the line: the paused one had the same chance.
+        await until(pilot, lambda: second.lines[-1].text == "while paused", "the other pane")
         assert view.lines[-1].text == "fresh line"
-        await pilot.press("p")
+        await pilot.press("v", "p")  # back to one pane, resumed
         await until(pilot, lambda: view.lines[-1].text == "while paused")
 
         await pilot.press("slash", *"job 17 ", "enter")
@@ -121,7 +124,7 @@ async def _test_show_program_with_unknown_endpoint_says_so(tmp_path: Path) -> No
         await app.switch_mode("logs")
         screen = app.screen
         assert isinstance(screen, LogsScreen)
-        await until(pilot, lambda: screen._loaded)
+        await until(pilot, lambda: screen.sources, "the log sources")
         screen.show_program("nowhere", "web", "stderr")
         view = view_of(app)
         await until(pilot, lambda: screen.pane.note is not None)

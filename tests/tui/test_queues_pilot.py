@@ -145,6 +145,16 @@ async def test_delete_names_the_record_and_flush_names_the_host() -> None:
         assert "all 2 failure records of web-1" in str(
             app.screen.query_one("#confirm-list", Static).render()
         )
+        first = app.screen
+        await pilot.click("#confirm")  # a flush, like a group or all action, asks twice
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen is not first
+        )
+        title = str(app.screen.query_one("#confirm-title", Static).render())
+        assert "Really delete ALL 2 failure records?" in title
+        await pilot.press("escape")  # no at the second question: nothing is flushed
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
+        assert app.failures.newest is None and app.is_running
 
 
 class CountingSource:

@@ -76,7 +76,8 @@ class HelpScreen(ModalScreen[None]):
 class BindingsProvider(Provider):
     """Every action of the app and the current screen, by name (refused ones never appear)."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def commands(self) -> list[tuple[str, str, object]]:
+        """(title, help, run) for every allowed action."""
         found = []
         for row in key_rows(self.screen):
             if row.binding_id in ("app.command_palette", "command_palette"):
@@ -86,12 +87,12 @@ class BindingsProvider(Provider):
         return found
 
     async def discover(self) -> Hits:
-        for title, help_text, run in self._commands():
+        for title, help_text, run in self.commands():
             yield DiscoveryHit(Text(title), run, text=title, help=escape(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, run in self._commands():
+        for title, help_text, run in self.commands():
             score = matcher.match(title)
             if score > 0:
                 shown = matcher.highlight(escape(title))
