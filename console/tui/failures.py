@@ -12,9 +12,14 @@ import traceback
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.core.redact import redact
 from console.core.sanitize import first_line
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.worker import Worker
 
 KEPT = 20
 LOG = logging.getLogger("stackwatch.tui")
@@ -50,3 +55,10 @@ class Failures:
     @property
     def newest(self) -> Failure | None:
         return self.kept[-1] if self.kept else None
+
+
+def record_worker_failure(node: DOMNode, where: str, worker: Worker) -> None:
+    """Hand a failed thread worker's error to the app's record (the console goes on)."""
+    record = getattr(node.app, "record_failure", None)
+    if record is not None and worker.error is not None:
+        record(where, worker.error)

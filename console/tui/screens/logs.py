@@ -12,10 +12,12 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
 
 from console.core.logs.search import Query, QueryError, parse_query
 from console.core.logs.sources import LogSource, load_sources, same_program
 from console.core.sanitize import clean
+from console.tui.failures import record_worker_failure
 from console.tui.widgets.header_bar import HeaderBar
 from console.tui.widgets.log_pane import LogPane
 from console.tui.widgets.log_source_picker import LogSourcePicker
@@ -74,10 +76,14 @@ class LogsScreen(Screen):
 
     # --- sources -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="log-sources")
+    @work(thread=True, exclusive=True, group="log-sources", exit_on_error=False)
     def _load_sources(self) -> None:
         sources, problems = load_sources(self.app.settings)
         self.post_message(self.SourcesLoaded(sources, problems))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:  # recorded and announced; the screen goes on
+            record_worker_failure(self, "Logs: listing sources", event.worker)
 
     def on_logs_screen_sources_loaded(self, message: SourcesLoaded) -> None:
         self.sources, self.problems = message.sources, message.problems

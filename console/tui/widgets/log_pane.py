@@ -10,12 +10,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.core.logs.lines import Batch, marker
 from console.core.logs.search import Query
 from console.core.logs.sources import LogReader, LogSource, open_reader
 from console.core.sanitize import clean
+from console.tui.failures import record_worker_failure
 from console.tui.widgets.log_view import LogView
 
 INITIAL_LINES = 500
@@ -75,7 +76,7 @@ class LogPane(Vertical):
         self.update_title()
         self._start(self._token, source)
 
-    @work(thread=True, exclusive=True, group="log-start")
+    @work(thread=True, exclusive=True, group="log-start", exit_on_error=False)
     def _start(self, token: int, source: LogSource) -> None:
         try:
             reader = open_reader(source, self.app.settings)
@@ -98,9 +99,17 @@ class LogPane(Vertical):
         except ScreenStackError:  # between modes, or the app is closing
             return False
 
-    @work(thread=True, exclusive=True, group="log-poll")
+    @work(thread=True, exclusive=True, group="log-poll", exit_on_error=False)
     def _poll(self, token: int, reader: LogReader) -> None:
         self.post_message(self.Loaded(token, _guarded(reader.poll), "poll"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A read that raised: recorded and announced; the pane goes on polling."""
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == "log-poll":
+            self._busy = False
+        record_worker_failure(self, "Logs: reading", event.worker)
 
     def _close_reader(self) -> None:
         close = getattr(self.reader, "close", None)
@@ -169,7 +178,7 @@ class LogPane(Vertical):
         self.view.scroll_home(animate=False)
         self.update_title()
 
-    @work(thread=True, exclusive=True, group="log-page")
+    @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
     def _read_window(self, token: int, reader) -> None:
         self.post_message(self.Loaded(token, _guarded(reader.read_after, 0, PAGE_LINES), "window"))
 
@@ -186,7 +195,7 @@ class LogPane(Vertical):
 
     _filtered_window = False
 
-    @work(thread=True, exclusive=True, group="log-page")
+    @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
     def _filter_file(self, token: int, reader, query: Query) -> None:
         worker = get_current_worker()
         batch = _guarded(reader.filtered, query, PAGE_LINES, lambda: worker.is_cancelled)
@@ -208,7 +217,7 @@ class LogPane(Vertical):
             self._read_before(self._token, reader, offset)
         self.update_title()
 
-    @work(thread=True, exclusive=True, group="log-page")
+    @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
     def _read_before(self, token: int, reader, offset: int) -> None:
         batch = _guarded(reader.read_before, offset, PAGE_LINES)
         self.post_message(self.Loaded(token, batch, "before"))
