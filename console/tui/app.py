@@ -21,7 +21,7 @@ from console.core.feeds.dashboard import ChartReading
 from console.core.settings import Settings
 from console.core.sources import worst
 from console.tui.dash_choices import CHART_RANGES
-from console.tui.failures import Failure, Failures, capture
+from console.tui.failures import Failure, Failures, capture, guarded
 from console.tui.host_commands import HostCommands
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
@@ -160,6 +160,7 @@ class StackwatchApp(App[int]):
         self._unpublished = False
         self.model_signal.publish(self.model)
 
+    @guarded("the 1 Hz tick")
     def tick(self) -> None:
         """Once a second: hung polls, the worker's age, values kept for this frame."""
         now = self.clock()
@@ -171,15 +172,18 @@ class StackwatchApp(App[int]):
             self._publish()
         self.tick_signal.publish(now)
 
+    @guarded("showing the cache")
     def on_cache_read(self, message: CacheRead) -> None:
         self.poller.done(CACHE)
         interval = self.settings.collect_interval
         self._set_model(fold_cache(self.model, message.reading, interval))
 
+    @guarded("showing the history")
     def on_history_read(self, message: HistoryRead) -> None:
         self.poller.done(DATABASE)
         self._set_model(fold_history(self.model, message.reading))
 
+    @guarded("showing supervisord")
     def on_supervisor_checked(self, message: SupervisorChecked) -> None:
         self.poller.done(supervisor_key(message.reading.name))
         self._set_model(fold_supervisor(self.model, message.reading))
@@ -197,6 +201,7 @@ class StackwatchApp(App[int]):
         if key != "chart":
             self._set_model(mark_down(self.model, key, failure.summary[:120], self.clock()))
 
+    @guarded("showing the chart")
     def on_chart_read(self, message: ChartRead) -> None:
         self.poller.chart_done()
         self._set_model(fold_chart(self.model, message.reading))
@@ -216,7 +221,8 @@ class StackwatchApp(App[int]):
     def record_failure(self, where: str, error: BaseException) -> Failure:
         """An unexpected error in a screen or a poll: logged, kept, announced; the app goes on."""
         failure = capture(where, error, self.settings.secrets())
-        self.failures.add(failure)
+        if not self.failures.add(failure):
+            return failure  # the same error again: announced already
         self.notify(
             f"{where} failed: {failure.summary}\npress ! to see the traceback",
             title="Unexpected error",

@@ -7,12 +7,13 @@ with credentials masked, so it shows no password even when an exception message 
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from console.core.redact import redact
 from console.core.sanitize import first_line
@@ -48,9 +49,18 @@ class Failures:
     def __init__(self) -> None:
         self.kept: deque[Failure] = deque(maxlen=KEPT)
 
-    def add(self, failure: Failure) -> None:
+    def add(self, failure: Failure) -> bool:
+        """Keep it; True when it is news (not the same error as the newest one), so an error
+        that repeats on every poll or tick is announced and logged once."""
+        newest = self.newest
         self.kept.append(failure)
+        if newest is not None and (newest.where, newest.summary) == (
+            failure.where,
+            failure.summary,
+        ):
+            return False
         LOG.error("%s failed: %s", failure.where, failure.summary)
+        return True
 
     @property
     def newest(self) -> Failure | None:
@@ -62,3 +72,23 @@ def record_worker_failure(node: DOMNode, where: str, worker: Worker) -> None:
     record = getattr(node.app, "record_failure", None)
     if record is not None and worker.error is not None:
         record(where, worker.error)
+
+
+def guarded(where: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A handler of a widget, screen or app that records an unexpected error instead of
+    raising it: Textual ends the app on an exception in a message handler."""
+
+    def wrap(method: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(method)
+        def run(node: DOMNode, *args: Any, **kwargs: Any) -> None:
+            try:
+                method(node, *args, **kwargs)
+            except Exception as error:
+                record = getattr(node.app, "record_failure", None)
+                if record is None:
+                    raise
+                record(where, error)
+
+        return run
+
+    return wrap

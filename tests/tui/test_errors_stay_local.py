@@ -3,6 +3,8 @@ its traceback (no locals, no password), and the next poll happens."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from console.tui.app import make_app
 from console.tui.screens.processes import ProcessesScreen
 from console.tui.screens.traceback import TracebackScreen
@@ -83,3 +85,29 @@ async def test_a_processes_poll_that_raises_is_a_notice_and_polls_again(monkeypa
         text = await until(pilot, lambda: screen_text(app), "the traceback on screen")
         assert "ValueError: [@click=app.quit]boom[/]" in text and "\x1b]0;x\x07" not in text
         assert "\\x1b]0;x\\x07" in text  # the escape made visible
+
+
+class GarbledDashboard(dash_data.FixedDashboard):
+    """Readings a panel cannot show (a text where a number belongs) until `fixed` is set."""
+
+    fixed = False
+
+    def read_cache(self, host, as_of=None):
+        reading = super().read_cache(host, as_of)
+        if self.fixed:
+            return reading
+        return replace(reading, health=replace(reading.health, cpu_percent="[red]x"))
+
+
+@sync
+async def test_a_screen_that_cannot_show_a_reading_says_so_and_shows_the_next() -> None:
+    feed = GarbledDashboard()
+    settings = dash_data.settings(refresh_dashboard=0.1)
+    app = make_app(settings, dash_data.feeds(settings, feed), clock=dash_data.clock)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await until(pilot, lambda: app.failures.newest is not None, "the failure to be recorded")
+        assert app.failures.newest.where.startswith("Dashboard")
+        assert len({f.summary for f in app.failures.kept}) == 1  # the same error, kept once
+        feed.fixed = True
+        await until(pilot, lambda: "42%" in screen_text(app), "the next reading shown")
+        assert app.is_running

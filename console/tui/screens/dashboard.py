@@ -13,6 +13,7 @@ from textual.widgets import Footer
 
 from console.core.feeds.dashboard import ChartReading
 from console.tui.dash_choices import CHART_RANGES, SPARK_METRICS, range_name
+from console.tui.failures import guarded
 from console.tui.state.model import DashboardModel
 from console.tui.widgets.chart_panel import ChartPanel
 from console.tui.widgets.dash_age import AgeLabel
@@ -78,6 +79,7 @@ class DashboardScreen(Screen):
         self.query_one(Footer).show_command_palette = event.size.width >= 100
 
     # -- data ---------------------------------------------------------------------------
+    @guarded("Dashboard: showing")
     def show(self, model: DashboardModel) -> None:
         settings = self.app.settings  # type: ignore[attr-defined]
         if not self._panels:  # looked up once: this runs on every new reading
@@ -91,6 +93,7 @@ class DashboardScreen(Screen):
         elif self._chart_asked and self.app.clock() - self._chart_asked[3] > CHART_REFRESH_S:  # type: ignore[attr-defined]
             self.ask_chart()
 
+    @guarded("Dashboard: ages")
     def tick(self, now: float) -> None:
         interval = self.app.settings.collect_interval  # type: ignore[attr-defined]
         if not self._ages:  # looked up once: this runs every second
@@ -117,6 +120,7 @@ class DashboardScreen(Screen):
         chart.caption(self.metric, self.range_name, host, "loading")
         app.poller.request_chart(self.metric, host, self.range_name, chart.points_wanted)  # type: ignore[attr-defined]
 
+    @guarded("Dashboard: the chart")
     def show_chart(self, reading: ChartReading) -> None:
         asked = self._chart_asked
         name = range_name(reading.span_s)
