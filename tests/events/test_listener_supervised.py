@@ -1,0 +1,87 @@
+"""The shipped event listener under a real supervisord, into a real cache and a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from console.core.cache import open_cache
+from console.core.errors import SourceUnavailable
+from console.core.events.mover import move_events
+from console.core.settings import Settings
+from console.core.store.engine import make_engine, upgrade
+from console.core.store.models import ProcessEventRow
+from tests.events.helpers import HOST, start_with_listener, stream_events, wait_for
+from tests.support.supervisord import Program
+
+RETRIES = 3
+CRASH = Program(
+    "crash",
+    "sh -c 'sleep 0.2; exit 3'",
+    {"autostart": "false", "startsecs": "1", "startretries": str(RETRIES)},
+)
+
+
+def stored(engine, program: str) -> list[ProcessEventRow]:
+    with engine.connect() as conn:
+        query = (
+            select(ProcessEventRow)
+            .where(ProcessEventRow.program == program)
+            .order_by(ProcessEventRow.id)
+        )
+        return list(conn.execute(query))
+
+
+def crash_loop(sv, cache) -> None:
+    sv.rpc().supervisor.startProcess("crash", False)
+    sv.wait_for_state("crash:crash", {"FATAL"}, timeout=30)
+    wait_for(
+        lambda: any(e.to_state == "FATAL" for e in stream_events(cache, "crash:crash")),
+        what="FATAL in the stream",
+    )
+
+
+def assert_crash_loop(rows: list[ProcessEventRow]) -> None:
+    states = [r.to_state for r in rows]
+    assert states.count("STARTING") == RETRIES + 1
+    assert states[-1] == "FATAL"
+    backoffs = [r for r in rows if r.to_state == "BACKOFF"]
+    assert [(r.exitstatus, r.detail) for r in backoffs] == [(3, "exit status 3")] * (RETRIES + 1)
+    assert all(r.endpoint == "default" and r.stream_id for r in rows)
+
+
+@pytest.mark.slow
+def test_crash_loop_into_fatal_is_stored_exactly(
+    supervisord_factory, redis_url: str, database_url: str, tmp_path: Path
+) -> None:
+    cache = open_cache(Settings(redis_url=redis_url))
+    sv = start_with_listener(
+        supervisord_factory, tmp_path, [CRASH], {"STACKWATCH_REDIS_URL": redis_url}
+    )
+    crash_loop(sv, cache)
+    engine = make_engine(database_url)
+    upgrade(engine)
+    moved = move_events(cache, engine, HOST, now=0)
+    assert moved.stored >= 2 * (RETRIES + 1) + 1
+    assert_crash_loop(stored(engine, "crash:crash"))
+    assert move_events(cache, engine, HOST, now=0).stored == 0  # nothing twice
+
+
+@pytest.mark.slow
+def test_events_wait_in_the_cache_while_the_database_is_down(
+    supervisord_factory, tmp_path: Path, sqlite_url: str
+) -> None:
+    """Embedded backend (SQLite cache); the store unreachable during the whole crash loop."""
+    settings = Settings(data_dir=str(tmp_path / "data"))
+    cache = open_cache(settings)
+    sv = start_with_listener(supervisord_factory, tmp_path, [CRASH], {})
+    down = make_engine("postgresql+psycopg://stackwatch@127.0.0.1:1/nothing")
+    crash_loop(sv, cache)
+    with pytest.raises(SourceUnavailable):
+        move_events(cache, down, HOST, now=0)
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    move_events(cache, engine, HOST, now=0)
+    assert_crash_loop(stored(engine, "crash:crash"))
