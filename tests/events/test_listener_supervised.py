@@ -85,3 +85,57 @@ def test_events_wait_in_the_cache_while_the_database_is_down(
     upgrade(engine)
     move_events(cache, engine, HOST, now=0)
     assert_crash_loop(stored(engine, "crash:crash"))
+
+
+BURST_PROGRAMS, BURST_CYCLES = 50, 5  # each cycle: STARTING, RUNNING, STOPPING, STOPPED
+
+
+@pytest.mark.slow
+def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
+    supervisord_factory, redis_url: str, database_url: str, tmp_path: Path
+) -> None:
+    cache = open_cache(Settings(redis_url=redis_url))
+    programs = [
+        Program(f"p{i:02d}", "sleep 600", {"autostart": "false", "stopsignal": "KILL"})
+        for i in range(BURST_PROGRAMS)
+    ]
+    extra = "\n[group:burst]\nprograms=" + ",".join(p.name for p in programs) + "\n"
+    sv = start_with_listener(
+        supervisord_factory, tmp_path, programs, {"STACKWATCH_REDIS_URL": redis_url}
+    )
+    with open(sv.conf, "a") as conf:
+        conf.write(extra)
+    sv.rpc().supervisor.reloadConfig()
+    for name in [p.name for p in programs]:
+        sv.rpc().supervisor.removeProcessGroup(name)
+    sv.rpc().supervisor.addProcessGroup("burst")
+    for _ in range(BURST_CYCLES):
+        sv.rpc().supervisor.startProcessGroup("burst", True)
+        sv.rpc().supervisor.stopProcessGroup("burst", True)
+    total = BURST_PROGRAMS * BURST_CYCLES * 4
+
+    def burst_in_stream() -> int:
+        return sum(1 for e in stream_events(cache) if e.program.startswith("burst:"))
+
+    wait_for(lambda: burst_in_stream() == total, what=f"{total} events in the stream")
+    engine = make_engine(database_url)
+    upgrade(engine)
+    move_events(cache, engine, HOST, now=0)
+    move_events(cache, engine, HOST, now=0)
+    with engine.connect() as conn:
+        rows = list(
+            conn.execute(
+                select(ProcessEventRow)
+                .where(ProcessEventRow.program.like("burst:%"))
+                .order_by(ProcessEventRow.id)
+            )
+        )
+    assert len(rows) == total
+    assert len({r.stream_id for r in rows}) == total
+    cycle = ["STARTING", "RUNNING", "STOPPING", "STOPPED"]
+    for program in {r.program for r in rows}:
+        states = [r.to_state for r in rows if r.program == program]
+        assert states == cycle * BURST_CYCLES, program
+    stopped = [r for r in rows if r.to_state == "STOPPED"]
+    assert {r.detail for r in stopped} == {"terminated by SIGKILL"}
+    assert {r.exitstatus for r in stopped} == {-1}

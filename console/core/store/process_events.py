@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, case, func, insert, or_, select
@@ -32,8 +32,10 @@ def _latest(conn, host: str) -> dict[tuple[str, str], tuple[str, int | None]]:
     return {(r.endpoint, r.program): (r.to_state, r.pid) for r in rows}
 
 
-def _changes(snapshot: ProcessesSnapshot, latest: dict) -> Iterable[dict]:
-    reachable = {e.name for e in snapshot.endpoints if e.ok}
+def _changes(
+    snapshot: ProcessesSnapshot, latest: dict, skip: Collection[str] = ()
+) -> Iterable[dict]:
+    reachable = {e.name for e in snapshot.endpoints if e.ok} - set(skip)
     for p in snapshot.processes:
         if p.endpoint not in reachable:
             continue
@@ -56,10 +58,11 @@ def _row(snapshot: ProcessesSnapshot, p: ProcessInfo, from_state: str | None) ->
     }
 
 
-def record_changes(engine: Engine, snapshot: ProcessesSnapshot) -> int:
-    """Append one event per program whose state or pid changed since its last event."""
+def record_changes(engine: Engine, snapshot: ProcessesSnapshot, skip: Collection[str] = ()) -> int:
+    """Append one event per program whose state or pid changed since its last event (except
+    on the `skip` endpoints, whose event listener records every change itself)."""
     with writing(engine) as conn:
-        rows = list(_changes(snapshot, _latest(conn, snapshot.host)))
+        rows = list(_changes(snapshot, _latest(conn, snapshot.host), skip))
         if rows:
             conn.execute(insert(ProcessEventRow), rows)
     return len(rows)
