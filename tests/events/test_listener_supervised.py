@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -139,3 +142,40 @@ def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
     stopped = [r for r in rows if r.to_state == "STOPPED"]
     assert {r.detail for r in stopped} == {"terminated by SIGKILL"}
     assert {r.exitstatus for r in stopped} == {-1}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_the_listener_keeps_events_in_memory_while_redis_is_down(
+    supervisord_factory, tmp_path: Path, sqlite_url: str
+) -> None:
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    sv = start_with_listener(supervisord_factory, tmp_path, [CRASH], {"STACKWATCH_REDIS_URL": url})
+    sv.rpc().supervisor.startProcess("crash", False)
+    sv.wait_for_state("crash:crash", {"FATAL"}, timeout=30)
+    err_log = tmp_path / "listener-logs" / "events.err.log"
+    wait_for(lambda: "events wait in memory" in err_log.read_text(), what="the listener says so")
+    server = subprocess.Popen(
+        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        cache = open_cache(Settings(redis_url=url))
+        wait_for(
+            lambda: any(e.to_state == "FATAL" for e in stream_events(cache, "crash:crash")),
+            what="buffered events in Redis",
+        )
+        engine = make_engine(sqlite_url)
+        upgrade(engine)
+        move_events(cache, engine, HOST, now=0)
+        assert_crash_loop(stored(engine, "crash:crash"))
+        assert "cache is back" in err_log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
