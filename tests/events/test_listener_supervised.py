@@ -57,7 +57,7 @@ def assert_crash_loop(rows: list[ProcessEventRow]) -> None:
 
 @pytest.mark.slow
 def test_crash_loop_into_fatal_is_stored_exactly(
-    supervisord_factory, redis_url: str, database_url: str, tmp_path: Path
+    redis_url: str, database_url: str, tmp_path: Path, supervisord_factory
 ) -> None:
     cache = open_cache(Settings(redis_url=redis_url))
     sv = start_with_listener(
@@ -95,7 +95,7 @@ BURST_PROGRAMS, BURST_CYCLES = 50, 5  # each cycle: STARTING, RUNNING, STOPPING,
 
 @pytest.mark.slow
 def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
-    supervisord_factory, redis_url: str, database_url: str, tmp_path: Path
+    redis_url: str, database_url: str, tmp_path: Path, supervisord_factory
 ) -> None:
     cache = open_cache(Settings(redis_url=redis_url))
     programs = [

@@ -37,13 +37,16 @@ class ProcessEvent:
     exitstatus: int | None = None  # the code, -1 when killed by a signal (as supervisord says)
     detail: str | None = None  # supervisord's words: "exit status 3", "terminated by SIGKILL"
     tries: int | None = None
+    stream_id: str | None = None  # the cache stream's entry id, once it has one
 
     @property
     def is_start(self) -> bool:
         return self.kind == PROCESS and self.to_state == "STARTING"
 
     def to_item(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        item = {k: v for k, v in asdict(self).items() if v is not None}
+        item.pop("stream_id", None)  # the stream gives the id
+        return item
 
 
 def parse_tokens(data: str) -> dict[str, str]:
@@ -95,7 +98,7 @@ def _opt_str(item: dict[str, Any], key: str, limit: int = MAX_NAME) -> str | Non
     return clean(value, limit) if isinstance(value, str) else None
 
 
-def from_item(item: dict[str, Any]) -> ProcessEvent | None:
+def from_item(item: dict[str, Any], stream_id: str | None = None) -> ProcessEvent | None:
     """An event read back from the cache, or None when the item is not a valid event."""
     ts, kind, to_state = item.get("ts"), item.get("kind"), item.get("to_state")
     if isinstance(ts, bool) or not isinstance(ts, int | float) or not math.isfinite(ts):
@@ -115,4 +118,5 @@ def from_item(item: dict[str, Any]) -> ProcessEvent | None:
         exitstatus=_int(item.get("exitstatus")),
         detail=_opt_str(item, "detail", 200),
         tries=_int(item.get("tries")),
+        stream_id=stream_id,
     )

@@ -37,7 +37,8 @@ def watermark_key(host: str) -> str:
     return f"events.moved:{host}"
 
 
-def _watermark(engine: Engine, host: str) -> str:
+def stored_watermark(engine: Engine, host: str) -> str:
+    """The id of the last stream entry moved into the store ("0-0": none yet)."""
     with reading(engine) as conn:
         value = conn.execute(select(StateRow.value).where(StateRow.key == watermark_key(host)))
         return value.scalar() or START
@@ -91,7 +92,7 @@ def move_events(cache: Cache, engine: Engine, host: str, now: float) -> Moved:
     """Everything in the stream past the watermark into process_events. Raises
     SourceUnavailable when the cache or database is down: nothing is lost, all waits."""
     name = keys.process_events(host)
-    after = _watermark(engine, host)
+    after = stored_watermark(engine, host)
     stored = invalid = batches = 0
     entries = cache.stream_after(name, after, BATCH)
     if not entries and after != START and _reset(cache, name, after):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, case, func, insert, or_, select
 
+from console.core.events.model import PROCESS, ProcessEvent
 from console.core.store.engine import reading, writing
 from console.core.store.models import ProcessEventRow
 from console.core.supervisor.models import ProcessesSnapshot, ProcessInfo
@@ -93,3 +94,37 @@ def restart_counts(engine: Engine, host: str, now: float) -> dict[tuple[str, str
             (endpoint, program): RestartCounts(int(hour or 0), int(day))
             for endpoint, program, hour, day in conn.execute(query)
         }
+
+
+def _from_row(row: ProcessEventRow) -> ProcessEvent:
+    return ProcessEvent(
+        ts=row.ts,
+        endpoint=row.endpoint,
+        kind=row.kind or PROCESS,
+        program=row.program,
+        to_state=row.to_state,
+        from_state=row.from_state,
+        pid=row.pid,
+        expected=row.expected,
+        exitstatus=row.exitstatus,
+        detail=row.detail,
+        stream_id=row.stream_id,
+    )
+
+
+def stored_events(
+    engine: Engine, host: str, endpoint: str, program: str, limit: int
+) -> list[ProcessEvent]:
+    """The newest `limit` stored transitions of one program, newest first."""
+    query = (
+        select(ProcessEventRow)
+        .where(
+            ProcessEventRow.host == host,
+            ProcessEventRow.endpoint == endpoint,
+            ProcessEventRow.program == program,
+        )
+        .order_by(ProcessEventRow.ts.desc(), ProcessEventRow.id.desc())
+        .limit(limit)
+    )
+    with reading(engine) as conn:
+        return [_from_row(row) for row in conn.execute(query)]

@@ -16,6 +16,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 from console.core.supervisor.models import ActionResult, ConfigDiff, ProcessInfo
 from console.tui.screens.audit import AuditScreen
 from console.tui.screens.confirm import ConfirmScreen
+from console.tui.screens.process_events import (
+    EventsArrived,
+    events_notes,
+    follow_events,
+    on_events_arrived,
+    open_transitions,
+)
 from console.tui.screens.process_plan import Plan, plan_action
 from console.tui.screens.process_signal import SignalScreen
 from console.tui.widgets.header_bar import HeaderBar
@@ -95,6 +102,7 @@ class ProcessesScreen(Screen):
         Binding("space", "toggle_group", "Fold", id="processes.fold"),
         Binding("o", "open_logs", "Logs", id="processes.logs"),
         Binding("a", "audit", "Audit", id="processes.audit"),
+        Binding("t", "transitions", "Events", id="processes.transitions"),
         Binding("slash", "filter", "Filter", id="processes.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="processes.clear", show=False),
     ]
@@ -107,6 +115,7 @@ class ProcessesScreen(Screen):
         self.collapsed: set[str] = set()
         self.text_filter = ""
         self._polling = False
+        self._poll_again = False
         self._acting = False
         self._last: dict[str, tuple[ProcessInfo, ...]] = {}
 
@@ -126,6 +135,7 @@ class ProcessesScreen(Screen):
         self.query_one(ProcessTable).focus()
         self.poll_now()
         self.set_interval(max(1.0, min(settings.refresh_processes, 2.0)), self.poll_now)
+        follow_events(self)
 
     def on_unmount(self) -> None:
         if self.service is not None:
@@ -150,6 +160,9 @@ class ProcessesScreen(Screen):
 
     def on_polled(self, message: Polled) -> None:
         self._polling = False
+        if self._poll_again:  # an event arrived while this poll ran: show it now
+            self._poll_again = False
+            self.poll_now()
         if message.view is not None:
             self.show_view(message.view)
 
@@ -188,6 +201,7 @@ class ProcessesScreen(Screen):
             parts.append(f"filter: {self.text_filter}")
         if self.view.counts_error:
             parts.append("restart counts unavailable")
+        parts.extend(events_notes(self.view))
         status.update(Text("  ·  ".join(parts)))
         status.set_class(not snapshot.reachable, "-down")
 
@@ -376,6 +390,14 @@ class ProcessesScreen(Screen):
     def _selected(self, event: DataTable.RowSelected) -> None:
         if self._row_kind() == "group":
             self.action_toggle_group()
+        else:
+            self.action_transitions()
+
+    def action_transitions(self) -> None:
+        open_transitions(self)
+
+    def on_events_arrived(self, message: EventsArrived) -> None:
+        on_events_arrived(self)
 
     async def action_open_logs(self) -> None:
         row = self.query_one(ProcessTable).current_row()
