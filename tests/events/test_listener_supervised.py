@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from console.cli import main
 from console.core.cache import open_cache
 from console.core.errors import SourceUnavailable
 from console.core.events.mover import move_events
@@ -179,3 +180,23 @@ def test_the_listener_keeps_events_in_memory_while_redis_is_down(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_stackwatch_events_prints_what_happened(
+    redis_url: str, tmp_path: Path, capsys, supervisord_factory
+) -> None:
+    sv = start_with_listener(
+        supervisord_factory, tmp_path, [CRASH], {"STACKWATCH_REDIS_URL": redis_url}
+    )
+    crash_loop(sv, open_cache(Settings(redis_url=redis_url)))
+    database = f"sqlite:///{tmp_path / 'sw.db'}"
+    upgrade(make_engine(database))
+    flags = ["--redis-url", redis_url, "--database-url", database, "--host", HOST]
+    capsys.readouterr()
+    assert main([*flags, "events", "--program", "crash:crash"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert sum("STARTING -> BACKOFF  exit status 3" in line for line in lines) == RETRIES + 1
+    assert lines[-1].endswith("crash:crash  BACKOFF -> FATAL")
+    assert main([*flags, "events", "--since", "yesterday-ish"]) == 2
+    assert "--since" in capsys.readouterr().err

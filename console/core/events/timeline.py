@@ -86,3 +86,32 @@ def pending_starts(events: list[ProcessEvent], watermark: str, since: float) -> 
             key = (e.endpoint, e.program)
             counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def merged_since(
+    cache: Cache, settings: Any, since: float, program: str | None
+) -> tuple[list[ProcessEvent], list[str]]:
+    """Every event of this host since `since` (one program, or all), oldest first, with the
+    sources that could not be read."""
+    found: list[ProcessEvent] = []
+    errors: list[str] = []
+    try:
+        from console.core.store.engine import make_engine
+        from console.core.store.process_events import events_since
+
+        engine = make_engine(settings.resolved_database_url)
+        try:
+            found += events_since(engine, settings.host, since, program)
+        finally:
+            engine.dispose()
+    except StackwatchError as exc:
+        errors.append(f"database: {exc}")
+    try:
+        found += [
+            e
+            for e in stream_tail(cache, settings.host)
+            if e.ts >= since and (program is None or e.program == program)
+        ]
+    except StackwatchError as exc:
+        errors.append(f"cache: {exc}")
+    return list(reversed(_merge(found))), errors

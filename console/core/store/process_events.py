@@ -128,3 +128,15 @@ def stored_events(
     )
     with reading(engine) as conn:
         return [_from_row(row) for row in conn.execute(query)]
+
+
+def events_since(
+    engine: Engine, host: str, since: float, program: str | None, limit: int = 10_000
+) -> list[ProcessEvent]:
+    """Stored events of a host since `since`, newest first (one program, or all)."""
+    query = select(ProcessEventRow).where(ProcessEventRow.host == host, ProcessEventRow.ts >= since)
+    if program is not None:
+        query = query.where(ProcessEventRow.program == program)
+    query = query.order_by(ProcessEventRow.ts.desc(), ProcessEventRow.id.desc()).limit(limit)
+    with reading(engine) as conn:
+        return [_from_row(row) for row in conn.execute(query)]
