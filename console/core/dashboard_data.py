@@ -92,6 +92,7 @@ class ChartReading:
     polled_at: float
     points: tuple[Point, ...] = ()
     from_store: bool = True  # False: read from the cache's recent lists; says nothing of the db
+    markers: tuple[Any, ...] = ()  # console.core.events.markers.Marker: restarts, FATALs, deploys
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,10 @@ class DashboardSources:
             found = self._recent(host, (metric,), now - span, now, max(2, points))
             if found is not None:
                 pts = tuple(found[metric])
-                return ChartReading(True, "", metric, host, range_name, now, pts, from_store=False)
+                marks = self._markers(host, now - span, now, from_store=False)
+                return ChartReading(
+                    True, "", metric, host, range_name, now, pts, from_store=False, markers=marks
+                )
         try:
             found_rows = self._series(metric, host, now - span, now, max(2, points))
         except (SourceUnavailable, SchemaOutOfDate) as exc:
@@ -254,7 +258,27 @@ class DashboardSources:
             return ChartReading(False, "history store not available", metric, host, range_name, now)
         except ValueError as exc:  # unknown metric name
             return ChartReading(False, first_line(str(exc)), metric, host, range_name, now)
-        return ChartReading(True, "", metric, host, range_name, now, tuple(found_rows))
+        marks = self._markers(host, now - span, now, from_store=True)
+        return ChartReading(
+            True, "", metric, host, range_name, now, tuple(found_rows), markers=marks
+        )
+
+    def _markers(self, host: str, since: float, until: float, from_store: bool) -> tuple:
+        """Chart markers from the event stream (last hour) or the store; none when unreadable."""
+        from console.core.events.markers import markers
+
+        try:
+            if from_store:
+                from console.core.store.process_events import marker_events
+
+                events = marker_events(self._get_engine(), host, since, until)
+            else:
+                from console.core.events.timeline import stream_tail
+
+                events = stream_tail(self._get_cache(), host)
+        except (SourceUnavailable, SchemaOutOfDate):
+            return ()  # the chart says why its own data is missing; markers just stay away
+        return markers(events, since, until)
 
     # -- supervisord ----------------------------------------------------------------------
     def check_supervisor(self, endpoint: SupervisorEndpoint) -> SupervisorReading:

@@ -20,7 +20,7 @@ from console.core.store.models import ProcessEventRow
 from tests.events.helpers import HOST, start_with_listener, stream_events, wait_for
 from tests.support.supervisord import Program
 
-RETRIES = 3
+RETRIES = 2  # backoff waits 1 s, then 2 s: the loop ends in FATAL within ~4 s
 CRASH = Program(
     "crash",
     "sh -c 'sleep 0.2; exit 3'",
@@ -58,7 +58,7 @@ def assert_crash_loop(rows: list[ProcessEventRow]) -> None:
 
 @pytest.mark.slow
 def test_crash_loop_into_fatal_is_stored_exactly(
-    redis_url: str, database_url: str, tmp_path: Path, supervisord_factory
+    redis_url: str, database_url: str, tmp_path: Path, capsys, supervisord_factory
 ) -> None:
     cache = open_cache(Settings(redis_url=redis_url))
     sv = start_with_listener(
@@ -71,6 +71,19 @@ def test_crash_loop_into_fatal_is_stored_exactly(
     assert moved.stored >= 2 * (RETRIES + 1) + 1
     assert_crash_loop(stored(engine, "crash:crash"))
     assert move_events(cache, engine, HOST, now=0).stored == 0  # nothing twice
+    assert_printed(redis_url, database_url, capsys)
+
+
+def assert_printed(redis_url: str, database_url: str, capsys) -> None:
+    """`stackwatch events` prints the same, each event once (from the store and the stream)."""
+    flags = ["--redis-url", redis_url, "--database-url", database_url, "--host", HOST]
+    capsys.readouterr()
+    assert main([*flags, "events", "--program", "crash:crash"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert sum("STARTING -> BACKOFF  exit status 3" in line for line in lines) == RETRIES + 1
+    assert lines[-1].endswith("crash:crash  BACKOFF -> FATAL")
+    assert main([*flags, "events", "--since", "yesterday-ish"]) == 2
+    assert "--since" in capsys.readouterr().err
 
 
 @pytest.mark.slow
@@ -180,23 +193,3 @@ def test_the_listener_keeps_events_in_memory_while_redis_is_down(
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.mark.slow
-def test_stackwatch_events_prints_what_happened(
-    redis_url: str, tmp_path: Path, capsys, supervisord_factory
-) -> None:
-    sv = start_with_listener(
-        supervisord_factory, tmp_path, [CRASH], {"STACKWATCH_REDIS_URL": redis_url}
-    )
-    crash_loop(sv, open_cache(Settings(redis_url=redis_url)))
-    database = f"sqlite:///{tmp_path / 'sw.db'}"
-    upgrade(make_engine(database))
-    flags = ["--redis-url", redis_url, "--database-url", database, "--host", HOST]
-    capsys.readouterr()
-    assert main([*flags, "events", "--program", "crash:crash"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert sum("STARTING -> BACKOFF  exit status 3" in line for line in lines) == RETRIES + 1
-    assert lines[-1].endswith("crash:crash  BACKOFF -> FATAL")
-    assert main([*flags, "events", "--since", "yesterday-ish"]) == 2
-    assert "--since" in capsys.readouterr().err

@@ -140,3 +140,25 @@ def events_since(
     query = query.order_by(ProcessEventRow.ts.desc(), ProcessEventRow.id.desc()).limit(limit)
     with reading(engine) as conn:
         return [_from_row(row) for row in conn.execute(query)]
+
+
+def marker_events(
+    engine: Engine, host: str, since: float, until: float, limit: int = 5000
+) -> list[ProcessEvent]:
+    """Stored events that make chart markers (starts, FATALs, group and supervisord changes)."""
+    query = (
+        select(ProcessEventRow)
+        .where(
+            ProcessEventRow.host == host,
+            ProcessEventRow.ts >= since,
+            ProcessEventRow.ts < until,
+            or_(
+                ProcessEventRow.to_state.in_(("STARTING", "FATAL")),
+                ProcessEventRow.kind != PROCESS,
+            ),
+        )
+        .order_by(ProcessEventRow.ts.desc())
+        .limit(limit)
+    )
+    with reading(engine) as conn:
+        return [_from_row(row) for row in conn.execute(query)]
