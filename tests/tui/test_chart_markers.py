@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from console.core.dashboard_data import ChartReading
+from console.core.feeds.dashboard import ChartReading
 from console.core.events.markers import DEPLOY, FATAL, RESTART, Marker
 from console.core.metrics import Point
 from console.tui.widgets.chart_panel import ChartPanel
@@ -22,18 +22,20 @@ MARKERS = (
 )
 
 
-class GapSources(dash_data.FixedSources):
-    def read_chart(self, metric: str, host: str, range_name: str, points: int) -> ChartReading:
+class GapDashboard(dash_data.FixedDashboard):
+    def read_chart(
+        self, host: str, metric: str, span_s: int, points: int, as_of: float | None = None
+    ) -> ChartReading:
         pts = tuple(
             Point(ts, None if GAP[0] < ts < GAP[1] else 10.0 + (i % 7))
             for i, ts in enumerate(range(int(NOW - 3600), int(NOW), 60))
         )
-        return ChartReading(True, "", metric, host, range_name, NOW, pts, markers=MARKERS)
+        return ChartReading(True, "", metric, host, span_s, NOW, pts, markers=MARKERS)
 
 
 @sync
 async def test_markers_legend_list_and_gap() -> None:
-    app = fixed_app(GapSources())
+    app = fixed_app(GapDashboard())
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_for(pilot, lambda: "restarts 2 (shop:payments ×2)" in screen_text(app))
         text = screen_text(app)

@@ -112,7 +112,7 @@ def app_with(monkeypatch, tmp_path, service):
         supervisors=(SupervisorEndpoint("local", "unix:///run/sv.sock"),),
         data_dir=str(tmp_path),
     )
-    return make_app(settings, **dash_data.steady("snap"))
+    return make_app(settings, **dash_data.steady(settings))
 
 
 async def _on_queue_01(pilot) -> None:

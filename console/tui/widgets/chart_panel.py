@@ -12,9 +12,10 @@ from textual.content import Content
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from console.core.dashboard_data import CHART_RANGES, ChartReading
 from console.core.events.markers import summary
+from console.core.feeds.dashboard import ChartReading
 from console.core.gaps import segments
+from console.tui.dash_choices import range_name
 
 SERIES_LABELS = {
     "perf.rps_avg": "requests/s (avg)",
@@ -88,13 +89,13 @@ class ChartPanel(Vertical):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        unit, label = X_UNITS.get(reading.range_name, DAYS)
+        unit, label = X_UNITS.get(range_name(reading.span_s), DAYS)
         # A time without rows is a gap: each run is its own line, never one across the gap.
         for run in segments(reading.points, self.collect_interval):
             xs = [(p.ts - reading.polled_at) / unit for p in run]
             plt.plot(xs, [p.value for p in run], marker="braille", color=LINE_COLOR)
         self._draw_markers(plt, reading, unit)
-        plt.xlim(-CHART_RANGES[reading.range_name] / unit, 0)
+        plt.xlim(-reading.span_s / unit, 0)
         plt.xlabel(label)
         plot.refresh()
 
