@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from console.core.feeds.dashboard import ChartReading
 from console.core.events.markers import DEPLOY, FATAL, RESTART, Marker
+from console.core.feeds.dashboard import ChartReading
 from console.core.metrics import Point
 from console.tui.widgets.chart_panel import ChartPanel
 from tests.tui import dash_data
