@@ -44,14 +44,6 @@ def _follow(screen: Any, follow: Any) -> None:
         time.sleep(FOLLOW_EVERY_S)
 
 
-def on_events_arrived(screen: Any) -> None:
-    """Poll at once; if a poll is running, poll again when it ends."""
-    if screen._polling:
-        screen._poll_again = True
-    else:
-        screen.poll_now()
-
-
 def events_notes(view: Any) -> list[str]:
     """One note per supervisord whose listener does not run (restarts then come from polls)."""
     notes = []
