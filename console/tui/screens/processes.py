@@ -108,7 +108,7 @@ class ProcessesScreen(ProcessActionsScreen):
             return
         status = self.query_one("#processes-status", Static)
         line = "  ·  ".join(
-            [status_line(self.view, self.scope, self.text_filter)] + events_notes(self.view)
+            [status_line(self.view, self.scope, self.text_filter), *events_notes(self.view)]
         )
         status.update(Text(line))
         status.set_class(not self.view.snapshot.reachable, "-down")
