@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from console.core.feeds import Feeds
 from console.core.feeds.dashboard import ChartReading
+from console.core.sanitize import clean
 from console.core.settings import Settings
 from console.core.sources import worst
 from console.tui.dash_choices import CHART_RANGES
@@ -248,7 +249,7 @@ class StackwatchApp(App[int]):
 
     def select_host(self, host: str) -> None:
         if host == self.model.host:
-            self.notify(f"only one host: {host}", markup=False, timeout=2)
+            self.notify(f"only one host: {clean(host, 255)}", markup=False, timeout=2)
             return
         self._set_model(switch_host(self.model, host))
         self.poller.poll_now(CACHE)

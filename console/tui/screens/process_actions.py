@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
+from console.core.sanitize import clean
 from console.core.supervisor.models import ActionResult, ConfigDiff
 from console.core.supervisor.targets import Plan, Selection, plan_action
 from console.tui.screens.confirm import Confirmation
@@ -152,7 +153,7 @@ class ProcessActionsScreen(PolledScreen):
             self.action_log.result(result)
             if result.action != "audit":
                 severity = "information" if result.ok else "error"
-                self.notify(result.summary(), severity=severity, markup=False)
+                self.notify(clean(result.summary(), 500), severity=severity, markup=False)
         self.poll_soon()
 
     # --- reread / update ---------------------------------------------------------------------

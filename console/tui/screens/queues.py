@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from console.core.sanitize import clean
 from console.tui.screens.confirm import Confirmation
 from console.tui.screens.polled import PolledScreen
 from console.tui.screens.queue_commands import QueueCommands
@@ -190,7 +191,9 @@ class QueuesScreen(PolledScreen):
         if self.refused("retry") or failure is None:
             return
         if not failure.retryable:
-            self.notify(f"cannot retry: {failure.why_not}", severity="warning", markup=False)
+            self.notify(
+                f"cannot retry: {clean(failure.why_not, 300)}", severity="warning", markup=False
+            )
             return
         target = f"{failure.task} on queue {failure.queue} (failed: {failure.exception})"
         self._confirm("Enqueue this job again?", target, "Retry", lambda a: a.retry(failure))
@@ -243,5 +246,5 @@ class QueuesScreen(PolledScreen):
 
     def _acted(self, outcome: tuple[str, bool]) -> None:
         text, ok = outcome
-        self.notify(text, severity="information" if ok else "error", markup=False)
+        self.notify(clean(text, 500), severity="information" if ok else "error", markup=False)
         self.poll_soon()
