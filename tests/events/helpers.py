@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import configparser
 import sys
-import time
 from pathlib import Path
 
 from console.core import keys
 from console.core.cache import Cache
 from console.core.events.model import ProcessEvent, from_item
 from tests.support.supervisord import Program
+from tests.support.waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "supervisor" / "conf.d" / "stackwatch-events.conf"
@@ -51,10 +51,5 @@ def stream_events(cache: Cache, program: str | None = None) -> list[ProcessEvent
 
 
 def wait_for(check, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what} not met within {timeout}s")
+    """The one wait (tests/support/waits), with this module's longer default deadline."""
+    return wait_until(check, what, timeout)

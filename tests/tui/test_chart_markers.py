@@ -9,8 +9,10 @@ from console.core.events.markers import DEPLOY, FATAL, RESTART, Marker
 from console.core.feeds.dashboard import ChartReading
 from console.core.metrics import Point
 from console.tui.widgets.chart_panel import ChartPanel
+from tests.support.screen import screen_text
+from tests.support.waits import sync, until
 from tests.tui import dash_data
-from tests.tui.test_dashboard_pilot import fixed_app, screen_text, sync, wait_for
+from tests.tui.test_dashboard_pilot import fixed_app
 
 NOW = dash_data.NOW
 GAP = (NOW - 2400, NOW - 1200)  # twenty minutes without rows (the worker was down)
@@ -37,7 +39,7 @@ class GapDashboard(dash_data.FixedDashboard):
 async def test_markers_legend_list_and_gap() -> None:
     app = fixed_app(GapDashboard())
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_for(pilot, lambda: "restarts 2 (shop:payments ×2)" in screen_text(app))
+        await until(pilot, lambda: "restarts 2 (shop:payments ×2)" in screen_text(app))
         text = screen_text(app)
         assert "FATAL shop:payments" in text and "deploy shop added" in text
         assert "restart" in text.split("restarts 2")[0]  # the legend, inside the plot
