@@ -69,6 +69,9 @@ async def test_ages_tick_without_layout_passes() -> None:
         screen = app.screen
         ages = list(screen.query(AgeLabel))
         await until(pilot, lambda: "updated 12s ago" in str(ages[0].render()), "the first frame")
+        await until(pilot, lambda: not app.workers, "every first poll (chart included)")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         reflows = []
         original = screen._compositor.reflow
         screen._compositor.reflow = lambda *a: reflows.append(1) or original(*a)

@@ -134,7 +134,7 @@ async def test_a_hanging_cache_never_blocks_the_keys(silent_port, tmp_path) -> N
     settings = _settings(f"redis://127.0.0.1:{silent_port}/0", tmp_path)
     app = make_app(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: "cache" in app.poller.running("cache"))
+        await until(pilot, lambda: app.poller.running("cache"), "the cache poll to hang")
         for key, mode in (("2", "processes"), ("3", "queues"), ("1", "dashboard")):
             await pilot.press(key)
             assert app.current_mode == mode
