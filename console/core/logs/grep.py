@@ -13,12 +13,14 @@ from console.core.logs.scan import Piece, Progress, scan
 from console.core.logs.search import Query
 
 
-def count_matches(path: str, query: Query, lo: int = 0, parallel: bool = True) -> int:
-    """Lines of the file the query keeps from byte `lo` on (`grep -c -E`; a traceback is one)."""
+def count_matches(
+    path: str, query: Query, lo: int = 0, hi: int | None = None, parallel: bool = True
+) -> int:
+    """Lines of [lo, hi) the query keeps (`grep -c -E`; a traceback is one match)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         total = 0
-        for piece in scan(fd, path, query.spec(), lo, keep="count", parallel=parallel):
+        for piece in scan(fd, path, query.spec(), lo, hi, keep="count", parallel=parallel):
             if piece.progress.error:
                 raise OSError(piece.progress.error)
             total = piece.progress.matches
@@ -45,6 +47,7 @@ def last_kept(
     n: int,
     cancelled: Callable[[], bool] = lambda: False,
     cap: int = MAX_LINE_BYTES,
+    lo: int = 0,
 ) -> Iterator[tuple[tuple[LogLine, ...], Progress]]:
     """Scanning back from `end`: each segment's kept lines (older segments later), with
     progress, until n lines are found, the file's start is reached, or the caller cancels."""
@@ -53,7 +56,7 @@ def last_kept(
         fd,
         path,
         query.spec(),
-        0,
+        lo,
         end,
         backward=True,
         keep="last",
@@ -64,7 +67,7 @@ def last_kept(
     for piece in pieces:
         lines = piece.lines[-(n - found) :] if found < n else ()
         found += len(lines)
-        done = found >= n or piece.lo == 0
+        done = found >= n or piece.lo <= lo
         progress = piece.progress
         if done:
             progress = Progress(

@@ -17,6 +17,7 @@ class LogLine:
     text: str
     marker: bool = False
     offset: int | None = None  # byte offset of the line's start in its file, when known
+    source: int | None = None  # which log, in a merged view (index of its source)
 
 
 @dataclass(frozen=True)
