@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 
 from console.core import keys
 from console.core.cache import open_cache
+from console.core.feeds import build_feeds
 from console.core.report import instrument
 from console.core.settings import Settings
 from console.core.store import ledger
@@ -22,8 +23,8 @@ from console.core.store.engine import make_engine
 from console.tui import app as app_module
 from console.tui.app import StackwatchApp
 from console.tui.screens.confirm import ConfirmScreen
-from console.tui.screens.queue_traceback import QueueTraceback
 from console.tui.screens.queues import QueuesScreen
+from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.queue_failures import FailureTable
 from tests.queues.helpers import HOST, make_settings, spec
 from tests.tui.queues_fixed import VIEW, FixedQueuesScreen, fixed_app
@@ -90,7 +91,7 @@ async def test_retry_asks_first_focused_on_cancel_then_runs_the_job_again(
     CALLS.clear()
     settings = make_settings(tmp_path, redis_url, queues=(spec("billing", "huey"),))
     huey = _failing_app(redis_url, settings)
-    app = QueuesApp(settings)
+    app = QueuesApp(settings, build_feeds(settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("r")
@@ -114,16 +115,16 @@ async def test_traceback_on_enter_is_shown_literally(tmp_path: Path, redis_url: 
     CALLS.clear()
     settings = make_settings(tmp_path, redis_url, queues=(spec("billing", "huey"),))
     _failing_app(redis_url, settings)
-    app = QueuesApp(settings)
+    app = QueuesApp(settings, build_feeds(settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, QueueTraceback), "the traceback")
+        await _until(pilot, lambda: isinstance(app.screen, TracebackScreen), "the traceback")
         body = app.screen.query_one("#traceback-body", Static).render()
         assert "\n    raise ValueError" in body.plain  # one line per traceback line
         assert "ValueError: card [b]declined[/b]" in body.plain and "Traceback" in body.plain
         await pilot.press("escape")
-        await _until(pilot, lambda: not isinstance(app.screen, QueueTraceback), "close")
+        await _until(pilot, lambda: not isinstance(app.screen, TracebackScreen), "close")
 
 
 @sync
@@ -189,12 +190,13 @@ async def test_polling_pauses_while_a_modal_is_open() -> None:
         MODES: ClassVar[dict[str, Any]] = {**StackwatchApp.MODES, "queues": Counting}
 
     CountingSource.loads.clear()
-    app = App(Settings(host="web-1", refresh_queues=0.05, data_dir="/nonexistent"))
+    settings = Settings(host="web-1", refresh_queues=0.05, data_dir="/nonexistent")
+    app = App(settings, build_feeds(settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(pilot, lambda: len(CountingSource.loads) >= 3, "polls")
         await _show_failed(pilot)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, QueueTraceback), "modal")
+        await _until(pilot, lambda: isinstance(app.screen, TracebackScreen), "modal")
         before = len(CountingSource.loads)
         await pilot.pause(0.3)
         assert len(CountingSource.loads) == before

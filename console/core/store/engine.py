@@ -10,6 +10,7 @@ PostgreSQL: pool pre-ping, so a server restart costs at most one failed query.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, t
 from sqlalchemy.engine import make_url
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.private_files import private_file
 from console.core.sanitize import first_line
 from console.core.settings import mask_url
 
@@ -44,7 +46,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_file(parsed.database)  # 0600 before SQLite opens it (and its -wal/-shm)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
@@ -56,6 +58,32 @@ def make_engine(url: str) -> Engine:
         pool_recycle=1800,
         connect_args={"connect_timeout": 5},
     )
+
+
+class Engines:
+    """One engine per URL, made on first use: a process that reads the store in several places
+    opens one pool, not one per reader. Thread-safe; `dispose` releases every pool."""
+
+    def __init__(self) -> None:
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> Engine:
+        key = normalize_url(url)
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                engine = self._engines[key] = make_engine(key)
+            return engine
+
+    def __len__(self) -> int:
+        return len(self._engines)
+
+    def dispose(self) -> None:
+        with self._lock:
+            engines, self._engines = list(self._engines.values()), {}
+        for engine in engines:
+            engine.dispose()
 
 
 def _configure_sqlite(engine: Engine) -> None:
