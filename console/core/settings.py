@@ -30,6 +30,7 @@ class SupervisorEndpoint:
     url: str
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    host: str | None = None  # the host it supervises; None: this console's own host
 
     @property
     def socket_path(self) -> str | None:
@@ -145,6 +146,14 @@ class Settings:
     def cache_path(self) -> Path:
         """The embedded cache/broker file (used when redis_url is None)."""
         return Path(self.data_dir) / "cache.db"
+
+    def endpoint_host(self, endpoint: SupervisorEndpoint) -> str:
+        """The host a configured supervisord supervises (this console's own by default)."""
+        return endpoint.host or self.host
+
+    def endpoints_of(self, host: str) -> tuple[SupervisorEndpoint, ...]:
+        """The configured supervisords of one host, in settings order."""
+        return tuple(e for e in self.supervisors if self.endpoint_host(e) == host)
 
     def threshold(self, metric: str) -> Threshold:
         return self.thresholds.get(metric) or DEFAULT_THRESHOLDS[metric]
@@ -300,7 +309,7 @@ def _supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, 
     _array_of_tables(items, "supervisor", where)
     endpoints = []
     for item in items:
-        _only_keys(item, {"name", "url", "username", "password_env"}, "supervisor", where)
+        _only_keys(item, {"name", "url", "username", "password_env", "host"}, "supervisor", where)
         if "url" not in item:
             raise SettingsError(f"{where}: supervisor entry needs a url")
         password_env = item.get("password_env")
@@ -310,6 +319,7 @@ def _supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, 
                 url=str(item["url"]),
                 username=item.get("username"),
                 password=os.environ.get(password_env) if password_env else None,
+                host=str(item["host"]) if item.get("host") else None,
             )
         )
     _validate_endpoints(endpoints, where)
@@ -492,6 +502,7 @@ def describe(loaded: LoadedSettings) -> list[tuple[str, str, str]]:
             shown = (
                 ", ".join(
                     f"{e.name}={mask_url(e.url)}"
+                    + (f" on {e.host}" if e.host else "")
                     + (f" (user {e.username}, password ***)" if e.password else "")
                     for e in value
                 )

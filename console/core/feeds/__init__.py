@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from console.core.feeds.connections import Connections
 from console.core.feeds.dashboard import DashboardFeed
+from console.core.feeds.processes import ProcessesFeed
 from console.core.settings import Settings
 
 
@@ -24,11 +25,13 @@ class Feeds:
     """Every screen's feed, and the connections they share (None for fixed test feeds)."""
 
     dashboard: DashboardFeed
+    processes: ProcessesFeed
     connections: Connections | None = None
 
     def close(self) -> None:
         """Release the shared connections (the app calls this when it exits)."""
-        self.dashboard.close()
+        for feed in (self.dashboard, self.processes):
+            feed.close()
         if self.connections is not None:
             self.connections.close()
 
@@ -36,9 +39,15 @@ class Feeds:
 def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> Feeds:
     """The real feeds for `settings`, sharing one set of lazily opened connections."""
     from console.core.feeds.dashboard_live import LiveDashboard
+    from console.core.feeds.lazy import Lazy
 
     connections = Connections(settings)
-    return Feeds(dashboard=LiveDashboard(connections, clock), connections=connections)
+    return Feeds(
+        dashboard=LiveDashboard(connections, clock),
+        # xmlrpc and psutil load when the Processes screen first reads, not at start-up
+        processes=Lazy("console.core.feeds.processes_live", "LiveProcesses", connections),
+        connections=connections,
+    )
 
 
 __all__ = ["Connections", "Feeds", "build_feeds"]

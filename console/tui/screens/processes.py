@@ -40,12 +40,6 @@ MUTATING = frozenset(
 SCOPES = ("program", "group", "all")
 
 
-def _make_service(settings: Any) -> Any:
-    from console.core.supervisor.service import ProcessService  # xmlrpc/psutil: core only
-
-    return ProcessService(settings)
-
-
 class Polled(Message):
     """A poll finished (view is None when it failed unexpectedly)."""
 
@@ -77,10 +71,10 @@ class AuditLoaded(Message):
 
 
 class ProcessesScreen(Screen):
-    """Reads `self.app.settings`; all RPC and SQL run in thread workers via the service."""
+    """Reads `self.app.feeds.processes` for the app's host; all RPC and SQL run in thread
+    workers."""
 
     CSS_PATH = "processes.tcss"
-    service_factory = staticmethod(_make_service)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start", id="processes.start"),
         Binding("x", "stop", "Stop", id="processes.stop"),
@@ -120,16 +114,12 @@ class ProcessesScreen(Screen):
 
     def on_mount(self) -> None:
         settings = self.app.settings
-        self.service = self.service_factory(settings)
+        self.service = self.app.feeds.processes
         if settings.read_only:
             self.query_one(ProcessActionLog).note("read-only: actions are disabled", "warn")
         self.query_one(ProcessTable).focus()
         self.poll_now()
         self.set_interval(max(1.0, min(settings.refresh_processes, 2.0)), self.poll_now)
-
-    def on_unmount(self) -> None:
-        if self.service is not None:
-            self.service.close()
 
     # --- polling -------------------------------------------------------------------------------
 
@@ -144,7 +134,7 @@ class ProcessesScreen(Screen):
     def _poll(self) -> None:
         view = None
         try:
-            view = self.service.poll()
+            view = self.service.poll(self.app.model.host)
         finally:
             self.post_message(Polled(view))
 
@@ -182,7 +172,10 @@ class ProcessesScreen(Screen):
             else:
                 parts.append(f"{e.name}: DOWN ({e.kind}) {e.message}; showing last known")
         if not snapshot.endpoints:
-            parts.append("no supervisord configured (set [[supervisor]] or --supervisor-url)")
+            parts.append(
+                f"no supervisord configured for host {snapshot.host}"
+                " (set [[supervisor]] or --supervisor-url)"
+            )
         parts.append(f"scope: {self.scope}")
         if self.text_filter:
             parts.append(f"filter: {self.text_filter}")
