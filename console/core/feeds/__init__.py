@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from console.core.feeds.connections import Connections
 from console.core.feeds.dashboard import DashboardFeed
 from console.core.feeds.processes import ProcessesFeed
+from console.core.feeds.queues import QueuesFeed
 from console.core.settings import Settings
 
 
@@ -26,11 +27,12 @@ class Feeds:
 
     dashboard: DashboardFeed
     processes: ProcessesFeed
+    queues: QueuesFeed
     connections: Connections | None = None
 
     def close(self) -> None:
         """Release the shared connections (the app calls this when it exits)."""
-        for feed in (self.dashboard, self.processes):
+        for feed in (self.dashboard, self.processes, self.queues):
             feed.close()
         if self.connections is not None:
             self.connections.close()
@@ -46,6 +48,7 @@ def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> F
         dashboard=LiveDashboard(connections, clock),
         # xmlrpc and psutil load when the Processes screen first reads, not at start-up
         processes=Lazy("console.core.feeds.processes_live", "LiveProcesses", connections),
+        queues=Lazy("console.core.feeds.queues_live", "LiveQueues", connections, clock),
         connections=connections,
     )
 

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from console.core.errors import StackwatchError
+from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.processes import ProcessesView
 from console.core.supervisor.actions import Actions
@@ -20,7 +21,6 @@ from console.core.supervisor.poll import Poller
 from console.core.supervisor.update import reread, update
 
 COUNTS_EVERY_S = 15.0  # restart counts change slowly; the database is asked seldom
-NO_HISTORY_VIEW = "history view not available"
 
 
 class LiveProcesses:

@@ -31,7 +31,7 @@ from console.tui.widgets.queue_scheduled import ScheduledTable
 from console.tui.widgets.queue_tiles import QueueTiles
 
 if TYPE_CHECKING:
-    from console.core.queues.screen_data import QueuesView
+    from console.core.feeds.queues import QueuesView
 
 MUTATING = {"retry", "delete", "flush", "revoke", "restore"}
 TAB_OF = {
@@ -56,8 +56,7 @@ class ActionDone(Message):
 
 
 class QueuesScreen(Screen):
-    """Reads `self.app.settings`; `source_factory(settings)` makes the data source (tests
-    inject a fixed one)."""
+    """Reads `self.app.feeds.queues` for the app's host; all I/O runs in thread workers."""
 
     CSS_PATH = str(Path(__file__).with_name("queues.tcss"))  # absolute: subclasses live elsewhere
     COMMANDS: ClassVar = {QueueCommands}
@@ -70,12 +69,10 @@ class QueuesScreen(Screen):
         Binding("t", "traceback", "Traceback", id="queues.traceback"),
         Binding("ctrl+r", "refresh", "Refresh", id="queues.refresh"),
     ]
-    source_factory: ClassVar[Callable[[Any], Any] | None] = None
 
     def __init__(self) -> None:
         super().__init__()
         self.view: QueuesView | None = None
-        self._source: Any = None
         self._polling = False
 
     def compose(self) -> ComposeResult:
@@ -100,10 +97,6 @@ class QueuesScreen(Screen):
         self.poll()
         self.set_interval(self.app.settings.refresh_queues, self.poll)
 
-    def on_unmount(self) -> None:
-        if self._source is not None:
-            self._source.close()
-
     # --- polling -------------------------------------------------------------------------
 
     def poll(self) -> None:
@@ -113,19 +106,9 @@ class QueuesScreen(Screen):
         self._polling = True
         self._load()
 
-    def _get_source(self) -> Any:
-        if self._source is None:
-            factory = type(self).source_factory
-            if factory is None:
-                from console.core.queues.screen_data import QueuesSource
-
-                factory = QueuesSource
-            self._source = factory(self.app.settings)
-        return self._source
-
     @work(thread=True, exclusive=True, group="queues-poll", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(Loaded(self._get_source().load()))
+        self.post_message(Loaded(self.app.feeds.queues.load(self.app.model.host)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "queues-poll" and event.state == WorkerState.ERROR:
@@ -265,10 +248,9 @@ class QueuesScreen(Screen):
     @work(thread=True, group="queues-action", exit_on_error=False)
     def _act(self, call: Callable[[Any], Any]) -> None:
         from console.core.errors import StackwatchError
-        from console.core.queues.actions import QueueActions
 
         try:
-            done = call(QueueActions(self._get_source().sources))
+            done = call(self.app.feeds.queues.actions(self.app.model.host))
         except StackwatchError as exc:
             self.post_message(ActionDone(str(exc), ok=False))
             return
