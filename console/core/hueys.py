@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.core.private_files import private_file
 from console.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def make_huey(
         pool = redis_pool(settings.redis_url, timeout=3.0, read_timeout=HUEY_READ_TIMEOUT_S)
         return RedisHuey(name, connection_pool=pool, results=results)
     path = sqlite_path or worker_huey_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path, own_dir=True)  # the broker's pickles: readable by this user only
     return SqliteHuey(name, filename=str(path), results=results, timeout=10)
 
 
