@@ -13,12 +13,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.core.feeds.connections import Connections
-from console.core.feeds.dashboard import DashboardFeed
-from console.core.feeds.processes import ProcessesFeed
-from console.core.feeds.queues import QueuesFeed
 from console.core.settings import Settings
+
+if TYPE_CHECKING:  # the views import their readers' types; the app must stay light
+    from console.core.feeds.dashboard import DashboardFeed
+    from console.core.feeds.processes import ProcessesFeed
+    from console.core.feeds.queues import QueuesFeed
 
 
 @dataclass(frozen=True)
