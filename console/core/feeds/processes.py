@@ -4,7 +4,7 @@ and the actions on them (run through the same clients, audited)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from console.core.supervisor.models import ActionResult, ConfigDiff, ProcessesSnapshot
 
@@ -16,6 +16,8 @@ class ProcessesView:
     snapshot: ProcessesSnapshot
     restarts: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     counts_error: str = ""
+    # endpoint -> the event listener's state (None: not installed): exact events or polls only
+    listeners: dict[str, str | None] = field(default_factory=dict)
 
 
 class ProcessesFeed(Protocol):
@@ -34,6 +36,14 @@ class ProcessesFeed(Protocol):
     def reread(self, endpoint: str) -> ConfigDiff | ActionResult: ...
 
     def update(self, endpoint: str, diff: ConfigDiff) -> ActionResult: ...
+
+    def follow_events(self, host: str | None = None) -> bool:
+        """Did `host`'s supervisord report anything since the last call? (a watcher thread)"""
+        ...
+
+    def transitions(self, endpoint: str, program: str) -> Any:
+        """A program's recent transitions (a `Transitions`) from the store and event stream."""
+        ...
 
     def audit_entries(self, limit: int = 200) -> list | str:
         """Newest audit entries, or the reason they cannot be read."""

@@ -1,16 +1,20 @@
-"""The processes feed over the shared supervisord clients and store engine.
+"""The processes feed over the shared supervisord clients, cache and store engine.
 
-Restart counts come from the store, asked seldom (they change slowly); CPU and memory of
-local programs come from one sampler kept between polls (psutil needs two samples).
+Per host: a poller (its endpoints and one CPU sampler kept between polls, since psutil needs
+two samples), restart counts from the store (asked seldom: they change slowly) plus the starts
+still in the event stream, and a follower of that stream.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from console.core.errors import StackwatchError
+from console.core.events.presence import listener_state
+from console.core.events.timeline import Transitions, pending_starts
 from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.processes import ProcessesView
@@ -23,48 +27,108 @@ from console.core.supervisor.update import reread, update
 COUNTS_EVERY_S = 15.0  # restart counts change slowly; the database is asked seldom
 
 
+@dataclass
+class _HostState:
+    """What the feed keeps for one host between polls (touched by its poll thread only)."""
+
+    poller: Poller
+    counts: dict = field(default_factory=dict)
+    counts_at: float = float("-inf")
+    counts_error: str = ""
+    watermark: str = "0-0"
+    follower: Any = None
+
+
 class LiveProcesses:
-    """One poller per host (its endpoints, its CPU sampler), built on first read."""
+    """The real processes feed; per-host state is made on a host's first read."""
 
     def __init__(self, connections: Connections) -> None:
         self.connections = connections
         self.settings = connections.settings
-        self._pollers: dict[str, Poller] = {}
+        self._hosts: dict[str, _HostState] = {}
         self._lock = threading.Lock()
-        self._counts: dict[str, tuple[float, dict, str]] = {}  # host -> (at, counts, error)
 
-    def _poller(self, host: str) -> Poller:
+    def _state(self, host: str) -> _HostState:
         with self._lock:
-            poller = self._pollers.get(host)
-        if poller is None:
-            clients = [self.connections.supervisor(e) for e in self.settings.endpoints_of(host)]
-            poller = Poller(clients, host)
-            with self._lock:
-                poller = self._pollers.setdefault(host, poller)
-        return poller
+            state = self._hosts.get(host)
+            if state is None:
+                endpoints = self.settings.endpoints_of(host)
+                clients = [self.connections.supervisor(e) for e in endpoints]
+                state = self._hosts[host] = _HostState(Poller(clients, host))
+            return state
 
     def poll(self, host: str, as_of: float | None = None) -> ProcessesView:
         if as_of is not None:
             return ProcessesView(ProcessesSnapshot(host, as_of), {}, NO_HISTORY_VIEW)
-        snapshot = self._poller(host).poll()
-        at, counts, error = self._counts.get(host, (0.0, {}, ""))
-        if time.monotonic() - at >= COUNTS_EVERY_S:
-            counts, error = self._restart_counts(host, snapshot.ts)
-            self._counts[host] = (time.monotonic(), counts, error)
-        return ProcessesView(snapshot, dict(counts), error)
+        state = self._state(host)
+        snapshot = state.poller.poll()
+        if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
+            state.counts_at = time.monotonic()
+            self._refresh_counts(host, state, snapshot.ts)
+        listeners = {e.name: listener_state(snapshot.processes, e.name) for e in snapshot.endpoints}
+        restarts = self._with_pending(state, dict(state.counts), snapshot.ts)
+        return ProcessesView(snapshot, restarts, state.counts_error, listeners)
 
-    def _restart_counts(self, host: str, now: float) -> tuple[dict, str]:
+    def _refresh_counts(self, host: str, state: _HostState, now: float) -> None:
         try:
+            from console.core.events.mover import stored_watermark
             from console.core.store import process_events
 
-            counts = process_events.restart_counts(self.connections.engine(), host, now)
+            engine = self.connections.engine()
+            counts = process_events.restart_counts(engine, host, now)
+            # After the counts: an event moved in between is missed for a moment, never doubled.
+            state.watermark = stored_watermark(engine, host)
         except StackwatchError as exc:
-            return {}, str(exc)
-        return {key: (c.hour, c.day) for key, c in counts.items()}, ""
+            state.counts_error = str(exc)
+            return
+        state.counts = {key: (c.hour, c.day) for key, c in counts.items()}
+        state.counts_error = ""
+
+    def _with_pending(self, state: _HostState, counts: dict, now: float) -> dict:
+        """Store counts plus the starts still in the event stream (moved once a minute)."""
+        if state.follower is None:
+            return counts
+        recent = state.follower.recent()
+        hour = pending_starts(recent, state.watermark, now - 3600)
+        day = pending_starts(recent, state.watermark, now - 86400)
+        for key, n in day.items():
+            before = counts.get(key, (0, 0))
+            counts[key] = (before[0] + hour.get(key, 0), before[1] + n)
+        return counts
+
+    def follow_events(self, host: str | None = None) -> bool:
+        """Did `host`'s supervisord report anything since the last call? (a watcher thread)"""
+        state = self._state(host or self.settings.host)
+        try:
+            if state.follower is None:
+                from console.core.events.follow import EventFollower
+
+                state.follower = EventFollower(self.connections.cache(), state.poller.host)
+                state.follower.refresh()
+                return False
+            return bool(state.follower.refresh())
+        except StackwatchError:
+            return False  # the header shows the cache as down; polls go on
+
+    def transitions(self, endpoint: str, program: str) -> Transitions:
+        """A program's recent transitions from the store and the event stream."""
+        from console.core.events.timeline import transitions
+
+        host = self.settings.endpoint_host(self._endpoint(endpoint))
+        follower = self._state(host).follower
+        try:
+            engine = self.connections.engine()
+        except StackwatchError:
+            engine = None
+        cache = follower.cache if follower is not None else None
+        return transitions(cache, engine, host, endpoint, program)
+
+    # -- actions --------------------------------------------------------------------------
+    def _endpoint(self, name: str) -> Any:
+        return next(e for e in self.settings.supervisors if e.name == name)
 
     def _actions(self, endpoint: str) -> Actions:
-        found = next(e for e in self.settings.supervisors if e.name == endpoint)
-        return Actions(self.connections.supervisor(found))
+        return Actions(self.connections.supervisor(self._endpoint(endpoint)))
 
     def act(
         self, action: str, endpoints: list[str], target: str, signal: str = ""
@@ -88,24 +152,21 @@ class LiveProcesses:
         return result
 
     def _audit(self, results: list[ActionResult]) -> None:
-        warning = audit_results(self.settings, results, self._engine())
+        warning = audit_results(self.settings, results, self.connections.engine())
         if warning:  # the action happened; say the audit did not
             results.append(ActionResult("audit", "", "", "", error=warning))
-
-    def _engine(self) -> Any:
-        return self.connections.engine()
 
     def audit_entries(self, limit: int = 200) -> list | str:
         try:
             from console.core.store import audit
 
-            return audit.recent(self._engine(), limit)
+            return audit.recent(self.connections.engine(), limit)
         except StackwatchError as exc:
             return str(exc)
 
     def close(self) -> None:
-        """Stop the pollers' threads; the clients belong to the connections."""
+        """Stop the pollers' threads; clients and cache belong to the connections."""
         with self._lock:
-            pollers, self._pollers = list(self._pollers.values()), {}
-        for poller in pollers:
-            poller.close()
+            states, self._hosts = list(self._hosts.values()), {}
+        for state in states:
+            state.poller.close()
