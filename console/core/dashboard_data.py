@@ -12,14 +12,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from console.core.cache.entries import ENTRIES, read_entry, read_heartbeat
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
 from console.core.metrics import (
     PerformanceSnapshot,
     Point,
     QueueSnapshot,
     SystemHealth,
-    from_payload,
 )
+from console.core.parse import Invalid
 from console.core.sanitize import clean, first_line
 from console.core.settings import Settings, SupervisorEndpoint
 
@@ -62,7 +63,16 @@ class CacheReading:
     performance: PerformanceSnapshot | None = None
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()  # entries present but unreadable
+    invalid: tuple[Invalid, ...] = ()  # entries present but unusable, each with its reason
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One line per unusable entry: 'perf: invalid: perf.rps_avg is a list, ...'."""
+        return tuple(f"{i.what}: {i}" for i in self.invalid)
+
+    def invalid_for(self, what: str) -> Invalid | None:
+        """The Invalid reading of one entry ('health', 'queue', 'perf', 'heartbeat'), if any."""
+        return next((i for i in self.invalid if i.what == what), None)
 
 
 @dataclass(frozen=True)
@@ -102,17 +112,6 @@ class SupervisorReading:
     ok: bool
     reason: str
     polled_at: float
-
-
-def _snapshot(cls: type, latest: Any, problems: list[str], kind: str) -> Any:
-    if latest.status == "ok":
-        try:
-            return from_payload(cls, latest.payload)
-        except (TypeError, ValueError) as exc:
-            problems.append(f"{kind}: unreadable entry ({first_line(str(exc))})")
-    elif latest.status == "invalid":
-        problems.append(f"{kind}: {first_line(latest.error or 'invalid entry')}")
-    return None
 
 
 def _store_reason(exc: Exception) -> str:
@@ -155,20 +154,15 @@ class DashboardSources:
         now = self.clock()
         try:
             cache = self._get_cache()
-            problems: list[str] = []
-            health = _snapshot(SystemHealth, cache.get_latest("health", host), problems, "health")
-            queues = _snapshot(QueueSnapshot, cache.get_latest("queue", host), problems, "queues")
-            perf = _snapshot(
-                PerformanceSnapshot, cache.get_latest("performance", host), problems, "performance"
-            )
-            beat = cache.heartbeat(host)
+            entries = {kind: read_entry(cache, kind, host) for kind in ENTRIES}
+            beat = read_heartbeat(cache, host)
             hosts = tuple(sorted({clean(h, 255) for h in cache.latest_hosts("health")} | {host}))
         except SourceUnavailable as exc:
             return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
-        beat_ts = beat.ts if beat.status == "ok" else None
-        return CacheReading(
-            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems)
-        )
+        invalid = tuple(v for v in (*entries.values(), beat) if isinstance(v, Invalid))
+        health, queues, perf = (None if isinstance(v, Invalid) else v for v in entries.values())
+        beat_ts = None if isinstance(beat, Invalid) else beat
+        return CacheReading(True, "", host, now, health, queues, perf, beat_ts, hosts, invalid)
 
     # -- store ----------------------------------------------------------------------------
     def _get_engine(self) -> Any:

@@ -169,9 +169,7 @@ def check_cache(settings: Settings, now: float) -> Iterator[Check]:
             limit = 2 * (
                 settings.store_interval if kind == "performance" else settings.collect_interval
             )
-            yield _freshness(
-                "cache", f"metrics:{kind}:latest", cache.get_latest(kind, settings.host), now, limit
-            )
+            yield _entry_check(kind, cache.get_latest(kind, settings.host), now, limit)
         yield _freshness(
             "cache",
             "worker heartbeat",
@@ -183,6 +181,18 @@ def check_cache(settings: Settings, now: float) -> Iterator[Check]:
         yield Check("cache", "read", FAIL, clean(str(exc)), "check the cache server")
     finally:
         cache.close()
+
+
+def _entry_check(kind: str, latest, now: float, limit: float) -> Check:
+    """A latest entry: missing, invalid (as the dashboard reads it, field by field) or fresh."""
+    from console.core.cache.entries import parse_entry
+    from console.core.parse import Invalid
+
+    name = f"metrics:{kind}:latest"
+    entry = parse_entry(kind, latest)
+    if isinstance(entry, Invalid):
+        return Check("cache", name, FAIL, str(entry), "the key holds foreign or damaged data")
+    return _freshness("cache", name, latest, now, limit)
 
 
 def _freshness(area: str, name: str, latest, now: float, limit: float) -> Check:

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from console.core import keys
-from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
+from console.core.cache.base import (
+    MISSING,
+    Latest,
+    dump,
+    host_names,
+    parse_item,
+    parse_latest,
+)
 from console.core.errors import SourceUnavailable
 
 SCHEMA = """
@@ -108,21 +115,21 @@ class SqliteCache:
 
     def get_latest(self, kind: str, host: str) -> Latest:
         raw = self._hget(keys.latest(kind), host)
-        return MISSING if raw is None else parse_latest(raw)
+        return MISSING if raw is None else parse_latest(raw, f"{kind} entry")
 
     def latest_hosts(self, kind: str) -> list[str]:
         with self._tx() as conn:
             rows = conn.execute(
                 "SELECT field FROM kv_hash WHERE name = ? ORDER BY field", (keys.latest(kind),)
             ).fetchall()
-        return [str(r[0]) for r in rows]
+        return host_names(r[0] for r in rows)
 
     def beat(self, host: str, info: dict[str, Any]) -> None:
         self._hset(keys.HEARTBEAT, host, dump({"ts": time.time(), **info}))
 
     def heartbeat(self, host: str) -> Latest:
         raw = self._hget(keys.HEARTBEAT, host)
-        return MISSING if raw is None else parse_latest(raw)
+        return MISSING if raw is None else parse_latest(raw, "heartbeat")
 
     def incr(self, name: str, amount: int = 1) -> int:
         with self._tx(immediate=True) as conn:
