@@ -73,6 +73,8 @@ class Poller:
     def _launch(self, key: str) -> None:
         if self._stopped or key in self._started or (key == DATABASE and not self._store_ready):
             return
+        if not self.app.screen_stack:  # the app is shutting down: a timer fired after the
+            return  # screens were popped and before stop()
         if isinstance(self.app.screen, ModalScreen):
             self._schedule(key, MODAL_RETRY_S)
             return
