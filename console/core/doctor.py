@@ -117,10 +117,17 @@ def _check_worker_program(label: str, processes: list, config: dict) -> Iterator
         yield from _check_worker_config(name, config.get(proc.full_name, {}))
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def _check_worker_config(name: str, conf: dict) -> Iterator[Check]:
     if "stopsignal" in conf:
         good = conf["stopsignal"] == int(signal.SIGINT)
-        shown = signal.Signals(conf["stopsignal"]).name if good or conf["stopsignal"] > 0 else "?"
+        shown = _signal_name(conf["stopsignal"])
         yield Check(
             "worker",
             f"{name} stopsignal",

@@ -183,6 +183,7 @@ class ProcessesScreen(Screen):
                 parts.append(f"{e.name}: DOWN ({e.kind}) {e.message}; showing last known")
         if not snapshot.endpoints:
             parts.append("no supervisord configured (set [[supervisor]] or --supervisor-url)")
+        parts += [f"{bad.what}: {bad}" for bad in snapshot.invalid]
         parts.append(f"scope: {self.scope}")
         if self.text_filter:
             parts.append(f"filter: {self.text_filter}")
