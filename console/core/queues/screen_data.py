@@ -15,6 +15,7 @@ from console.core import keys, periodic
 from console.core.errors import StackwatchError
 from console.core.jobhistory import MAX_RECENT
 from console.core.metrics import QueueDepth
+from console.core.parse import Invalid
 from console.core.periodic import LedgerRow
 from console.core.queues import failures as failures_mod
 from console.core.queues.failures import Failure
@@ -205,23 +206,25 @@ class QueuesSource:
             )
         except StackwatchError:
             return None
-        return stored + len(self._waiting())
+        return stored + len(self._waiting()[0])
 
-    def _waiting(self) -> list[Failure]:
+    def _waiting(self) -> tuple[list[Failure], list[Invalid]]:
         try:
             items = self.sources.cache.items(keys.job_failures(self.settings.host), 200)
         except StackwatchError:
-            return []
+            return [], []
         return failures_mod.waiting(items)
 
     def _failures(self) -> dict[str, Any]:
-        waiting = self._waiting()
+        waiting, invalid = self._waiting()
+        bad = f"{len(invalid)} failure records invalid: {invalid[0].reason}" if invalid else None
         try:
             stored = failures_mod.stored(self.sources.engine, self.settings.host)
         except StackwatchError as exc:
-            return {"failures": tuple(waiting), "failures_error": str(exc)}
+            error = "; ".join(e for e in (str(exc), bad) if e)
+            return {"failures": tuple(waiting), "failures_error": error}
         rows = sorted([*waiting, *stored], key=lambda f: -f.ts)
-        return {"failures": tuple(rows)}
+        return {"failures": tuple(rows), "failures_error": bad}
 
     def _ledger(self, now: float) -> dict[str, Any]:
         host, errors = self.settings.host, []
