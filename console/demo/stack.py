@@ -157,10 +157,12 @@ class DemoStack:
 
     def prepare(self) -> None:
         """Write the files and bring the database schema up to date."""
+        from console.core.private_files import private_dir
         from console.core.settings import load_settings
         from console.core.store.engine import make_engine, upgrade
 
-        (self.cfg.root / "logs").mkdir(parents=True, exist_ok=True)
+        private_dir(self.cfg.root)  # --dir may name a new directory: created 0700
+        private_dir(self.cfg.root / "logs")
         self.cfg.settings_file.write_text(settings_toml(self.cfg))
         self.cfg.supervisord_conf.write_text(supervisord_conf(self.cfg))
         settings = load_settings(str(self.cfg.settings_file), env={}).settings

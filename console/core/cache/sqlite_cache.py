@@ -25,6 +25,7 @@ from console.core.cache.base import (
     parse_latest,
 )
 from console.core.errors import SourceUnavailable
+from console.core.private_files import private_file
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv_hash (name TEXT, field TEXT, value BLOB, PRIMARY KEY (name, field));
@@ -48,7 +49,7 @@ class SqliteCache:
         if conn is not None:
             return conn
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path, own_dir=True)  # in the data dir; -wal/-shm follow
             conn = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
