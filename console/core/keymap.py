@@ -12,7 +12,7 @@ import unicodedata
 # Every `Binding(..., id=...)` in console/tui, the names a user remaps in [keys].
 BINDING_IDS = frozenset(
     {
-        "app.help", "app.host", "app.quit",
+        "app.help", "app.host", "app.last_error", "app.quit",
         "screen.dashboard", "screen.processes", "screen.queues", "screen.logs",
         "audit.close", "confirm.cancel", "help.close", "signal.cancel", "traceback.close",
         "dashboard.host", "dashboard.range_next", "dashboard.range_prev",

@@ -8,29 +8,20 @@ with credentials masked, so it shows no password even when an exception message 
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from collections import deque
 from dataclasses import dataclass
 
+from console.core.redact import redact
 from console.core.sanitize import first_line
 
 KEPT = 20
 LOG = logging.getLogger("stackwatch.tui")
 
-# user:password@ in any URL; password=… in a query or a DSN; an Authorization header's value.
-_SECRETS = (
-    (re.compile(r"(\w+://[^/\s:@]*:)[^@\s/]*@"), r"\1***@"),
-    (re.compile(r"(?i)((?:password|passwd|pwd|secret|token)=)[^&\s'\"]+"), r"\1***"),
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?\w+\s+)[^'\"\s,}]+"), r"\1***"),
-)
-
 
 def mask_secrets(text: str) -> str:
     """The text with passwords in URLs, password= values and auth header values masked."""
-    for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
-    return text
+    return redact(text)
 
 
 @dataclass(frozen=True)

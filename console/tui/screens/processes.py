@@ -16,6 +16,12 @@ from console.core.supervisor.models import ProcessInfo
 from console.core.supervisor.targets import SCOPES, Selection
 from console.tui.screens.audit import AuditScreen
 from console.tui.screens.process_actions import ProcessActionsScreen
+from console.tui.screens.process_events import (
+    EventsArrived,
+    events_notes,
+    follow_events,
+    open_transitions,
+)
 from console.tui.widgets.header_bar import HeaderBar
 from console.tui.widgets.process_action_log import ProcessActionLog
 from console.tui.widgets.process_rows import build_rows
@@ -39,6 +45,7 @@ class ProcessesScreen(ProcessActionsScreen):
         Binding("space", "toggle_group", "Fold", id="processes.fold"),
         Binding("o", "open_logs", "Logs", id="processes.logs"),
         Binding("a", "audit", "Audit", id="processes.audit"),
+        Binding("t", "transitions", "Events", id="processes.transitions"),
         Binding("slash", "filter", "Filter", id="processes.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="processes.clear", show=False),
     ]
@@ -63,6 +70,7 @@ class ProcessesScreen(ProcessActionsScreen):
         if self.app.settings.read_only:  # type: ignore[attr-defined]
             self.action_log.note("read-only: actions are disabled", "warn")
         self.table.focus()
+        follow_events(self)  # a state change shows within a second, not at the next poll
 
     def on_unmount(self) -> None:
         if self.service is not None:
@@ -99,7 +107,10 @@ class ProcessesScreen(ProcessActionsScreen):
         if self.view is None:
             return
         status = self.query_one("#processes-status", Static)
-        status.update(Text(status_line(self.view, self.scope, self.text_filter)))
+        line = "  ·  ".join(
+            [status_line(self.view, self.scope, self.text_filter), *events_notes(self.view)]
+        )
+        status.update(Text(line))
         status.set_class(not self.view.snapshot.reachable, "-down")
 
     def watch_scope(self) -> None:
@@ -128,6 +139,14 @@ class ProcessesScreen(ProcessActionsScreen):
         row = self.table.current_row()
         if row is not None and row.kind == "group":
             self.action_toggle_group()
+        elif row is not None:
+            self.action_transitions()
+
+    def action_transitions(self) -> None:
+        open_transitions(self)
+
+    def on_events_arrived(self, message: EventsArrived) -> None:
+        self.poll_soon()
 
     async def action_open_logs(self) -> None:
         row = self.table.current_row()

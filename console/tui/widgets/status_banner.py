@@ -32,7 +32,7 @@ def banner_text(model: DashboardModel, tz: object) -> str:
     if worker.status == STALE:
         return (
             f"Worker heartbeat late ({worker.reason}): metrics are not being refreshed; "
-            "check the worker's log (`stackwatch logs worker`)."
+            "check the worker's log (`stackwatch logs stackwatch-worker --stderr`)."
         )
     return ""
 
