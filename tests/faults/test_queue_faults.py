@@ -13,9 +13,8 @@ from huey import RedisHuey
 from huey.registry import Message
 
 from console.core.queues import huey_tasks
-from console.core.queues.screen_data import QueuesSource
 from console.tui.app import make_app
-from tests.queues.helpers import make_settings, spec
+from tests.queues.helpers import HOST, make_settings, queues_feed, spec
 from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
 
 ETA = dt.datetime(2100, 1, 1)
@@ -54,7 +53,7 @@ def _hostile_schedule(redis_url: str) -> None:
 def test_a_hostile_schedule_reads_as_invalid_messages(tmp_path: Path, redis_url: str) -> None:
     _hostile_schedule(redis_url)
     settings = make_settings(tmp_path, redis_url, queues=(spec("mailer", "huey"),))
-    view = QueuesSource(settings).load()
+    view = queues_feed(settings).load(HOST)
     assert [t.task_id for t in view.scheduled] == ["good-1", "deep-1"]  # no eta: last
     assert "[[[" in next(t.args for t in view.scheduled if t.task_id == "deep-1")
     error = view.scheduled_error or ""

@@ -11,9 +11,9 @@ import redis
 from sqlalchemy import update
 
 from console.core import keys
+from console.core.feeds import build_feeds
 from console.core.metrics import SystemHealth
 from console.core.queues.oldest import laravel_oldest
-from console.core.queues.screen_data import QueuesSource
 from console.core.store import ledger, queries, writes
 from console.core.store.engine import make_engine, upgrade, writing
 from console.core.store.models import SystemHealthRow
@@ -36,15 +36,14 @@ def test_failure_records_that_do_not_fit_are_invalid_not_a_crash(
     for record in [GOOD, *BAD]:
         client.rpush(keys.job_failures(HOST), json.dumps(record))
     settings = make_settings(tmp_path, redis_url, discover_queues=False)
-    source = QueuesSource(settings)
-    view = source.load(time.time())
+    feeds = build_feeds(settings)
+    view = feeds.queues.load(HOST)
     assert [f.task_id for f in view.failures] == ["t1"]
     error = view.failures_error or ""
     assert error.startswith("4 failure records invalid: failure "), error
     # the worker persists the good one and skips the rest
-    engine = source.sources.engine
-    assert ledger.record_failures(engine, HOST, [GOOD, *BAD, "junk"]) == 1
-    source.close()
+    assert ledger.record_failures(feeds.connections.engine(), HOST, [GOOD, *BAD, "junk"]) == 1
+    feeds.close()
 
 
 def test_a_hostile_laravel_head_leaves_the_age_unknown(redis_url: str) -> None:

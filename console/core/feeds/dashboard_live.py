@@ -12,10 +12,10 @@ from typing import Any
 
 from console.core.cache.entries import ENTRIES, read_entry, read_heartbeat
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.dashboard import (
     HOUR_S,
-    NO_HISTORY_VIEW,
     CacheReading,
     ChartReading,
     HistoryReading,
