@@ -9,9 +9,10 @@ import pytest
 
 from console.core.cache import open_cache
 from console.core.events.mover import move_events
+from console.core.feeds.connections import Connections
+from console.core.feeds.processes_live import LiveProcesses
 from console.core.settings import Settings, SupervisorEndpoint
 from console.core.store.engine import make_engine, upgrade
-from console.core.supervisor.service import ProcessService
 from tests.events.helpers import HOST, LISTENER, start_with_listener, stream_events, wait_for
 from tests.events.test_listener_supervised import CRASH, RETRIES
 
@@ -38,22 +39,23 @@ def test_restart_counts_and_transitions_come_from_the_events(
         database_url=database,
         supervisors=(SupervisorEndpoint("default", sv.url),),
     )
-    service = ProcessService(settings)
+    connections = Connections(settings)
+    service = LiveProcesses(connections)
     try:
-        service.follow_events()
+        service.follow_events(HOST)
         sv.rpc().supervisor.startProcess("crash", False)
         sv.wait_for_state("crash:crash", {"FATAL"}, timeout=30)
         cache = open_cache(settings)
         wait_for(lambda: any(e.to_state == "FATAL" for e in stream_events(cache, "crash:crash")))
-        assert service.follow_events()  # the screen would poll at once
-        view = service.poll()
+        assert service.follow_events(HOST)  # the screen would poll at once
+        view = service.poll(HOST)
         assert view.listeners == {"default": "RUNNING"}
         assert view.restarts[("default", "crash:crash")] == (RETRIES + 1, RETRIES + 1)
         assert spawned(sv) == RETRIES + 1
         move_events(cache, engine, HOST, now=0)
-        later = ProcessService(settings)  # a console started after the worker moved them
-        later.follow_events()
-        assert later.poll().restarts[("default", "crash:crash")] == (RETRIES + 1, RETRIES + 1)
+        later = LiveProcesses(connections)  # a console started after the worker moved them
+        later.follow_events(HOST)
+        assert later.poll(HOST).restarts[("default", "crash:crash")] == (RETRIES + 1, RETRIES + 1)
         later.close()
         shown = service.transitions("default", "crash:crash")
         assert shown.errors == ()
@@ -62,3 +64,4 @@ def test_restart_counts_and_transitions_come_from_the_events(
         assert LISTENER not in {e.program for e in shown.events}
     finally:
         service.close()
+        connections.close()
