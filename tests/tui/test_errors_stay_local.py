@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from console.tui.app import make_app
-from console.tui.screens.processes import ProcessesScreen
 from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.process_table import ProcessTable
 from tests.support.screen import screen_text
@@ -53,13 +52,13 @@ async def test_a_cache_poll_that_raises_is_a_notice_and_polls_again() -> None:
         assert app.is_running
 
 
-class RaisingService:
-    """Our own data layer, raising on its first poll, then answering with fixed data."""
+class RaisingProcesses:
+    """A processes feed raising on its first poll, then answering with fixed data."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self) -> None:
         self.polls = 0
 
-    def poll(self):
+    def poll(self, host, as_of=None):
         self.polls += 1
         if self.polls == 1:
             raise ValueError("[@click=app.quit]boom[/] \x1b]0;x\x07")
@@ -70,10 +69,11 @@ class RaisingService:
 
 
 @sync
-async def test_a_processes_poll_that_raises_is_a_notice_and_polls_again(monkeypatch) -> None:
-    monkeypatch.setattr(ProcessesScreen, "service_factory", staticmethod(RaisingService))
+async def test_a_processes_poll_that_raises_is_a_notice_and_polls_again() -> None:
     settings = dash_data.settings(refresh_processes=1.0)
-    app = make_app(settings, **dash_data.steady(settings))
+    steady = dash_data.steady(settings)
+    steady["feeds"] = replace(steady["feeds"], processes=RaisingProcesses())
+    app = make_app(settings, **steady)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await app.switch_mode("processes")
         screen = app.screen

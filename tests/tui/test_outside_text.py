@@ -4,17 +4,17 @@ text) in the palette, notifications, titles, tables, tabs and dialogs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from console.core.feeds.processes import ProcessesView
 from console.core.settings import LogFileSpec
 from console.core.store.audit import AuditEntry
 from console.core.supervisor.models import EndpointStatus, ProcessesSnapshot, ProcessInfo
-from console.core.supervisor.service import ProcessesView
 from console.tui.app import make_app
 from console.tui.screens.audit import AuditScreen
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.process_signal import SignalScreen
-from console.tui.screens.processes import ProcessesScreen
 from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.log_source_picker import LogSourcePicker
 from console.tui.widgets.process_table import ProcessTable
@@ -45,8 +45,6 @@ class HostileDashboard(dash_data.FixedDashboard):
 
     def read_cache(self, host, as_of=None):
         reading = super().read_cache(host, as_of)
-        from dataclasses import replace
-
         return replace(reading, hosts=(host, HOSTILE))
 
 
@@ -74,19 +72,19 @@ def hostile_view() -> ProcessesView:
     return ProcessesView(ProcessesSnapshot(dash_data.HOST, dash_data.NOW, (process,), (endpoint,)))
 
 
-class HostileService:
+class HostileProcesses:
     """Fixed processes (one named HOSTILE), a hostile audit log, a first poll that raises."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self) -> None:
         self.polls = 0
 
-    def poll(self):
+    def poll(self, host, as_of=None):
         self.polls += 1
         if self.polls == 1:
             raise RuntimeError(HOSTILE)
         return hostile_view()
 
-    def audit_entries(self):
+    def audit_entries(self, limit=200):
         return [AuditEntry(dash_data.NOW, HOSTILE, HOSTILE, "restart", HOSTILE, HOSTILE, "ok")]
 
     def close(self) -> None:
@@ -94,10 +92,11 @@ class HostileService:
 
 
 @sync
-async def test_program_names_exception_text_and_audit_in_tables_and_dialogs(monkeypatch) -> None:
-    monkeypatch.setattr(ProcessesScreen, "service_factory", staticmethod(HostileService))
+async def test_program_names_exception_text_and_audit_in_tables_and_dialogs() -> None:
     settings = dash_data.settings()
-    app = make_app(settings, **dash_data.steady(settings))
+    steady = dash_data.steady(settings)
+    steady["feeds"] = replace(steady["feeds"], processes=HostileProcesses())
+    app = make_app(settings, **steady)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await app.switch_mode("processes")
         screen = app.screen

@@ -25,7 +25,7 @@ from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.queue_failures import FailureTable
 from tests.queues.helpers import HOST, make_settings, spec
 from tests.support.waits import sync, until
-from tests.tui.queues_fixed import VIEW, FixedQueuesScreen, fixed_app
+from tests.tui.queues_fixed import FixedQueues, fixed_app
 
 CALLS: list[int] = []
 
@@ -157,41 +157,20 @@ async def test_delete_names_the_record_and_flush_names_the_host() -> None:
         assert app.failures.newest is None and app.is_running
 
 
-class CountingSource:
-    loads: ClassVar[list[int]] = []
-
-    def __init__(self, settings: Settings) -> None:
-        pass
-
-    def load(self) -> Any:
-        self.loads.append(1)
-        return VIEW
-
-    def close(self) -> None:
-        pass
-
-
 @sync
 async def test_polling_pauses_while_a_modal_is_open() -> None:
-    class Counting(FixedQueuesScreen):
-        source_factory = CountingSource
-
-    class App(QueuesApp):
-        MODES: ClassVar[dict[str, Any]] = {**StackwatchApp.MODES, "queues": Counting}
-
-    CountingSource.loads.clear()
-    settings = Settings(host="web-1", refresh_queues=0.05, data_dir="/nonexistent")
-    app = App(settings, build_feeds(settings))
+    feed = FixedQueues()
+    app = fixed_app(queues=feed, refresh_queues=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: len(CountingSource.loads) >= 3, "polls")
+        await until(pilot, lambda: feed.loads >= 3, "polls")
         await _show_failed(pilot)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TracebackScreen), "modal")
-        before, screen = len(CountingSource.loads), app.screen_stack[0]
+        before, screen = feed.loads, app.screen_stack[0]
         await until(pilot, lambda: screen.deferred >= 3, "three polls put off")
-        assert len(CountingSource.loads) == before
+        assert feed.loads == before
         await pilot.press("escape")
-        await until(pilot, lambda: len(CountingSource.loads) > before, "polls to resume")
+        await until(pilot, lambda: feed.loads > before, "polls to resume")
 
 
 @pytest.fixture(autouse=True)
