@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -55,6 +56,9 @@ def test_plain_mode_and_doctor_say_invalid_in_one_line(
     lines = [line for line in out.splitlines() if fault.shown in line]
     assert len(lines) == 1 and "FAIL" in lines[0] and "invalid: " in lines[0], out
     assert code == 1
+    code, out = _cli(["doctor", "--json"], redis_url, store_url, capsys)
+    failed = [c for c in json.loads(out)["checks"] if fault.shown in c["detail"]]
+    assert code == 1 and [c["status"] for c in failed] == ["fail"], out
 
 
 @sync
