@@ -104,3 +104,26 @@ def test_channel_speaks_the_listener_protocol() -> None:
 def test_channel_refuses_what_is_not_a_header() -> None:
     with pytest.raises(ProtocolError):
         Channel(io.BytesIO(b"hello\n"), io.BytesIO()).receive()
+
+
+def test_events_of_the_same_millisecond_keep_the_stream_order(tmp_path) -> None:
+    from console.core import keys
+    from console.core.cache.sqlite_cache import SqliteCache
+    from console.core.events.timeline import transitions
+
+    cache = SqliteCache(tmp_path / "cache.db")
+    for to_state, from_state in (
+        ("EXITED", "RUNNING"),
+        ("STARTING", "EXITED"),
+        ("RUNNING", "STARTING"),
+    ):
+        event = from_supervisor(
+            f"PROCESS_STATE_{to_state}",
+            f"processname:w groupname:g from_state:{from_state}",
+            "d",
+            7.0,
+        )
+        cache.stream_add(keys.process_events("h"), event.to_item(), 100)
+    shown = transitions(cache, None, "h", "d", "g:w")
+    assert [e.to_state for e in shown.events] == ["RUNNING", "STARTING", "EXITED"]  # newest first
+    cache.close()
