@@ -14,7 +14,6 @@ from console.core.metrics import PerformanceSnapshot, Point, QueueSnapshot, Syst
 from console.core.settings import SupervisorEndpoint
 
 HOUR_S = 3600  # the sparklines' span: the last hour (the cache's recent lists hold ~90 min)
-NO_HISTORY_VIEW = "history view not available"  # a past `as_of`, until the timeline lands
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.dashboard import (
     HOUR_S,
-    NO_HISTORY_VIEW,
     CacheReading,
     ChartReading,
     HistoryReading,
