@@ -22,6 +22,7 @@ from console.core.logs.workers import Cancelled, Pool, shared_pool
 
 FIRST_SEGMENT = 1024 * 1024
 MAX_SEGMENT = 32 * 1024 * 1024
+ALL_SEGMENT = 4 * 1024 * 1024  # when every kept line comes back: bounds what is in flight
 IN_PROCESS_BELOW = 8 * 1024 * 1024  # smaller ranges: not worth a process
 
 
@@ -68,20 +69,23 @@ class Piece:
     progress: Progress
 
 
-def segments(lo: int, hi: int, backward: bool) -> list[tuple[int, int]]:
+def segments(
+    lo: int, hi: int, backward: bool, largest: int | None = None
+) -> list[tuple[int, int]]:
     """[lo, hi) cut into pieces that grow from the end the scan starts at."""
+    largest = largest or MAX_SEGMENT
     out = []
     size = FIRST_SEGMENT
     if backward:
         while hi > lo:
             out.append((max(lo, hi - size), hi))
             hi -= size
-            size = min(size * 2, MAX_SEGMENT)
+            size = min(size * 2, largest)
     else:
         while lo < hi:
             out.append((lo, min(hi, lo + size)))
             lo += size
-            size = min(size * 2, MAX_SEGMENT)
+            size = min(size * 2, largest)
     return out
 
 
@@ -125,7 +129,7 @@ def scan(
     source = _proc_path(fd, path)
     jobs = [
         SegmentJob(source, ident, spec, a, b, hi, keep, n, cap)
-        for a, b in segments(lo, hi, backward)
+        for a, b in segments(lo, hi, backward, ALL_SEGMENT if keep == "all" else None)
     ]
     started = time.monotonic()
     total = max(0, hi - lo)
