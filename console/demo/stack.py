@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.core.errors import StackwatchError
+from console.demo.files import DemoDir
 
 PY = sys.executable
 PROGRAMS: dict[str, str] = {
@@ -29,6 +30,8 @@ PROGRAMS: dict[str, str] = {
     "leaky-cache": "console.demo.programs.grower",
 }
 GROUPS = {"shop": ["demo-web", "demo-jobs"]}
+WORKER = "stackwatch-worker"
+ALL_PROGRAMS = (WORKER, *PROGRAMS)
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ def supervisord_conf(cfg: DemoConfig) -> str:
         pidfile={cfg.root / "supervisord.pid"}
         childlogdir={cfg.root / "logs"}
         nodaemon=true
+        umask=077
 
         [rpcinterface:supervisor]
         supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
@@ -140,17 +144,29 @@ def supervisord_conf(cfg: DemoConfig) -> str:
 
         """
     )
-    worker = program_section(
-        cfg, "stackwatch-worker", f"{PY} -m console worker --max-time 3600 --memory 256"
-    )
+    worker = program_section(cfg, WORKER, f"{PY} -m console worker --max-time 3600 --memory 256")
     sections = [worker] + [program_section(cfg, n, f"{PY} -m {m}") for n, m in PROGRAMS.items()]
     groups = "".join(f"\n[group:{g}]\nprograms={','.join(p)}\n" for g, p in GROUPS.items())
     return head + "\n".join(sections) + groups
 
 
+def _seed_history(engine, settings, now: float) -> None:
+    """The hour before start, in the store and in the cache's recent lists."""
+    from console.core.cache import open_cache
+    from console.demo.history import seed, seed_recent
+
+    seed(engine, settings, now=now)
+    cache = open_cache(settings)
+    try:
+        seed_recent(cache, settings, now=now)
+    finally:
+        cache.close()
+
+
 class DemoStack:
-    def __init__(self, cfg: DemoConfig, seed_history: bool = True) -> None:
+    def __init__(self, cfg: DemoConfig, files: DemoDir, seed_history: bool = True) -> None:
         self.cfg = cfg
+        self.files = files
         self.seed_history = seed_history
         self.process: subprocess.Popen | None = None
         self.pids: set[int] = set()
@@ -160,17 +176,15 @@ class DemoStack:
         from console.core.settings import load_settings
         from console.core.store.engine import make_engine, upgrade
 
-        (self.cfg.root / "logs").mkdir(parents=True, exist_ok=True)
-        self.cfg.settings_file.write_text(settings_toml(self.cfg))
-        self.cfg.supervisord_conf.write_text(supervisord_conf(self.cfg))
+        (self.cfg.root / "logs").mkdir(mode=0o700, exist_ok=True)
+        self.files.write(self.cfg.settings_file.name, settings_toml(self.cfg))
+        self.files.write(self.cfg.supervisord_conf.name, supervisord_conf(self.cfg))
         settings = load_settings(str(self.cfg.settings_file), env={}).settings
         engine = make_engine(settings.resolved_database_url)
         try:
             upgrade(engine)
             if self.seed_history:
-                from console.demo.history import seed
-
-                seed(engine, settings, now=time.time())
+                _seed_history(engine, settings, now=time.time())
         finally:
             engine.dispose()
 
