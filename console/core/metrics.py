@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from console.core.sanitize import clean
+
 T = TypeVar("T")
 
 
@@ -42,8 +44,9 @@ class SystemHealth:
     disks: tuple[DiskUsage, ...] = ()
     disk_read_bps: float | None = None
     disk_write_bps: float | None = None
-    net_rx_bps: float | None = None
+    net_rx_bps: float | None = None  # summed over net_interfaces (loopback never counts)
     net_tx_bps: float | None = None
+    net_interfaces: tuple[str, ...] = ()
     process_count: int | None = None
     uptime_s: float | None = None
 
@@ -121,6 +124,8 @@ def from_payload(cls: type[T], payload: dict[str, Any]) -> T:
             value = tuple(DiskUsage(**d) for d in value)
         elif name == "queues":
             value = tuple(QueueDepth(**q) for q in value)
+        elif name == "net_interfaces":
+            value = tuple(clean(str(n), 32) for n in value)
         values[name] = value
     return cls(**values)
 
