@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.core.supervisor.models import ActionResult, ConfigDiff, ProcessInfo
 from console.tui.screens.audit import AuditScreen
@@ -19,6 +19,7 @@ from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.process_plan import Plan, plan_action
 from console.tui.screens.process_signal import SignalScreen
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.process_action_log import ProcessActionLog
 from console.tui.widgets.process_rows import build_rows
 from console.tui.widgets.process_table import ProcessTable
@@ -116,7 +117,7 @@ class ProcessesScreen(Screen):
         yield ProcessTable(id="processes-table")
         yield ProcessActionLog(id="processes-log")
         yield Input(placeholder="filter programs (Esc clears)", id="processes-filter")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         settings = self.app.settings

@@ -16,13 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.queue_commands import QueueCommands
 from console.tui.screens.queue_traceback import QueueTraceback
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.queue_depths import QueueDepthTable
 from console.tui.widgets.queue_failures import FailureTable
 from console.tui.widgets.queue_jobs import InFlightTable, TaskStatsTable
@@ -94,7 +95,7 @@ class QueuesScreen(Screen):
                 yield LedgerTable(id="queue-ledger")
             with TabPane("Scheduled", id="scheduled"):
                 yield ScheduledTable(id="queue-scheduled")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.poll()
