@@ -10,13 +10,14 @@ import pytest
 
 from console.core import recent
 from console.core.cache import open_cache
-from console.core.dashboard_data import DashboardSources
+from console.core.feeds import build_feeds
 from console.core.queues.actions import QueueActions
 from console.core.queues.screen_data import QueuesSource
 from console.core.settings import Settings, load_settings
 from console.demo.files import DemoDir
 from console.demo.shop import FAILING_EVERY, build_shop, instrument_shop
 from console.demo.stack import ALL_PROGRAMS, DemoConfig, DemoStack
+from console.tui.dash_choices import SPARK_METRICS, SPARK_POINTS
 
 
 @pytest.fixture(params=["embedded", "redis"])
@@ -43,12 +44,13 @@ def _worker_collected_once(settings: Settings) -> None:
 
 def test_the_seeded_hour_is_on_the_sparklines_and_the_1h_chart(demo_settings: Settings) -> None:
     _worker_collected_once(demo_settings)
-    sources = DashboardSources(demo_settings)
+    feeds = build_feeds(demo_settings)
     try:
-        history = sources.read_history(demo_settings.host)
-        chart = sources.read_chart("perf.rps_avg", demo_settings.host, "1h", 60)
+        host = demo_settings.host
+        history = feeds.dashboard.read_history(host, SPARK_METRICS, SPARK_POINTS)
+        chart = feeds.dashboard.read_chart(host, "perf.rps_avg", 3600, 60)
     finally:
-        sources.close()
+        feeds.close()
     assert history.ok
     for metric in ("perf.rps_avg", "health.cpu_percent", "health.net_rx_bps"):
         values = history.series[metric]

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from console.core.dashboard_data import CacheReading
+from console.core.feeds.dashboard import CacheReading
 from console.tui.app import make_app
 from tests.tui import dash_data
 from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
@@ -18,11 +18,11 @@ SIZES = [(80, 24), (100, 30), (200, 50)]
 IDS = ["80x24", "100x30", "200x50"]
 
 
-class BusySources(dash_data.FixedSources):
+class BusyDashboard(dash_data.FixedDashboard):
     """A busy shop: three-digit rates and megabytes a second, the values that used to be cut."""
 
-    def read_cache(self, host: str) -> CacheReading:
-        reading = super().read_cache(host)
+    def read_cache(self, host: str, as_of: float | None = None) -> CacheReading:
+        reading = super().read_cache(host, as_of)
         assert reading.performance is not None and reading.health is not None
         perf = replace(reading.performance, rps_now=114.9, rps_avg=113.3, rps_peak=141.5)
         health = replace(
@@ -38,7 +38,9 @@ def _footer(app) -> str:
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 @sync
 async def test_dashboard_values_are_whole_at_every_width(size: tuple[int, int]) -> None:
-    app = make_app(dash_data.settings(), sources=BusySources(), clock=dash_data.clock)
+    settings = dash_data.settings()
+    feeds = dash_data.feeds(settings, BusyDashboard())
+    app = make_app(settings, feeds, clock=dash_data.clock)
     async with app.run_test(size=size) as pilot:
         await _settle(pilot)
         await wait_for(pilot, lambda: "Quit" in _footer(app) and "141.5" in screen_text(app))
@@ -57,7 +59,8 @@ async def test_dashboard_values_are_whole_at_every_width(size: tuple[int, int]) 
 async def test_every_footer_keeps_help_and_quit_and_cuts_no_key(
     screen: str, size: tuple[int, int]
 ) -> None:
-    app = make_app(dash_data.settings(), **dash_data.steady(dash_data.HOST))
+    settings = dash_data.settings()
+    app = make_app(settings, **dash_data.steady(settings))
     async with app.run_test(size=size) as pilot:
         await app.switch_mode(screen)
         await wait_for(pilot, lambda: "Quit" in _footer(app))
