@@ -9,7 +9,9 @@ from dataclasses import replace
 import pytest
 
 from console.core.feeds.dashboard import CacheReading
+from console.core.store.audit import AuditEntry
 from console.tui.app import make_app
+from console.tui.screens.audit import AuditScreen
 from tests.tui import dash_data
 from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
 from tests.tui.test_dashboard_snapshots import _settle
@@ -68,3 +70,23 @@ async def test_every_footer_keeps_help_and_quit_and_cuts_no_key(
         assert footer.endswith("? Help  q Quit") or footer.endswith("? Help q Quit"), footer
         keys = len(re.findall(r"(?:^|\s)\S{1,5} [A-Z]", footer))
         assert keys >= 4, footer  # more than Help and Quit: the screen's own keys too
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@sync
+async def test_audit_result_is_whole_and_does_not_repeat_the_command(size: tuple[int, int]) -> None:
+    command = "restart shop:demo-web shop:demo-jobs"
+    why = "1 of 2 failed; shop:demo-jobs: spawn error (exited before startsecs: exit status 3)"
+    result = f"{command}: {why}"  # what ActionResult.summary() writes
+    entry = AuditEntry(dash_data.NOW, "ops", "web-1", "restart", "main/shop:*", command, result)
+    settings = dash_data.settings()
+    app = make_app(settings, **dash_data.steady(settings))
+    async with app.run_test(size=size) as pilot:
+        await app.push_screen(AuditScreen([entry]))
+        await wait_for(pilot, lambda: "startsecs" in screen_text(app))
+        text = screen_text(app)
+        assert text.count("restart shop:demo-web") <= 1  # the Command column, or none
+        words = " ".join(line.strip(" │┃") for line in text.splitlines())
+        for word in why.split():
+            assert word in words, word
+        assert "…" not in text
