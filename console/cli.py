@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from console import __version__
 from console.core.errors import StackwatchError
+from console.core.redact import redact
 from console.core.settings import SettingsError, load_settings, parse_supervisor_urls
 
 # name -> one-line help. The module console.commands.<name> implements it; `tui` is the default.
@@ -98,7 +99,7 @@ def _flags(args: argparse.Namespace) -> dict:
         "read_only": args.read_only,
     }
     if args.supervisor_url:
-        flags["supervisors"] = parse_supervisor_urls(args.supervisor_url, "command line")
+        flags["supervisors"] = parse_supervisor_urls(args.supervisor_url)
     return flags
 
 
@@ -114,8 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_UNREACHABLE
         module = importlib.import_module(_module_name(command))
         return int(module.run(args, loaded) or 0)
-    except (SettingsError, StackwatchError) as exc:
+    except SettingsError as exc:
+        if command == "doctor":  # doctor reports bad settings as its own failed check
+            return importlib.import_module(_module_name(command)).settings_failed(args, exc)
         print(f"stackwatch: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except StackwatchError as exc:
+        print(f"stackwatch: {redact(str(exc))}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except KeyboardInterrupt:
         return 130

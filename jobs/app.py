@@ -18,6 +18,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.exceptions import TaskLockedException
 
 from console.core.errors import SourceUnavailable
+from console.core.private_files import private_file
 from console.core.settings import Settings
 from console.core.store.ledger import JobRun
 from jobs import schedule
@@ -46,7 +47,7 @@ def make_huey(settings: Settings) -> Huey:
         )
         return RedisHuey(name, connection_pool=pool, results=False)
     path = Path(settings.data_dir) / "huey.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path, own_dir=True)
     return SqliteHuey(name, filename=str(path), results=False, timeout=10)
 
 

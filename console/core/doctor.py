@@ -11,10 +11,14 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
 from console.core.sanitize import clean
 from console.core.settings import Settings
+
+if TYPE_CHECKING:
+    from console.core.supervisor.client import SupervisorClient
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 LATEST_KINDS = ("health", "queue", "performance")
@@ -80,7 +84,24 @@ def check_supervisors(settings: Settings) -> Iterator[Check]:
             f"{state}, {len(processes)} programs ({client.shown_url})",
             "" if state == "RUNNING" else "wait for supervisord to finish starting",
         )
+        yield _check_exposure(label, client)
         yield from _check_worker_program(label, processes, config)
+
+
+def _check_exposure(label: str, client: SupervisorClient) -> Check:
+    """FAIL when the XML-RPC is reachable off this machine or without a password."""
+    from console.core.supervisor.exposure import FIX, find_exposure
+
+    try:
+        problems = find_exposure(client)
+    finally:
+        client.close()
+    if problems:
+        return Check("supervisord", f"{label} exposure", FAIL, clean("; ".join(problems)), FIX)
+    how = "unix socket" if client.url.startswith("unix://") else "loopback with a password"
+    return Check(
+        "supervisord", f"{label} exposure", OK, f"XML-RPC over the {how}; no open inet server found"
+    )
 
 
 def _is_worker(name: str, command: str) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.core.errors import StackwatchError
+from console.core.private_files import private_dir
 
 MANIFEST = ".stackwatch-demo.json"
 SETTINGS = "stackwatch.toml"
@@ -76,7 +77,7 @@ class DemoDir:
             raise DemoDirRefused(f"{root} is not a directory")
         created = not root.exists()
         if created:
-            root.mkdir(parents=True, mode=0o700)
+            private_dir(root)  # 0700 whatever the umask, parents included
         else:
             created = _check_existing(root, owned)
         demo_dir = cls(root, owned, created)
@@ -88,7 +89,7 @@ class DemoDir:
         if relative not in self.owned:
             raise ValueError(f"{relative} is not one of the demo's files")
         path = self.root / relative
-        path.parent.mkdir(mode=0o700, exist_ok=True)
+        private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(text)

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from console.core.errors import StackwatchError
+from console.core.private_files import private_dir
 from console.core.settings import mask_url
 
 CLAIM_KEY = "stackwatch:demo:claim"
@@ -50,7 +51,7 @@ class PrivateRedis:
     def start(self, timeout: float = 10.0) -> None:
         import redis
 
-        self.log.parent.mkdir(mode=0o700, exist_ok=True)
+        private_dir(self.log.parent)
         args = ["--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700"]
         args += ["--save", "", "--appendonly", "no", "--dir", str(self.socket.parent)]
         args += ["--logfile", str(self.log), "--daemonize", "no"]

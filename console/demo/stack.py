@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.core.errors import StackwatchError
+from console.core.private_files import private_dir
 from console.demo.files import DemoDir
 
 PY = sys.executable
@@ -176,7 +177,7 @@ class DemoStack:
         from console.core.settings import load_settings
         from console.core.store.engine import make_engine, upgrade
 
-        (self.cfg.root / "logs").mkdir(mode=0o700, exist_ok=True)
+        private_dir(self.cfg.root / "logs")
         self.files.write(self.cfg.settings_file.name, settings_toml(self.cfg))
         self.files.write(self.cfg.supervisord_conf.name, supervisord_conf(self.cfg))
         settings = load_settings(str(self.cfg.settings_file), env={}).settings

@@ -114,6 +114,13 @@ class StackwatchApp(App[int]):
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
         self.set_keymap(dict(settings.keys))
 
+    def _fatal_error(self) -> None:
+        """Textual's crash dump prints every frame's locals (URLs, passwords); ours does not."""
+        from console.tui.crash import crash_report
+
+        self.bell()
+        self.panic(crash_report(self.settings.secrets()))
+
     def on_mount(self) -> None:
         self.poller.start()
         # Ages are the only thing that changes by itself; they repaint a few cells per second.

@@ -28,6 +28,9 @@ class RedisCache:
         self._owned = client is None
         self._client = client if client is not None else redis_client(url, timeout)
 
+    def __repr__(self) -> str:  # the URL may carry a password
+        return f"<RedisCache {mask_url(self.url)}>"
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:

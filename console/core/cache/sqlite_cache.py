@@ -18,6 +18,7 @@ from typing import Any
 from console.core import keys
 from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
 from console.core.errors import SourceUnavailable
+from console.core.private_files import private_file
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv_hash (name TEXT, field TEXT, value BLOB, PRIMARY KEY (name, field));
@@ -41,7 +42,7 @@ class SqliteCache:
         if conn is not None:
             return conn
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path, own_dir=True)  # in the data dir; -wal/-shm follow
             conn = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, t
 from sqlalchemy.engine import make_url
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.private_files import private_file
 from console.core.sanitize import first_line
 from console.core.settings import mask_url
 
@@ -45,7 +46,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_file(parsed.database)  # 0600 before SQLite opens it (and its -wal/-shm)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
