@@ -165,9 +165,11 @@ def _seed_history(engine, settings, now: float) -> None:
 
 
 class DemoStack:
-    def __init__(self, cfg: DemoConfig, files: DemoDir, seed_history: bool = True) -> None:
+    def __init__(
+        self, cfg: DemoConfig, files: DemoDir | None = None, seed_history: bool = True
+    ) -> None:
         self.cfg = cfg
-        self.files = files
+        self.files = files or DemoDir.claim(cfg.root, ALL_PROGRAMS)
         self.seed_history = seed_history
         self.process: subprocess.Popen | None = None
         self.pids: set[int] = set()
