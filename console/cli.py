@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "queues": "queue depths; exit 1 past a critical threshold",
     "collect": "run one collection in the foreground",
     "worker": "run the collection worker (huey consumer)",
+    "events": "supervisord's process events: the listener (listen) or the recent ones",
     "doctor": "check every part of the stack and explain what is wrong",
     "demo": "start a private demo stack and open the console on it",
     "db": "database schema: upgrade, current",

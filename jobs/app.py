@@ -54,6 +54,7 @@ def make_huey(settings: Settings) -> Huey:
 def job_functions() -> dict[str, Callable[[JobContext], Any]]:
     """Job name -> function(ctx); imported here so `jobs.app` stays cheap to import."""
     from jobs.collection import collect_system_metrics
+    from jobs.events import move_process_events
     from jobs.maintenance import cleanup_old_metrics
     from jobs.performance import reset_tps_counter, store_metrics
 
@@ -62,6 +63,7 @@ def job_functions() -> dict[str, Callable[[JobContext], Any]]:
         "reset_tps_counter": reset_tps_counter,
         "store_metrics": store_metrics,
         "cleanup_old_metrics": cleanup_old_metrics,
+        "move_process_events": move_process_events,
     }
 
 

@@ -86,6 +86,22 @@ def check_supervisors(settings: Settings) -> Iterator[Check]:
         )
         yield _check_exposure(label, client)
         yield from _check_worker_program(label, processes, config)
+        yield _check_listener(endpoint.name, processes)
+
+
+def _check_listener(endpoint: str, processes: list) -> Check:
+    from console.core.events.presence import INSTALL_FIX, LISTENER, listener_state
+
+    state = listener_state(processes, endpoint)
+    name = f"{endpoint}: event listener"
+    if state is None:
+        why = f"no [eventlistener:{LISTENER}]: restarts are counted from polls, once a minute"
+        return Check("events", name, WARN, why, INSTALL_FIX)
+    if state != "RUNNING":
+        why = f"{LISTENER} is {state}: restarts are counted from polls, once a minute"
+        fix = f"supervisorctl start {LISTENER}:*, and read its stderr log"
+        return Check("events", name, WARN, why, fix)
+    return Check("events", name, OK, f"{LISTENER} RUNNING: every state change is recorded")
 
 
 def _check_exposure(label: str, client: SupervisorClient) -> Check:

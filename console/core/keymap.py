@@ -12,7 +12,7 @@ import unicodedata
 # Every `Binding(..., id=...)` in console/tui, the names a user remaps in [keys].
 BINDING_IDS = frozenset(
     {
-        "app.help", "app.host", "app.quit",
+        "app.help", "app.host", "app.last_error", "app.quit",
         "screen.dashboard", "screen.processes", "screen.queues", "screen.logs",
         "audit.close", "confirm.cancel", "help.close", "signal.cancel", "traceback.close",
         "dashboard.host", "dashboard.range_next", "dashboard.range_prev",
@@ -65,12 +65,12 @@ def key_problem(key: str) -> str | None:
     *modifiers, name = key.split("+") if len(key) > 1 else [key]
     unknown = [m for m in modifiers if m not in MODIFIERS]
     if unknown:
-        return f"{unknown[0]!r} is not a modifier ({', '.join(sorted(MODIFIERS))})"
+        return f"{unknown[0][:20]!r} is not a modifier ({', '.join(sorted(MODIFIERS))})"
     if len(name) == 1 and name.isprintable() and not name.isspace():
         return None
     if name in NAMED_KEYS or name in CHARACTER_KEYS:
         return None
-    return f"{name!r} is not a key name (e.g. ctrl+r, f5, question_mark, space)"
+    return f"{name[:20]!r} is not a key name (e.g. ctrl+r, f5, question_mark, space)"
 
 
 def keys_problem(keys: str) -> str | None:

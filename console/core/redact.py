@@ -18,13 +18,17 @@ SECRET_PARAMS = ("password", "passwd", "pass", "pwd", "sslpassword", "secret", "
 
 # scheme://user:PASSWORD@ — the password runs to the last @ before the host part.
 _USERINFO = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^\s:/@?#]*:)(?P<secret>[^\s/?#]*)(?=@)")
-# ?password=... / &password=... up to the next separator.
+# ?password=... in a URL, password=... in a libpq DSN, up to the next separator.
 _PARAM = re.compile(
-    r"(?P<head>[?&;](?:" + "|".join(SECRET_PARAMS) + r")=)(?P<secret>[^&;#\s'\"]*)",
+    r"(?P<head>(?<![\w-])(?:" + "|".join(SECRET_PARAMS) + r")=)(?P<secret>[^&;#\s'\",)]*)",
     re.IGNORECASE,
 )
-# An Authorization header or a Basic/Bearer token quoted in text.
-_AUTH = re.compile(r"(?P<head>\b(?:Basic|Bearer)\s+)(?P<secret>[A-Za-z0-9+/=._~-]{4,})")
+# An Authorization header's value, or a Basic/Bearer token quoted in text.
+_AUTH = re.compile(
+    r"(?P<head>(?:\b(?:Basic|Bearer)\s+|authorization['\"]?\s*[:=]\s*['\"]?(?!Basic|Bearer)))"
+    r"(?P<secret>[A-Za-z0-9+/=._~-]{4,})",
+    re.IGNORECASE,
+)
 
 
 def _mask(match: re.Match[str]) -> str:

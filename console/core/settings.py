@@ -17,6 +17,7 @@ from typing import Any
 
 from console.core import settings_tables as tables
 from console.core.redact import mask_url
+from console.core.sanitize import clean
 from console.core.settings_check import RULES, TOML_KEYS, SettingsError, bad, check_value
 from console.core.settings_tables import (
     DEFAULT_THRESHOLDS,
@@ -199,7 +200,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more than 4300 digits
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
 
 
@@ -293,5 +294,5 @@ def describe(loaded: LoadedSettings) -> list[tuple[str, str, str]]:
             shown = mask_url(settings.resolved_database_url)
         else:
             shown = str(value)
-        rows.append((f.name, shown, loaded.sources.get(f.name, "default")))
+        rows.append((f.name, clean(shown), clean(loaded.sources.get(f.name, "default"))))
     return rows

@@ -36,9 +36,10 @@ class SettingsError(ValueError):
 def bad(
     key: str, where: str, problem: str, value: Any = ..., *, secret: bool = False
 ) -> SettingsError:
-    """`settings: collect.interval in /etc/x.toml: must be ..., got nan`."""
+    """`settings: collect.interval in /etc/x.toml: must be ..., got nan` (one short line: the
+    key and the problem may quote what the user wrote)."""
     got = "" if value is ... else f", got {shown(value, secret=secret)}"
-    return SettingsError(f"{key} {where}: {problem}{got}")
+    return SettingsError(f"{clean(key, 80)} {where}: {clean(problem, 200)}{got}")
 
 
 def shown(value: Any, secret: bool = False) -> str:
@@ -78,7 +79,7 @@ def finite(low: float, high: float) -> Callable[[Any], float]:
             except ValueError:
                 number = None
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
+            number = float(value) if abs(value) < 1e300 else math.inf  # float(10**400) raises
         if number is None or not math.isfinite(number) or not low <= number <= high:
             raise ValueError(f"must be a finite number between {low:g} and {high:g}")
         return number
@@ -98,6 +99,12 @@ def boolean(value: Any) -> bool:
 def text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or "\x00" in value:
         raise ValueError("must be a non-empty string")
+    return value.strip()
+
+
+def theme_name(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[\w.-]{1,64}", value.strip()):
+        raise ValueError("must be a theme name such as textual-dark")
     return value.strip()
 
 
@@ -182,7 +189,7 @@ RULES: dict[str, Rule] = {
     "database_url": Rule("database_url", url(DATABASE_SCHEMES, optional=True)),
     "data_dir": Rule("data_dir", path),
     "read_only": Rule("read_only", boolean),
-    "theme": Rule("theme", text),
+    "theme": Rule("theme", theme_name),
     "timezone": Rule("timezone", time_zone),
     "collect_interval": Rule("collect.interval", whole(1, 86400)),
     "store_interval": Rule("collect.store_interval", whole(1, 7 * 86400)),

@@ -241,8 +241,8 @@ def thresholds_from_toml(table: Any, where: str) -> dict[str, Threshold]:
             and all(
                 isinstance(v, int | float)
                 and not isinstance(v, bool)
+                and abs(v) <= 1e15  # before isfinite, which raises on a 400-digit int
                 and math.isfinite(v)
-                and abs(v) <= 1e15
                 for v in pair
             )
         )

@@ -123,6 +123,24 @@ def program_section(cfg: DemoConfig, name: str, command: str, extra: str = "") -
     )
 
 
+def listener_section(cfg: DemoConfig) -> str:
+    """stackwatch's event listener, as in supervisor/conf.d/stackwatch-events.conf."""
+    return textwrap.dedent(
+        f"""\
+        [eventlistener:stackwatch-events]
+        command={PY} -m console events listen
+        events=PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE
+        buffer_size=4096
+        directory={cfg.root}
+        environment=STACKWATCH_CONFIG="{cfg.settings_file}"
+        autostart=true
+        autorestart=true
+        priority=-1
+        stderr_logfile={cfg.root / "logs"}/stackwatch-events.err.log
+        """
+    )
+
+
 def supervisord_conf(cfg: DemoConfig) -> str:
     head = textwrap.dedent(
         f"""\
@@ -147,6 +165,7 @@ def supervisord_conf(cfg: DemoConfig) -> str:
     )
     worker = program_section(cfg, WORKER, f"{PY} -m console worker --max-time 3600 --memory 256")
     sections = [worker] + [program_section(cfg, n, f"{PY} -m {m}") for n, m in PROGRAMS.items()]
+    sections.append(listener_section(cfg))
     groups = "".join(f"\n[group:{g}]\nprograms={','.join(p)}\n" for g, p in GROUPS.items())
     return head + "\n".join(sections) + groups
 

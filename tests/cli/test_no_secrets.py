@@ -26,6 +26,7 @@ SECRETS = (REDIS_PW, PG_PW, PG_QUERY_PW, SV_PW, base64.b64encode(f"ops:{SV_PW}".
 ROOT = Path(__file__).resolve().parents[2]
 
 CRASHING_APP = """
+from console.core.feeds import build_feeds
 from console.core.settings import load_settings
 from console.tui.app import StackwatchApp
 
@@ -35,7 +36,8 @@ class Crashing(StackwatchApp):
         url = settings.redis_url
         raise RuntimeError(f"cannot use {url} with {settings.supervisors[0].password}")
 
-Crashing(load_settings().settings).run(headless=True)
+settings = load_settings().settings
+Crashing(settings, build_feeds(settings)).run(headless=True)
 """
 
 

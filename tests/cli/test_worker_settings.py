@@ -4,6 +4,7 @@ refuses with the same one line and exit 2."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,19 @@ def test_the_worker_refuses_bad_settings_with_the_config_line(tmp_path: Path, ca
     done = _worker(conf, tmp_path)
     assert done.returncode == 2
     assert done.stderr == line
+
+
+def test_the_consumer_target_refuses_bad_settings_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import jobs.main; jobs.main.huey"],
+        env={**os.environ, "STACKWATCH_TIMEZONE": "Mars/Olympus"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "stackwatch: settings: STACKWATCH_TIMEZONE in the environment: must be a known time "
+        "zone such as UTC or Europe/Amsterdam, got 'Mars/Olympus'\n"
+    )

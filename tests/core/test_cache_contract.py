@@ -155,3 +155,23 @@ def test_unwritable_sqlite_cache_is_source_unavailable(tmp_path: Path) -> None:
     cache = SqliteCache(blocker / "cache.db")
     with pytest.raises(SourceUnavailable, match="cache file"):
         cache.ping()
+
+
+def test_stream_ids_grow_and_reads_resume_after_an_id(cache: Cache) -> None:
+    from console.core.cache.base import stream_key
+
+    ids = [cache.stream_add("s", {"n": n}, maxlen=1000) for n in range(5)]
+    assert [stream_key(i) for i in ids] == sorted(stream_key(i) for i in ids)
+    assert [e.item["n"] for e in cache.stream_after("s", "0-0", 10)] == [0, 1, 2, 3, 4]
+    assert [e.item["n"] for e in cache.stream_after("s", ids[2], 10)] == [3, 4]
+    assert [e.id for e in cache.stream_after("s", ids[0], 2)] == ids[1:3]
+    assert [e.item["n"] for e in cache.stream_tail("s", 2)] == [3, 4]
+    assert cache.stream_after("s", ids[-1], 10) == []
+
+
+def test_stream_is_capped(cache: Cache) -> None:
+    for n in range(1200):
+        cache.stream_add("s", {"n": n}, maxlen=100)
+    entries = cache.stream_after("s", "0-0", 5000)
+    assert 100 <= len(entries) < 1200  # capped approximately, the newest always kept
+    assert entries[-1].item["n"] == 1199

@@ -40,6 +40,19 @@ def test_redact_free_text_and_known_secrets() -> None:
         f"dsn host=db password={PW}; value {PW}"
     )
     assert PW not in redact(text, [PW]) and token not in redact(text)
+    for quoted in (f"host=db password={PW} user=u", f'{{"authorization": "{PW}"}}'):
+        assert PW not in redact(quoted), quoted
+    assert redact("bypass=1 compass=2") == "bypass=1 compass=2"
+
+
+def test_the_consoles_failure_notices_use_the_same_helper() -> None:
+    from console.tui.failures import capture
+
+    try:
+        raise RuntimeError(f"dsn host=db password={PW}; redis://:{PW}@h/0")
+    except RuntimeError as error:
+        failure = capture("cache poll", error)
+    assert PW not in failure.summary and PW not in failure.traceback
 
 
 def test_no_object_holding_credentials_shows_them() -> None:

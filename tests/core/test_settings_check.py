@@ -168,3 +168,66 @@ def test_doctor_reports_bad_settings_as_its_failed_check(
     assert report["ok"] is False
     check = report["checks"][0]
     assert check["status"] == "fail" and f"{check['name']}: {check['detail']}".startswith(line)
+
+
+HOSTILE = [
+    "nan", "inf", "-inf", "0", "-1", "9" * 400, "1e308", "-1e308", "0.0000001", "true",
+    '""', '" "', '"x"', '"\\u0000"', '"\\u001b[31m"', '"' + "a" * 5000 + '"', "[]", "[1, 2]",
+    "{}", "{ a = 1 }", "1979-05-27T07:32:00Z", '"redis://:p@[::1:1/0"', '"http://h:99999"',
+]  # fmt: skip
+TABLE_FIELDS = {
+    "supervisor": ("name", "url", "username", "password_env"),
+    "queue": ("name", "kind", "key", "warning", "critical", "hidden"),
+    "log": ("name", "path"),
+}
+
+
+def _keys_and_tables() -> list[str]:
+    from console.core.settings_check import TOML_KEYS
+
+    scalars = [
+        f"[{key.split('.')[0]}]\n{key.split('.')[1]} = {{v}}\n"
+        if "." in key
+        else f"{key} = {{v}}\n"
+        for key in TOML_KEYS
+    ]
+    required = {
+        "supervisor": 'url = "unix:///a"\n',
+        "queue": 'name = "q"\n',
+        "log": 'path = "/a"\n',
+    }
+    tables = [
+        f"[[{table}]]\n" + required[table].replace(f"{field} = ", "#") + f"{field} = {{v}}\n"
+        for table, names in TABLE_FIELDS.items()
+        for field in names
+    ]
+    return (
+        scalars + tables + ["[thresholds]\ncpu_percent = [1, {v}]\n", '[keys]\n"app.quit" = {v}\n']
+    )
+
+
+@pytest.mark.parametrize("template", _keys_and_tables())
+def test_no_value_anywhere_escapes_as_anything_but_one_settings_line(
+    tmp_path: Path, template: str
+) -> None:
+    conf = tmp_path / "hostile.toml"
+    for value in HOSTILE:
+        conf.write_text(template.replace("{v}", value))
+        try:
+            load_settings(str(conf), env={})
+        except SettingsError as exc:
+            assert "\n" not in str(exc) and len(str(exc)) < 600 and "\x1b" not in str(exc)
+
+
+def test_no_environment_value_escapes_as_anything_but_one_settings_line() -> None:
+    from console.core.settings_check import RULES
+
+    texts = ["nan", "inf", "-1", "9" * 5000, "1e999", "0x10", " ", "\x1b[31m", "[::1", "a" * 5000]
+    names = [f"STACKWATCH_{name.upper()}" for name in RULES] + ["STACKWATCH_SUPERVISOR_URL"]
+    for var in names:
+        for text in texts:
+            try:
+                load_settings(env={var: text})
+            except SettingsError as exc:
+                assert str(exc).startswith(f"settings: {var} in the environment: ")
+                assert len(str(exc)) < 600 and "\x1b" not in str(exc)

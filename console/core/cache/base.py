@@ -61,6 +61,34 @@ def parse_item(raw: bytes | str) -> dict[str, Any] | None:
     return item if isinstance(item, dict) else None
 
 
+@dataclass(frozen=True)
+class StreamEntry:
+    """One entry of a capped stream: its id ("<ms>-<seq>", growing) and its item."""
+
+    id: str
+    item: dict[str, Any]
+
+
+def stream_key(entry_id: str) -> tuple[int, int]:
+    """An entry id as a sortable pair; an id that is not ours sorts first."""
+    ms, _, seq = entry_id.partition("-")
+    try:
+        return int(ms), int(seq or 0)
+    except ValueError:
+        return -1, -1
+
+
+def stream_entries(rows: list[tuple[Any, Any]]) -> list[StreamEntry]:
+    """(id, raw JSON) pairs as entries; an item that is not a JSON object is skipped."""
+    out = []
+    for entry_id, raw in rows:
+        item = parse_item(raw) if raw is not None else None
+        if item is not None:
+            text = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+            out.append(StreamEntry(text, item))
+    return out
+
+
 def dump(item: dict[str, Any]) -> str:
     return json.dumps(item, separators=(",", ":"), default=str)
 
@@ -85,4 +113,7 @@ class Cache(Protocol):
     def map_set(self, name: str, field: str, item: dict[str, Any]) -> None: ...
     def map_del(self, name: str, field: str) -> None: ...
     def map_all(self, name: str) -> dict[str, dict[str, Any]]: ...
+    def stream_add(self, name: str, item: dict[str, Any], maxlen: int) -> str: ...
+    def stream_after(self, name: str, after: str, count: int) -> list[StreamEntry]: ...
+    def stream_tail(self, name: str, count: int) -> list[StreamEntry]: ...
     def close(self) -> None: ...

@@ -10,7 +10,15 @@ from typing import Any, TypeVar
 import redis
 
 from console.core import keys
-from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
+from console.core.cache.base import (
+    MISSING,
+    Latest,
+    StreamEntry,
+    dump,
+    parse_item,
+    parse_latest,
+    stream_entries,
+)
 from console.core.errors import SourceUnavailable
 from console.core.redis_client import redis_client
 from console.core.sanitize import first_line
@@ -129,6 +137,21 @@ class RedisCache:
             if item is not None:
                 result[field.decode("utf-8", errors="replace")] = item
         return result
+
+    def stream_add(self, name: str, item: dict[str, Any], maxlen: int) -> str:
+        # MAXLEN ~ trims whole nodes only: cheap, and keeps at least maxlen entries.
+        entry_id = self._call(
+            lambda: self._client.xadd(name, {"e": dump(item)}, maxlen=maxlen, approximate=True)
+        )
+        return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+
+    def stream_after(self, name: str, after: str, count: int) -> list[StreamEntry]:
+        rows = self._call(lambda: self._client.xrange(name, f"({after}", "+", count=count))
+        return stream_entries([(i, fields.get(b"e")) for i, fields in rows])
+
+    def stream_tail(self, name: str, count: int) -> list[StreamEntry]:
+        rows = self._call(lambda: self._client.xrevrange(name, "+", "-", count=count))
+        return stream_entries([(i, fields.get(b"e")) for i, fields in reversed(rows)])
 
     @property
     def client(self) -> redis.Redis:

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from console.core import keys
-from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
+from console.core.cache.base import (
+    MISSING,
+    Latest,
+    StreamEntry,
+    dump,
+    parse_item,
+    parse_latest,
+    stream_entries,
+    stream_key,
+)
 from console.core.errors import SourceUnavailable
 from console.core.private_files import private_file
 
@@ -25,6 +34,8 @@ CREATE TABLE IF NOT EXISTS kv_hash (name TEXT, field TEXT, value BLOB, PRIMARY K
 CREATE TABLE IF NOT EXISTS kv_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kv_list (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, value BLOB);
 CREATE INDEX IF NOT EXISTS kv_list_name ON kv_list (name, id);
+CREATE TABLE IF NOT EXISTS kv_stream (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, value BLOB);
+CREATE INDEX IF NOT EXISTS kv_stream_name ON kv_stream (name, id);
 """
 
 
@@ -178,6 +189,35 @@ class SqliteCache:
                 "SELECT field, value FROM kv_hash WHERE name = ?", (name,)
             ).fetchall()
         return {f: item for f, raw in rows if (item := parse_item(raw)) is not None}
+
+    # Streams: AUTOINCREMENT never reuses an id, so "<id>-0" grows like a Redis stream id.
+    def stream_add(self, name: str, item: dict[str, Any], maxlen: int) -> str:
+        with self._tx(immediate=True) as conn:
+            cur = conn.execute(
+                "INSERT INTO kv_stream (name, value) VALUES (?, ?)", (name, dump(item))
+            )
+            new_id = int(cur.lastrowid or 0)
+            if new_id % 100 == 0:  # trim now and then, like MAXLEN ~
+                conn.execute(
+                    "DELETE FROM kv_stream WHERE name = ? AND id <= ?", (name, new_id - maxlen)
+                )
+        return f"{new_id}-0"
+
+    def stream_after(self, name: str, after: str, count: int) -> list[StreamEntry]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT id, value FROM kv_stream WHERE name = ? AND id > ? ORDER BY id LIMIT ?",
+                (name, max(0, stream_key(after)[0]), count),
+            ).fetchall()
+        return stream_entries([(f"{i}-0", raw) for i, raw in rows])
+
+    def stream_tail(self, name: str, count: int) -> list[StreamEntry]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT id, value FROM kv_stream WHERE name = ? ORDER BY id DESC LIMIT ?",
+                (name, count),
+            ).fetchall()
+        return stream_entries([(f"{i}-0", raw) for i, raw in reversed(rows)])
 
     def close(self) -> None:
         with self._lock:

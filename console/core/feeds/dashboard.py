@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from console.core.metrics import PerformanceSnapshot, Point, QueueSnapshot, SystemHealth
 from console.core.settings import SupervisorEndpoint
@@ -60,6 +60,7 @@ class ChartReading:
     polled_at: float
     points: tuple[Point, ...] = ()
     from_store: bool = True  # False: read from the cache's recent lists; says nothing of the db
+    markers: tuple[Any, ...] = ()  # console.core.events.markers.Marker: restarts, FATALs, deploys
 
 
 @dataclass(frozen=True)

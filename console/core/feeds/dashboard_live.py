@@ -157,14 +157,35 @@ class LiveDashboard:
             found = self._recent(host, (metric,), now - span_s, now, points)
             if found is not None:
                 pts = tuple(found[metric])
-                return ChartReading(True, "", metric, host, span_s, now, pts, from_store=False)
+                marks = self._markers(host, now - span_s, now, from_store=False)
+                return ChartReading(
+                    True, "", metric, host, span_s, now, pts, from_store=False, markers=marks
+                )
         try:
             rows = self._series(metric, host, now - span_s, now, points)
         except (SourceUnavailable, SchemaOutOfDate) as exc:
             return ChartReading(False, _store_reason(exc), metric, host, span_s, now)
         except ValueError as exc:  # unknown metric name
             return ChartReading(False, first_line(str(exc)), metric, host, span_s, now)
-        return ChartReading(True, "", metric, host, span_s, now, tuple(rows))
+        marks = self._markers(host, now - span_s, now, from_store=True)
+        return ChartReading(True, "", metric, host, span_s, now, tuple(rows), markers=marks)
+
+    def _markers(self, host: str, since: float, until: float, from_store: bool) -> tuple:
+        """Chart markers from the event stream (last hour) or the store; none when unreadable."""
+        from console.core.events.markers import markers
+
+        try:
+            if from_store:
+                from console.core.store.process_events import marker_events
+
+                events = marker_events(self.connections.engine(), host, since, until)
+            else:
+                from console.core.events.timeline import stream_tail
+
+                events = stream_tail(self.connections.cache(), host)
+        except (SourceUnavailable, SchemaOutOfDate):
+            return ()  # the chart says why its own data is missing; markers just stay away
+        return markers(events, since, until)
 
     # -- supervisord ----------------------------------------------------------------------
     def check_supervisor(

@@ -61,7 +61,7 @@ class DashboardScreen(Screen):
             yield PerformancePanel()
             yield HealthPanel()
             yield QueuePanel()
-            yield ChartPanel()
+            yield ChartPanel(self.app.settings.collect_interval)  # type: ignore[attr-defined]
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:

@@ -136,10 +136,14 @@ def fold_supervisor(model: DashboardModel, reading: SupervisorReading) -> Dashbo
 
 def mark_hung(model: DashboardModel, key: str, seconds: float, now: float) -> DashboardModel:
     """A poll has not returned for `seconds`: the source is down until it answers."""
+    return mark_down(model, key, f"no answer for {int(seconds)} s", now)
+
+
+def mark_down(model: DashboardModel, key: str, reason: str, now: float) -> DashboardModel:
+    """A source is down for `reason` (a hung or failed poll) until it answers again."""
     previous = model.state(key)
     if previous is None:
         return model
-    reason = f"no answer for {int(seconds)} s"
     return _with_state(model, advance(previous, key, previous.label, DOWN, reason, now))
 
 

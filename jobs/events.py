@@ -1,0 +1,15 @@
+"""move_process_events: supervisord's events from the cache stream into the store."""
+
+from __future__ import annotations
+
+from console.core.events.mover import move_events
+from jobs.collection import Outcome
+from jobs.context import JobContext
+
+
+def move_process_events(ctx: JobContext, now: float | None = None) -> Outcome:
+    """Everything `stackwatch events listen` wrote since the last run; raises (and is retried)
+    when the cache or database is down, and the events wait in the stream meanwhile."""
+    moved = move_events(ctx.cache, ctx.engine, ctx.host, ctx.clock() if now is None else now)
+    note = f" ({moved.invalid} invalid skipped)" if moved.invalid else ""
+    return Outcome(wrote=[f"database: {moved.stored} process_events rows{note}"])
