@@ -32,7 +32,8 @@ PROGRAMS: dict[str, str] = {
 }
 GROUPS = {"shop": ["demo-web", "demo-jobs"]}
 WORKER = "stackwatch-worker"
-ALL_PROGRAMS = (WORKER, *PROGRAMS)
+LISTENER = "stackwatch-events"  # its stdout is supervisord's event protocol: not logged
+ALL_PROGRAMS = (WORKER, LISTENER, *PROGRAMS)  # every name whose logs the demo writes
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def listener_section(cfg: DemoConfig) -> str:
     """stackwatch's event listener, as in supervisor/conf.d/stackwatch-events.conf."""
     return textwrap.dedent(
         f"""\
-        [eventlistener:stackwatch-events]
+        [eventlistener:{LISTENER}]
         command={PY} -m console events listen
         events=PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE
         buffer_size=4096
@@ -136,7 +137,8 @@ def listener_section(cfg: DemoConfig) -> str:
         autostart=true
         autorestart=true
         priority=-1
-        stderr_logfile={cfg.root / "logs"}/stackwatch-events.err.log
+        stdout_logfile=NONE
+        stderr_logfile={cfg.root / "logs"}/{LISTENER}.err.log
         """
     )
 
