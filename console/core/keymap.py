@@ -25,7 +25,8 @@ BINDING_IDS = frozenset(
         "processes.audit", "processes.clear", "processes.clear_logs", "processes.filter",
         "processes.fold", "processes.hup", "processes.int", "processes.logs",
         "processes.restart", "processes.rolling_restart", "processes.scope", "processes.signal",
-        "processes.start", "processes.stop", "processes.update",
+        "processes.start", "processes.stop", "processes.transitions", "processes.update",
+        "transitions.close",
         "queues.delete", "queues.flush", "queues.refresh", "queues.restore", "queues.retry",
         "queues.revoke", "queues.traceback",
     }

@@ -103,6 +103,14 @@ class Settings:
         """The embedded cache/broker file (used when redis_url is None)."""
         return Path(self.data_dir) / "cache.db"
 
+    def endpoint_host(self, endpoint: SupervisorEndpoint) -> str:
+        """The host a configured supervisord supervises (this console's own by default)."""
+        return endpoint.host or self.host
+
+    def endpoints_of(self, host: str) -> tuple[SupervisorEndpoint, ...]:
+        """The configured supervisords of one host, in settings order."""
+        return tuple(e for e in self.supervisors if self.endpoint_host(e) == host)
+
     def threshold(self, metric: str) -> Threshold:
         return self.thresholds.get(metric) or DEFAULT_THRESHOLDS[metric]
 
@@ -277,6 +285,7 @@ def describe(loaded: LoadedSettings) -> list[tuple[str, str, str]]:
             shown = (
                 ", ".join(
                     f"{e.name}={mask_url(e.url)}"
+                    + (f" on {e.host}" if e.host else "")
                     + (f" (user {e.username}, password ***)" if e.password else "")
                     for e in value
                 )

@@ -7,7 +7,7 @@ import difflib
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,12 +36,14 @@ class SupervisorEndpoint:
     url: str
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    host: str | None = None  # the host it supervises; None: this console's own host
 
     def __repr__(self) -> str:  # the URL may carry userinfo; the password never shows
         secret = ", password=***" if self.password else ""
+        on = f", host={self.host!r}" if self.host else ""
         return (
             f"SupervisorEndpoint(name={self.name!r}, url={mask_url(self.url)!r}, "
-            f"username={self.username!r}{secret})"
+            f"username={self.username!r}{secret}{on})"
         )
 
     __str__ = __repr__
@@ -151,7 +153,9 @@ def supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, .
     _array_of_tables(items, "supervisor", where)
     endpoints = []
     for item in items:
-        _only_keys(item, {"name", "url", "username", "password_env"}, "supervisor", where)
+        _only_keys(
+            item, {"name", "url", "username", "password_env", "host"}, "supervisor", where
+        )
         if "url" not in item:
             raise bad("supervisor", where, "each entry needs a url")
         given = {k: _field(item, k, text, "supervisor", where) for k in item if k != "url"}
@@ -165,7 +169,7 @@ def supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, .
             )
         except ValueError as exc:
             raise bad("supervisor.url", where, str(exc), item["url"]) from None
-        endpoints.append(endpoint)
+        endpoints.append(replace(endpoint, host=given.get("host") or None))
     return _unique(endpoints, "supervisor.name", where)
 
 

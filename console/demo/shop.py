@@ -6,8 +6,9 @@ import random
 import time
 from pathlib import Path
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, crontab
 
+from console.core.hueys import make_huey
 from console.core.settings import Settings
 
 QUEUE = "demo_shop"
@@ -20,10 +21,7 @@ def shop_huey_path_for(data_dir: Path | str) -> Path:
 
 def build_shop(settings: Settings) -> tuple[Huey, dict]:
     """The shop's huey and its tasks (built on demand: importing this module opens nothing)."""
-    if settings.redis_url:
-        huey: Huey = RedisHuey(QUEUE, url=settings.redis_url)
-    else:
-        huey = SqliteHuey(QUEUE, filename=str(shop_huey_path_for(settings.data_dir)), timeout=10)
+    huey = make_huey(QUEUE, settings, shop_huey_path_for(settings.data_dir), results=True)
 
     @huey.task(retries=1, retry_delay=2)
     def send_receipt(order: int) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.core.errors import StackwatchError
+from console.core.hueys import worker_queue_name
 from console.core.private_files import private_dir
 from console.demo.files import DemoDir
 
@@ -64,7 +65,7 @@ def settings_toml(cfg: DemoConfig) -> str:
 
     redis = f'redis_url = "{cfg.redis_url}"\n' if cfg.redis_url else ""
     shop_key = QUEUE if cfg.redis_url else f"sqlite:{shop_huey_path_for(cfg.root)}"
-    worker_key = f"stackwatch_{cfg.host}" if cfg.redis_url else f"sqlite:{cfg.root / 'huey.db'}"
+    worker_key = worker_queue_name(cfg.host) if cfg.redis_url else f"sqlite:{cfg.root / 'huey.db'}"
     return textwrap.dedent(
         f"""\
         # Written by `stackwatch demo`.

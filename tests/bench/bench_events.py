@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.bench.bench_events [--changes 50] [--polls-only 20]
 
 A private supervisord runs one `sleep` program and the shipped event listener, writing to a
-private redis-server; the real console (headless Textual app, real ProcessService) is on the
+private redis-server; the real console (headless Textual app, real processes feed) is on the
 Processes screen. Each change is a stop or a start through XML-RPC (wait=False) at a random
 moment; the clock runs from just before the call until the program's State cell shows the new
 state. The same is measured without the listener (the screen then learns from its polls).

@@ -88,7 +88,8 @@ async def _test_follow_pause_search_filter_and_modes(tmp_path: Path) -> None:
         with open(log, "a") as handle:
             handle.write("fresh line\n")
         await wait_for(pilot, lambda: view.lines[-1].text == "fresh line")
-        assert view.scroll_y == view.max_scroll_y  # following keeps the end in view
+        # following keeps the end in view (once the layout has applied the new height)
+        await wait_for(pilot, lambda: view.scroll_y == view.max_scroll_y)
 
         await pilot.press("p")
         with open(log, "a") as handle:

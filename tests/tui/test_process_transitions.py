@@ -6,6 +6,7 @@ import asyncio
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from textual.widgets import Static
@@ -14,7 +15,6 @@ from console.core.events.model import ProcessEvent
 from console.core.events.timeline import Transitions
 from console.core.settings import Settings, SupervisorEndpoint
 from console.tui.app import make_app
-from console.tui.screens.processes import ProcessesScreen
 from console.tui.screens.transitions import TransitionsScreen
 from console.tui.widgets.process_table import ProcessTable
 from console.tui.widgets.transition_table import TransitionTable
@@ -81,14 +81,14 @@ def crash_loop() -> tuple[ProcessEvent, ...]:
 
 
 class EventsService:
-    """Fixed data in place of our data layer; the listener runs on `local`."""
+    """A processes feed on fixed data; the listener runs on `local`."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self) -> None:
         view = fixed_view()
         self.view = type(view)(view.snapshot, view.restarts, "", {"local": "RUNNING"})
         self.asked: list[tuple[str, str]] = []
 
-    def poll(self):
+    def poll(self, host: str, as_of: float | None = None):
         return self.view
 
     def transitions(self, endpoint: str, program: str) -> Transitions:
@@ -100,19 +100,20 @@ class EventsService:
 
 
 class PollsOnlyService(EventsService):
-    def __init__(self, settings) -> None:
-        super().__init__(settings)
+    def __init__(self) -> None:
+        super().__init__()
         self.view = type(self.view)(self.view.snapshot, {}, "", {"local": None})
 
 
 def app_with(monkeypatch, tmp_path, service):
-    monkeypatch.setattr(ProcessesScreen, "service_factory", staticmethod(service))
     settings = Settings(
         host="snap",
         supervisors=(SupervisorEndpoint("local", "unix:///run/sv.sock"),),
         data_dir=str(tmp_path),
     )
-    return make_app(settings, **dash_data.steady(settings))
+    steady = dash_data.steady(settings)
+    steady["feeds"] = replace(steady["feeds"], processes=service())
+    return make_app(settings, **steady)
 
 
 async def _on_queue_01(pilot) -> None:

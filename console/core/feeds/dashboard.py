@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from console.core.metrics import PerformanceSnapshot, Point, QueueSnapshot, SystemHealth
+from console.core.parse import Invalid
 from console.core.settings import SupervisorEndpoint
 
 HOUR_S = 3600  # the sparklines' span: the last hour (the cache's recent lists hold ~90 min)
-NO_HISTORY_VIEW = "history view not available"  # a past `as_of`, until the timeline lands
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,16 @@ class CacheReading:
     performance: PerformanceSnapshot | None = None
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()  # entries present but unreadable
+    invalid: tuple[Invalid, ...] = ()  # entries present but unusable, each with its reason
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One line per unusable entry: 'perf: invalid: perf.rps_avg is a list'."""
+        return tuple(f"{i.what}: {i}" for i in self.invalid)
+
+    def invalid_for(self, what: str) -> Invalid | None:
+        """The Invalid reading of one entry ('health', 'queue', 'perf', 'heartbeat'), if any."""
+        return next((i for i in self.invalid if i.what == what), None)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def follow_events(screen: Any) -> None:
     if follow is None:  # a service without events (tests' fixed data)
         return
     screen.run_worker(
-        lambda: _follow(screen, follow),
+        lambda: _follow(screen, lambda: follow(screen.app.model.host)),
         thread=True,
         exclusive=True,
         group="processes-events",

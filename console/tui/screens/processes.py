@@ -30,17 +30,11 @@ from console.tui.widgets.process_status import status_line
 from console.tui.widgets.process_table import ProcessTable
 
 
-def _make_service(settings: Any) -> Any:
-    from console.core.supervisor.service import ProcessService  # xmlrpc/psutil: core only
-
-    return ProcessService(settings)
-
-
 class ProcessesScreen(ProcessActionsScreen):
-    """Reads `self.app.settings`; all RPC and SQL run in thread workers via the service."""
+    """Reads `self.app.feeds.processes` for the app's host; all RPC and SQL run in thread
+    workers."""
 
     CSS_PATH = "processes.tcss"
-    service_factory = staticmethod(_make_service)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "scope", "Scope", id="processes.scope"),
         Binding("space", "toggle_group", "Fold", id="processes.fold"),
@@ -67,15 +61,11 @@ class ProcessesScreen(ProcessActionsScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.service = self.service_factory(self.app.settings)  # type: ignore[attr-defined]
+        self.service = self.app.feeds.processes  # type: ignore[attr-defined]
         if self.app.settings.read_only:  # type: ignore[attr-defined]
             self.action_log.note("read-only: actions are disabled", "warn")
         self.table.focus()
         follow_events(self)  # a state change shows within a second, not at the next poll
-
-    def on_unmount(self) -> None:
-        if self.service is not None:
-            self.service.close()
 
     @property
     def table(self) -> ProcessTable:
@@ -87,7 +77,7 @@ class ProcessesScreen(ProcessActionsScreen):
         return max(1.0, min(self.app.settings.refresh_processes, 2.0))  # type: ignore[attr-defined]
 
     def fetch(self) -> Any:
-        return self.service.poll()
+        return self.service.poll(self.app.model.host)  # type: ignore[attr-defined]
 
     def show(self, view: Any) -> None:
         """Render a ProcessesView; an unreachable endpoint keeps its last known processes."""

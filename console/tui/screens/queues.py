@@ -30,7 +30,7 @@ from console.tui.widgets.queue_scheduled import ScheduledTable
 from console.tui.widgets.queue_tiles import QueueTiles
 
 if TYPE_CHECKING:
-    from console.core.queues.screen_data import QueuesView
+    from console.core.feeds.queues import QueuesView
 
 MUTATING = frozenset({"retry", "delete", "flush", "revoke", "restore"})
 TAB_OF = {
@@ -44,8 +44,7 @@ TAB_OF = {
 
 
 class QueuesScreen(PolledScreen):
-    """Reads `self.app.settings`; `source_factory(settings)` makes the data source (tests
-    inject a fixed one)."""
+    """Reads `self.app.feeds.queues` for the app's host; all I/O runs in thread workers."""
 
     CSS_PATH = str(Path(__file__).with_name("queues.tcss"))  # absolute: subclasses live elsewhere
     COMMANDS: ClassVar = {QueueCommands}
@@ -59,12 +58,10 @@ class QueuesScreen(PolledScreen):
         Binding("t", "traceback", "Traceback", id="queues.traceback"),
         Binding("ctrl+r", "refresh", "Refresh", id="queues.refresh"),
     ]
-    source_factory: ClassVar[Callable[[Any], Any] | None] = None
 
     def __init__(self) -> None:
         super().__init__()
         self.view: QueuesView | None = None
-        self._source: Any = None
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
@@ -84,27 +81,13 @@ class QueuesScreen(PolledScreen):
                 yield ScheduledTable(id="queue-scheduled")
         yield KeyFooter()
 
-    def on_unmount(self) -> None:
-        if self._source is not None:
-            self._source.close()
-
     # --- polling -------------------------------------------------------------------------
 
     def poll_interval(self) -> float:
         return self.app.settings.refresh_queues  # type: ignore[attr-defined]
 
-    def _get_source(self) -> Any:
-        if self._source is None:
-            factory = type(self).source_factory
-            if factory is None:
-                from console.core.queues.screen_data import QueuesSource
-
-                factory = QueuesSource
-            self._source = factory(self.app.settings)  # type: ignore[attr-defined]
-        return self._source
-
     def fetch(self) -> QueuesView:
-        return self._get_source().load()
+        return self.app.feeds.queues.load(self.app.model.host)  # type: ignore[attr-defined]
 
     def record_failure(self, what: str, error: BaseException) -> None:
         super().record_failure(what, error)
@@ -234,10 +217,9 @@ class QueuesScreen(PolledScreen):
 
     def _act(self, call: Callable[[Any], Any]) -> tuple[str, bool]:
         from console.core.errors import StackwatchError
-        from console.core.queues.actions import QueueActions
 
         try:
-            done = call(QueueActions(self._get_source().sources))
+            done = call(self.app.feeds.queues.actions(self.app.model.host))  # type: ignore[attr-defined]
         except StackwatchError as exc:
             return str(exc), False
         return done.message, True

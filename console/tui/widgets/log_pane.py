@@ -189,8 +189,16 @@ class LogPane(Vertical):
     @work(thread=True, exclusive=True, group="log-page")
     def _filter_file(self, token: int, reader, query: Query) -> None:
         worker = get_current_worker()
-        batch = _guarded(reader.filtered, query, PAGE_LINES, lambda: worker.is_cancelled)
-        self.post_message(self.Loaded(token, batch, "filtered"))
+
+        def collect() -> Batch:
+            older = [lines for lines, _ in reader.filtered(query, PAGE_LINES, cancelled)]
+            found = tuple(line for lines in reversed(older) for line in lines)
+            return Batch(found, reset=True)
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        self.post_message(self.Loaded(token, _guarded(collect), "filtered"))
 
     def page_back(self) -> None:
         """Older lines above the first one held (files only)."""

@@ -17,7 +17,11 @@ def status_line(view: Any, scope: str, text_filter: str) -> str:
         else:
             parts.append(f"{e.name}: DOWN ({e.kind}) {e.message}; showing last known")
     if not snapshot.endpoints:
-        parts.append("no supervisord configured (set [[supervisor]] or --supervisor-url)")
+        parts.append(
+            f"no supervisord configured for host {snapshot.host}"
+            " (set [[supervisor]] or --supervisor-url)"
+        )
+    parts += [f"{bad.what}: {bad}" for bad in snapshot.invalid]
     parts.append(f"scope: {scope}")
     if text_filter:
         parts.append(f"filter: {text_filter}")

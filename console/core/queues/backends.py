@@ -1,19 +1,19 @@
-"""The connections the queues screen reads through, made on first use and kept: a Redis
-client (queues), the cache (jobs the instrumentation records) and the store engine."""
+"""What the queues screen reads for one host, through the console's shared connections: the
+Redis client (queues), the cache (jobs the instrumentation records) and the store engine."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cached_property
 from typing import Any
 
 import redis
 from sqlalchemy import Engine
 
-from console.core.cache import Cache, open_cache
+from console.core.cache import Cache
 from console.core.errors import SourceUnavailable
+from console.core.feeds.connections import Connections
 from console.core.metrics import QueueDepth
 from console.core.queues import huey_tasks
 from console.core.queues.discover import discover
@@ -23,43 +23,30 @@ from console.core.queues.oldest import oldest_age
 from console.core.queues.readers import read_queue
 from console.core.queues.watched import Watched, watched
 from console.core.sanitize import first_line
-from console.core.settings import QueueSpec, Settings, mask_url
-from console.core.store.engine import make_engine
+from console.core.settings import QueueSpec, mask_url
 
 REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)
 
 
-class Sources:
-    """Lazily opened connections; safe to share between thread workers."""
+class QueueBackends:
+    """One host's queues over the shared connections (which it never closes)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, connections: Connections, host: str) -> None:
+        self.connections = connections
+        self.settings = connections.settings
+        self.host = host
 
-    @cached_property
+    @property
     def client(self) -> redis.Redis | None:
-        if not self.settings.redis_url:
-            return None
-        timeout = self.settings.rpc_timeout
-        return redis.Redis.from_url(
-            self.settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
-        )
+        return self.connections.redis()
 
-    @cached_property
+    @property
     def cache(self) -> Cache:
-        return open_cache(self.settings)
+        return self.connections.cache()
 
-    @cached_property
+    @property
     def engine(self) -> Engine:
-        return make_engine(self.settings.resolved_database_url)
-
-    def close(self) -> None:
-        for name in ("client", "cache"):
-            value = self.__dict__.pop(name, None)
-            if value is not None:
-                value.close()
-        engine = self.__dict__.pop("engine", None)
-        if engine is not None:
-            engine.dispose()
+        return self.connections.engine()
 
     def _unreachable(self, exc: BaseException) -> str:
         where = mask_url(self.settings.redis_url or "")
@@ -74,7 +61,7 @@ class Sources:
                 found = discover(self.client)
             except SourceUnavailable as exc:
                 error = str(exc)
-        return watched(self.settings, found), error
+        return watched(self.settings, self.host, found), error
 
     def depths(self, specs: Sequence[QueueSpec], now: float) -> Sequence[QueueDepth] | str:
         """Each queue's depth (and oldest age), or the reason Redis cannot be read."""
@@ -123,15 +110,23 @@ class Sources:
             try:
                 app = self.huey(item.spec)
                 try:
-                    tasks += huey_tasks.scheduled(item.spec.name, app)
+                    found, invalid = huey_tasks.read_schedule(item.spec.name, app)
                 finally:
                     close_huey(app)
+                tasks += found
+                errors += [_invalid_line(item.spec.name, invalid)] if invalid else []
             except (HueyKeyProblem, sqlite3.Error) as exc:
                 errors.append(f"{item.spec.name}: {first_line(str(exc))}")
             except REDIS_ERRORS as exc:
                 return tasks, self._unreachable(exc)
         tasks.sort(key=lambda t: (t.eta is None, t.eta or 0))
         return tasks, "; ".join(errors) or None
+
+
+def _invalid_line(queue: str, invalid: list) -> str:
+    """One line for a schedule's unusable messages: how many, and the first reason."""
+    count = f"{len(invalid)} messages" if len(invalid) > 1 else "a message"
+    return f"{queue}: {count} invalid: {invalid[0].reason}"
 
 
 def huey_name(spec: QueueSpec) -> str | None:

@@ -1,26 +1,28 @@
-"""The queues and jobs screen's data layer: one `QueuesView` per poll, every section failing
-on its own (a dead Redis leaves the failures and the ledger from the database on screen).
+"""The queues feed over the shared connections: one `QueuesView` of a host per poll.
 
-Blocking: call from a thread. `QueuesSource` keeps its connections between polls.
+Blocking: call from a thread. It keeps short-lived caches (store history, recent job events)
+between polls, per host.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from console.core import keys, periodic
 from console.core.errors import StackwatchError
+from console.core.feeds.as_of import NO_HISTORY_VIEW
+from console.core.feeds.connections import Connections
+from console.core.feeds.queues import QueueLine, QueuesView
+from console.core.hueys import worker_queue_name
 from console.core.jobhistory import MAX_RECENT
 from console.core.metrics import QueueDepth
-from console.core.periodic import LedgerRow
+from console.core.parse import Invalid
 from console.core.queues import failures as failures_mod
+from console.core.queues.backends import QueueBackends
 from console.core.queues.failures import Failure
-from console.core.queues.huey_tasks import ScheduledTask
-from console.core.queues.jobstats import InFlight, TaskStats, Tiles, in_flight, per_task, tiles
-from console.core.queues.sources import Sources
+from console.core.queues.jobstats import in_flight, per_task, tiles
 from console.core.sanitize import clean
 from console.core.settings import QueueSpec, Settings
 from console.core.store import ledger, queries
@@ -29,42 +31,6 @@ HISTORY_S = 3600.0
 HISTORY_POINTS = 30
 HISTORY_TTL = 30.0  # the store gains a row a minute: no need to ask it every poll
 EVENTS_TTL = 10.0  # per-task stats cover an hour: reading 5000 events every poll is waste
-
-
-@dataclass(frozen=True)
-class QueueLine:
-    """One watched queue on screen (names sanitized)."""
-
-    name: str
-    kind: str
-    origin: str
-    pending: int | None = None
-    scheduled: int | None = None
-    reserved: int | None = None
-    failed: int | None = None
-    oldest_age_s: float | None = None
-    error: str | None = None
-    history: tuple[float | None, ...] = ()
-    trend: int | None = None  # pending now minus ten minutes ago
-    level: str = "ok"  # ok | warning | critical
-
-
-@dataclass(frozen=True)
-class QueuesView:
-    ts: float
-    host: str
-    queues: tuple[QueueLine, ...] = ()
-    queues_error: str | None = None
-    tiles: Tiles | None = None
-    tasks: tuple[TaskStats, ...] = ()
-    inflight: tuple[InFlight, ...] = ()
-    jobs_error: str | None = None
-    failures: tuple[Failure, ...] = ()
-    failures_error: str | None = None
-    ledger: tuple[LedgerRow, ...] = ()
-    ledger_error: str | None = None
-    scheduled: tuple[ScheduledTask, ...] = ()
-    scheduled_error: str | None = None
 
 
 def level(settings: Settings, spec: QueueSpec, depth: QueueDepth) -> str:
@@ -88,35 +54,45 @@ def trend(history: tuple[float | None, ...], pending: int | None) -> int | None:
     return None if not recent else int(pending - recent[0])
 
 
-class QueuesSource:
-    """Reads everything the screen shows; `load()` never raises for an outage."""
+class LiveQueues:
+    """The real queues feed; `load(host)` never raises for an outage."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
-        self.settings = settings
+    def __init__(self, connections: Connections, clock: Callable[[], float] = time.time) -> None:
+        self.connections = connections
+        self.settings = connections.settings
         self.clock = clock
-        self.sources = Sources(settings)
-        self._history: dict[str, tuple[float, tuple[float | None, ...]]] = {}
-        self._events: tuple[float, list[dict]] | None = None
+        self._history: dict[tuple[str, str], tuple[float, tuple[float | None, ...]]] = {}
+        self._events: dict[str, tuple[float, list[dict]]] = {}
+
+    def backends(self, host: str) -> QueueBackends:
+        return QueueBackends(self.connections, host)
+
+    def actions(self, host: str) -> Any:
+        from console.core.queues.actions import QueueActions
+
+        return QueueActions(self.backends(host))
 
     def close(self) -> None:
-        self.sources.close()
+        """Nothing of its own: the connections belong to the feeds."""
 
     def queue_lines(
-        self, now: float, history: bool = True
+        self, host: str, now: float, history: bool = True
     ) -> tuple[list[QueueLine], str | None, list]:
         """Every watched queue's numbers; (lines, error of the source, watched specs)."""
-        watched, error = self.sources.watched()
-        depths = self.sources.depths([w.spec for w in watched], now)
+        backends = self.backends(host)
+        watched, error = backends.watched()
+        depths = backends.depths([w.spec for w in watched], now)
         if isinstance(depths, str):
             error, depths = depths, [None] * len(watched)
         lines = [
-            self._line(w.spec, w.origin, d, now, history)
+            self._line(host, w.spec, w.origin, d, now, history)
             for w, d in zip(watched, depths, strict=True)
         ]
         return lines, error, watched
 
     def _line(
         self,
+        host: str,
         spec: QueueSpec,
         origin: str,
         depth: QueueDepth | None,
@@ -125,7 +101,7 @@ class QueuesSource:
     ) -> QueueLine:
         # the worker stores configured queues only: discovered ones have no history
         found = origin.startswith("found")
-        history = self._history_of(spec.name, now) if with_history and not found else ()
+        history = self._history_of(host, spec.name, now) if with_history and not found else ()
         if depth is None:
             return QueueLine(clean(spec.name, 200), spec.kind, origin, history=history)
         return QueueLine(
@@ -143,45 +119,41 @@ class QueuesSource:
             level=level(self.settings, spec, depth),
         )
 
-    def _history_of(self, name: str, now: float) -> tuple[float | None, ...]:
-        kept = self._history.get(name)
+    def _history_of(self, host: str, name: str, now: float) -> tuple[float | None, ...]:
+        kept = self._history.get((host, name))
         if kept is not None and now - kept[0] < HISTORY_TTL:
             return kept[1]
         try:
-            points = queries.series(
-                self.sources.engine,
-                f"queue.{name}.pending",
-                self.settings.host,
-                now - HISTORY_S,
-                now,
-                HISTORY_POINTS,
-            )
+            metric = f"queue.{name}.pending"
+            engine = self.connections.engine()
+            points = queries.series(engine, metric, host, now - HISTORY_S, now, HISTORY_POINTS)
         except (StackwatchError, ValueError):
             return kept[1] if kept else ()
         values = tuple(p.value for p in points)
-        self._history[name] = (now, values)
+        self._history[(host, name)] = (now, values)
         return values
 
-    def load(self, now: float | None = None) -> QueuesView:
-        """One complete view of the screen."""
-        now = self.clock() if now is None else now
-        lines, queues_error, watched = self.queue_lines(now)
+    def load(self, host: str, as_of: float | None = None) -> QueuesView:
+        """One complete view of `host`'s queues and jobs (`as_of`: not yet, says so)."""
+        now = self.clock()
+        if as_of is not None:
+            return QueuesView(ts=now, host=clean(host, 200), queues_error=NO_HISTORY_VIEW)
+        lines, queues_error, watched = self.queue_lines(host, now)
         parts: dict[str, Any] = {"queues": tuple(lines), "queues_error": queues_error}
-        parts.update(self._jobs(now))
-        parts.update(self._failures())
-        parts.update(self._ledger(now))
-        scheduled, scheduled_error = self.sources.scheduled(watched)
+        parts.update(self._jobs(host, now))
+        parts.update(self._failures(host))
+        parts.update(self._ledger(host, now))
+        scheduled, scheduled_error = self.backends(host).scheduled(watched)
         parts.update(scheduled=tuple(scheduled), scheduled_error=scheduled_error)
-        return QueuesView(ts=now, host=clean(self.settings.host, 200), **parts)
+        return QueuesView(ts=now, host=clean(host, 200), **parts)
 
-    def _jobs(self, now: float) -> dict[str, Any]:
-        host, cache = self.settings.host, self.sources.cache
+    def _jobs(self, host: str, now: float) -> dict[str, Any]:
         try:
-            running = cache.map_all(keys.jobs_inflight(host))
-            events = self._recent_events(now)
+            running = self.connections.cache().map_all(keys.jobs_inflight(host))
+            events = self._recent_events(host, now)
         except StackwatchError as exc:
             return {"jobs_error": str(exc)}
-        failed = self._failed_7d(now)
+        failed = self._failed_7d(host, now)
         limit = self.settings.threshold("job_runtime_s").warning
         return {
             "tiles": tiles(events, failed, now, full=len(events) >= MAX_RECENT),
@@ -189,55 +161,55 @@ class QueuesSource:
             "inflight": tuple(in_flight(running, now, limit)),
         }
 
-    def _recent_events(self, now: float) -> list[dict]:
+    def _recent_events(self, host: str, now: float) -> list[dict]:
         """Up to MAX_RECENT finished jobs; hour-long stats need them only every few seconds."""
-        kept = self._events
+        kept = self._events.get(host)
         if kept is not None and 0 <= now - kept[0] < EVENTS_TTL:
             return kept[1]
-        events = self.sources.cache.items(keys.job_recent(self.settings.host), MAX_RECENT)
-        self._events = (now, events)
+        events = self.connections.cache().items(keys.job_recent(host), MAX_RECENT)
+        self._events[host] = (now, events)
         return events
 
-    def _failed_7d(self, now: float) -> int | None:
+    def _failed_7d(self, host: str, now: float) -> int | None:
         try:
-            stored = failures_mod.count_since(
-                self.sources.engine, self.settings.host, now - failures_mod.WEEK
-            )
+            engine = self.connections.engine()
+            stored = failures_mod.count_since(engine, host, now - failures_mod.WEEK)
         except StackwatchError:
             return None
-        return stored + len(self._waiting())
+        return stored + len(self._waiting(host)[0])
 
-    def _waiting(self) -> list[Failure]:
+    def _waiting(self, host: str) -> tuple[list[Failure], list[Invalid]]:
         try:
-            items = self.sources.cache.items(keys.job_failures(self.settings.host), 200)
+            items = self.connections.cache().items(keys.job_failures(host), 200)
         except StackwatchError:
-            return []
+            return [], []
         return failures_mod.waiting(items)
 
-    def _failures(self) -> dict[str, Any]:
-        waiting = self._waiting()
+    def _failures(self, host: str) -> dict[str, Any]:
+        waiting, invalid = self._waiting(host)
+        bad = f"{len(invalid)} failure records invalid: {invalid[0].reason}" if invalid else None
         try:
-            stored = failures_mod.stored(self.sources.engine, self.settings.host)
+            stored = failures_mod.stored(self.connections.engine(), host)
         except StackwatchError as exc:
-            return {"failures": tuple(waiting), "failures_error": str(exc)}
+            error = "; ".join(e for e in (str(exc), bad) if e)
+            return {"failures": tuple(waiting), "failures_error": error}
         rows = sorted([*waiting, *stored], key=lambda f: -f.ts)
-        return {"failures": tuple(rows)}
+        return {"failures": tuple(rows), "failures_error": bad}
 
-    def _ledger(self, now: float) -> dict[str, Any]:
-        host, errors = self.settings.host, []
+    def _ledger(self, host: str, now: float) -> dict[str, Any]:
+        errors: list[str] = []
         runs: list[dict] = []
         apps: dict[str, dict] = {}
+        cache = self.connections.cache()
         try:
-            runs.extend(self.sources.cache.map_all(keys.job_runs(host)).values())
-            apps = self.sources.cache.map_all(keys.periodic_last(host))
+            runs.extend(cache.map_all(keys.job_runs(host)).values())
+            apps = cache.map_all(keys.periodic_last(host))
         except StackwatchError as exc:
             errors.append(str(exc))
         try:
-            runs.extend(vars(r) for r in ledger.last_runs(self.sources.engine, host))
+            runs.extend(vars(r) for r in ledger.last_runs(self.connections.engine(), host))
         except StackwatchError as exc:
             errors.append(str(exc))
-        from console.core.queues.watched import own_huey_name
-
         rows = periodic.ours(self.settings, periodic.newest(runs), now)
-        rows += periodic.apps(apps, now, own_huey_name(self.settings))
+        rows += periodic.apps(apps, now, worker_queue_name(host))
         return {"ledger": tuple(rows), "ledger_error": "; ".join(errors) or None}
