@@ -153,9 +153,7 @@ def supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, .
     _array_of_tables(items, "supervisor", where)
     endpoints = []
     for item in items:
-        _only_keys(
-            item, {"name", "url", "username", "password_env", "host"}, "supervisor", where
-        )
+        _only_keys(item, {"name", "url", "username", "password_env", "host"}, "supervisor", where)
         if "url" not in item:
             raise bad("supervisor", where, "each entry needs a url")
         given = {k: _field(item, k, text, "supervisor", where) for k in item if k != "url"}

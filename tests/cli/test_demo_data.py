@@ -11,8 +11,6 @@ import pytest
 from console.core import recent
 from console.core.cache import open_cache
 from console.core.feeds import build_feeds
-from console.core.queues.actions import QueueActions
-from console.core.queues.screen_data import QueuesSource
 from console.core.settings import Settings, load_settings
 from console.demo.files import DemoDir
 from console.demo.shop import FAILING_EVERY, build_shop, instrument_shop
@@ -63,13 +61,13 @@ def test_a_failed_shop_job_is_retried_with_its_arguments(demo_settings: Settings
     instrument_shop(huey, demo_settings)
     tasks["send_receipt"](FAILING_EVERY)
     huey.execute(huey.dequeue())  # fails: SMTP refused this order, as in the demo
-    source = QueuesSource(demo_settings)
+    feeds = build_feeds(demo_settings)
     try:
-        failures = source.load().failures
+        failures = feeds.queues.load(demo_settings.host).failures
         assert failures and failures[0].task == "send_receipt" and failures[0].retryable
-        done = QueueActions(source.sources).retry(failures[0])
+        done = feeds.queues.actions(demo_settings.host).retry(failures[0])
     finally:
-        source.close()
+        feeds.close()
     assert "re-enqueued send_receipt" in done.message
     again = huey.dequeue()
     assert again is not None and again.args == (FAILING_EVERY,)
