@@ -3,7 +3,6 @@ their types and the parsers that check every field of them."""
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from collections.abc import Mapping
@@ -262,6 +261,8 @@ def keys_from_toml(table: Any, where: str) -> dict[str, str]:
     for binding_id, keys in table.items():
         key = f"keys.{binding_id}"
         if binding_id not in BINDING_IDS:
+            import difflib  # only on this error: keeps every command's start quick
+
             near = difflib.get_close_matches(str(binding_id), sorted(BINDING_IDS), n=1)
             hint = f"did you mean {near[0]!r}?" if near else "README's Keys section lists them"
             raise bad(key, where, f"unknown binding id ({hint})")
