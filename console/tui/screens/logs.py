@@ -11,12 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from console.core.logs.search import Query, QueryError, parse_query
 from console.core.logs.sources import LogSource, load_sources, same_program
 from console.core.sanitize import clean
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.log_pane import LogPane
 from console.tui.widgets.log_source_picker import LogSourcePicker
 from console.tui.widgets.log_view import LogView
@@ -66,7 +67,7 @@ class LogsScreen(Screen):
             yield LogPane(id="pane-1")
             yield LogPane(id="pane-2", classes="hidden")
         yield Input(id="log-input", classes="hidden", placeholder="text, /regex/, !inverted")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#pane-1 LogView").focus()
