@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -282,15 +282,15 @@ def check_database(settings: Settings, now: float) -> Iterator[Check]:
             )
         yield from _check_jobs(last_runs(engine, settings.host), settings, now)
     except SourceUnavailable as exc:
-        yield Check(
-            "database",
-            "reachable",
-            FAIL,
-            clean(str(exc)),
-            "start the database or fix STACKWATCH_DATABASE_URL",
-        )
+        yield Check("database", "reachable", FAIL, clean(str(exc)), _database_fix(str(exc)))
     finally:
         engine.dispose()
+
+
+def _database_fix(reason: str) -> str:
+    if "not a database" in reason or "malformed" in reason:
+        return "the SQLite file is damaged: move it aside, then `stackwatch db upgrade`"
+    return "start the database or fix STACKWATCH_DATABASE_URL"
 
 
 def _check_jobs(runs: list, settings: Settings, now: float) -> Iterator[Check]:
@@ -336,9 +336,19 @@ def check_logs(settings: Settings) -> Iterator[Check]:
         )
 
 
+def check_environment(env: Mapping[str, str]) -> Iterator[Check]:
+    """A STACKWATCH_* variable that no setting reads is a typo until proven otherwise."""
+    from console.core.settings import unknown_variables
+
+    for var, near in unknown_variables(env):
+        fix = f"did you mean {near}?" if near else "see README's Settings for every variable"
+        yield Check("settings", clean(var, 80), WARN, "not a stackwatch variable: ignored", fix)
+
+
 def run_checks(settings: Settings, now: float | None = None) -> list[Check]:
     now = time.time() if now is None else now
     sections: list[Callable[[], Iterator[Check]]] = [
+        lambda: check_environment(os.environ),
         lambda: check_supervisors(settings),
         lambda: check_cache(settings, now),
         lambda: check_database(settings, now),

@@ -8,6 +8,10 @@ BAR_FULL, BAR_EMPTY = "█", "░"
 LEVEL_WORDS = {"ok": "", "warning": " WARN", "critical": " CRIT"}
 
 
+# A value as one text, or several from longest to shortest (the row shows the longest that fits).
+Fit = str | tuple[str, ...]
+
+
 def bar(percent: float | None, width: int) -> str:
     """A text bar of `width` cells for 0-100 %."""
     if width <= 0:

@@ -6,7 +6,7 @@ from console.core.formatting import millis, number
 from console.core.metrics import PerformanceSnapshot
 from console.core.settings import Settings
 from console.tui.state.model import DashboardModel
-from console.tui.widgets.dash_format import LEVEL_WORDS, level
+from console.tui.widgets.dash_format import LEVEL_WORDS, Fit, level
 from console.tui.widgets.dash_metric_panel import MetricPanel
 
 # row id -> (label, sparkline series)
@@ -20,22 +20,36 @@ ROWS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def perf_values(p: PerformanceSnapshot, settings: Settings) -> dict[str, tuple[str, str]]:
-    """Row id -> (text, level) for one snapshot."""
+def perf_values(p: PerformanceSnapshot, settings: Settings) -> dict[str, tuple[Fit, str]]:
+    """Row id -> (text, or texts longest first, level) for one snapshot."""
     lat = level(settings.threshold("latency_p95_ms"), p.latency_p95_ms)
     failed = level(settings.threshold("failed_jobs"), p.jobs_failed)
+    now, avg, peak = number(p.rps_now), number(p.rps_avg), number(p.rps_peak)
+    lat_word = LEVEL_WORDS[lat]
     return {
         "perf-rps": (
-            f"{number(p.rps_now)} avg {number(p.rps_avg)} peak {number(p.rps_peak)}",
+            (f"{now} avg {avg} peak {peak}", f"{now} avg {avg} pk {peak}", f"{now} peak {peak}"),
             "ok",
         ),
         "perf-latency": (
-            f"{millis(p.latency_avg_ms)} p95 {millis(p.latency_p95_ms)}{LEVEL_WORDS[lat]}",
+            (
+                f"{millis(p.latency_avg_ms)} p95 {millis(p.latency_p95_ms)}{lat_word}",
+                f"p95 {millis(p.latency_p95_ms)}{lat_word}",
+            ),
             lat,
         ),
-        "perf-jobs": (f"{number(p.jobs_per_min)} ({p.jobs_processed} done)", "ok"),
+        "perf-jobs": (
+            (f"{number(p.jobs_per_min)} ({p.jobs_processed} done)", number(p.jobs_per_min)),
+            "ok",
+        ),
         "perf-failed": (f"{p.jobs_failed}{LEVEL_WORDS[failed]}", failed),
-        "perf-runtime": (f"{millis(p.runtime_avg_ms)} p95 {millis(p.runtime_p95_ms)}", "ok"),
+        "perf-runtime": (
+            (
+                f"{millis(p.runtime_avg_ms)} p95 {millis(p.runtime_p95_ms)}",
+                f"p95 {millis(p.runtime_p95_ms)}",
+            ),
+            "ok",
+        ),
         "perf-wait": (f"{millis(p.wait_avg_ms)} avg", "ok"),
     }
 
@@ -50,5 +64,5 @@ class PerformancePanel(MetricPanel):
 
     def values(
         self, reading: PerformanceSnapshot, settings: Settings
-    ) -> dict[str, tuple[str, str]]:
+    ) -> dict[str, tuple[Fit, str]]:
         return perf_values(reading, settings)
