@@ -16,6 +16,11 @@ from tests.support.waits import sync, until
 from tests.tui import dash_data
 
 
+async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
+    """The old name, kept for tests written against it: the one wait is `until`."""
+    await until(pilot, condition, timeout=seconds)
+
+
 def fixed_app(feed=None, **overrides) -> StackwatchApp:
     settings = dash_data.settings(**overrides)
     return make_app(settings, dash_data.feeds(settings, feed), clock=dash_data.clock)

@@ -12,8 +12,9 @@ from console.core.feeds.dashboard import CacheReading
 from console.core.store.audit import AuditEntry
 from console.tui.app import make_app
 from console.tui.screens.audit import AuditScreen
+from tests.support.screen import screen_text
+from tests.support.waits import sync, until
 from tests.tui import dash_data
-from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
 from tests.tui.test_dashboard_snapshots import _settle
 
 SIZES = [(80, 24), (100, 30), (200, 50)]
@@ -45,7 +46,7 @@ async def test_dashboard_values_are_whole_at_every_width(size: tuple[int, int]) 
     app = make_app(settings, feeds, clock=dash_data.clock)
     async with app.run_test(size=size) as pilot:
         await _settle(pilot)
-        await wait_for(pilot, lambda: "Quit" in _footer(app) and "141.5" in screen_text(app))
+        await until(pilot, lambda: "Quit" in _footer(app) and "141.5" in screen_text(app))
         text = screen_text(app)
         assert re.search(r"\bp(ea)?k 141\.5\b", text), "peak without its number"
         assert re.search(r"\brx 128\.3K(/s)? tx 1\.2M(/s)?", text), "net cut"
@@ -65,7 +66,7 @@ async def test_every_footer_keeps_help_and_quit_and_cuts_no_key(
     app = make_app(settings, **dash_data.steady(settings))
     async with app.run_test(size=size) as pilot:
         await app.switch_mode(screen)
-        await wait_for(pilot, lambda: "Quit" in _footer(app))
+        await until(pilot, lambda: "Quit" in _footer(app))
         footer = _footer(app).split("▏")[0].rstrip()
         assert footer.endswith("? Help  q Quit") or footer.endswith("? Help q Quit"), footer
         keys = len(re.findall(r"(?:^|\s)\S{1,5} [A-Z]", footer))
@@ -83,7 +84,7 @@ async def test_audit_result_is_whole_and_does_not_repeat_the_command(size: tuple
     app = make_app(settings, **dash_data.steady(settings))
     async with app.run_test(size=size) as pilot:
         await app.push_screen(AuditScreen([entry]))
-        await wait_for(pilot, lambda: "startsecs" in screen_text(app))
+        await until(pilot, lambda: "startsecs" in screen_text(app))
         text = screen_text(app)
         assert text.count("restart shop:demo-web") <= 1  # the Command column, or none
         words = " ".join(line.strip(" │┃") for line in text.splitlines())
