@@ -109,9 +109,12 @@ BURST_PROGRAMS, BURST_CYCLES = 50, 5  # each cycle: STARTING, RUNNING, STOPPING,
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
-    redis_url: str, database_url: str, tmp_path: Path, supervisord_factory
+    redis_url: str, pg_url: str, tmp_path: Path, supervisord_factory
 ) -> None:
+    """Production's pair (Redis, PostgreSQL); SQLite's insert path is the crash loop's."""
+    database_url = pg_url
     cache = open_cache(Settings(redis_url=redis_url))
     programs = [
         Program(f"p{i:02d}", "sleep 600", {"autostart": "false", "stopsignal": "KILL"})
