@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -345,9 +345,19 @@ def check_logs(settings: Settings) -> Iterator[Check]:
         )
 
 
+def check_environment(env: Mapping[str, str]) -> Iterator[Check]:
+    """A STACKWATCH_* variable that no setting reads is a typo until proven otherwise."""
+    from console.core.settings import unknown_variables
+
+    for var, near in unknown_variables(env):
+        fix = f"did you mean {near}?" if near else "see README's Settings for every variable"
+        yield Check("settings", clean(var, 80), WARN, "not a stackwatch variable: ignored", fix)
+
+
 def run_checks(settings: Settings, now: float | None = None) -> list[Check]:
     now = time.time() if now is None else now
     sections: list[Callable[[], Iterator[Check]]] = [
+        lambda: check_environment(os.environ),
         lambda: check_supervisors(settings),
         lambda: check_cache(settings, now),
         lambda: check_database(settings, now),

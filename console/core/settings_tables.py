@@ -17,6 +17,7 @@ from console.core.settings_check import (
     SUPERVISOR_SCHEMES,
     bad,
     boolean,
+    host_name,
     path,
     text,
     url,
@@ -155,7 +156,11 @@ def supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, .
         _only_keys(item, {"name", "url", "username", "password_env", "host"}, "supervisor", where)
         if "url" not in item:
             raise bad("supervisor", where, "each entry needs a url")
-        given = {k: _field(item, k, text, "supervisor", where) for k in item if k != "url"}
+        given = {
+            k: _field(item, k, host_name if k == "host" else text, "supervisor", where)
+            for k in item
+            if k != "url"
+        }
         password_env = given.get("password_env")
         try:
             endpoint = _endpoint(

@@ -49,6 +49,7 @@ BAD_FILES = [
     ('[[supervisor]]\nurl = "ftp://host"\n', "supervisor.url", "unix:// or http://"),
     ("[[supervisor]]\nurl = 9001\n", "supervisor.url", "URL string"),
     ('[[supervisor]]\nurl = "unix:///a"\nusername = 5\n', "supervisor.username", "string"),
+    ('[[supervisor]]\nurl = "unix:///a"\nhost = "a b"\n', "supervisor.host", "host name"),
     (
         '[[supervisor]]\nurl = "unix:///a"\n'
         '[[supervisor]]\nurl = "unix:///b"\nname = "supervisor1"\n',
@@ -176,7 +177,7 @@ HOSTILE = [
     "{}", "{ a = 1 }", "1979-05-27T07:32:00Z", '"redis://:p@[::1:1/0"', '"http://h:99999"',
 ]  # fmt: skip
 TABLE_FIELDS = {
-    "supervisor": ("name", "url", "username", "password_env"),
+    "supervisor": ("name", "url", "username", "password_env", "host"),
     "queue": ("name", "kind", "key", "warning", "critical", "hidden"),
     "log": ("name", "path"),
 }
@@ -231,3 +232,21 @@ def test_no_environment_value_escapes_as_anything_but_one_settings_line() -> Non
             except SettingsError as exc:
                 assert str(exc).startswith(f"settings: {var} in the environment: ")
                 assert len(str(exc)) < 600 and "\x1b" not in str(exc)
+
+
+def test_doctor_warns_about_a_variable_no_setting_reads() -> None:
+    from console.core.doctor import check_environment
+
+    env = {
+        "STACKWATCH_COLLECT_INTERVALL": "5",
+        "STACKWATCH_ZZZ": "1",
+        "STACKWATCH_REDIS_URL": "redis://h/0",
+        "STACKWATCH_SUPERVISOR_PASSWORD": "x",
+        "STACKWATCH_TEST_PG_HOST": "db",
+        "PATH": "/bin",
+    }
+    checks = list(check_environment(env))
+    assert [(c.name, c.status, c.fix) for c in checks] == [
+        ("STACKWATCH_COLLECT_INTERVALL", "warn", "did you mean STACKWATCH_COLLECT_INTERVAL?"),
+        ("STACKWATCH_ZZZ", "warn", "see README's Settings for every variable"),
+    ]

@@ -76,6 +76,7 @@ def serve(
     clock: Callable[[], float] = time.time,
 ) -> int:
     """The protocol loop until supervisord closes stdin; each event is acknowledged first."""
+    run = os.getppid()  # supervisord: its pool numbers our events from 0 in each of its runs
     while True:
         channel.ready()
         try:
@@ -86,7 +87,9 @@ def serve(
         if envelope is None:
             return 0
         channel.ok()
-        event = from_supervisor(envelope.eventname, envelope.payload, endpoint, clock())
+        event = from_supervisor(
+            envelope.eventname, envelope.payload, endpoint, clock(), envelope.poolserial, run
+        )
         if event is not None:
             handoff.put(event)
 

@@ -15,6 +15,7 @@ from console.core.errors import StackwatchError
 from console.core.events.model import ProcessEvent, from_item
 
 TAIL = 2000  # stream entries the console reads: minutes of a busy host
+EXITED_STATES = frozenset({"EXITED", "BACKOFF", "FATAL", "STOPPED"})  # the last exit is shown
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,23 @@ def transitions(
 
 
 def _merge(events: list[ProcessEvent]) -> list[ProcessEvent]:
-    """Newest first, an event seen in both places (same stream id) once."""
+    """Newest first (the stream's order for events stamped the same millisecond), an event
+    seen in both places (same stream id) once."""
     seen: set[str] = set()
     out = []
-    for event in sorted(events, key=lambda e: e.ts, reverse=True):
+    for event in sorted(events, key=_order, reverse=True):
         if event.stream_id is not None:
             if event.stream_id in seen:
                 continue
             seen.add(event.stream_id)
         out.append(event)
     return out
+
+
+def _order(event: ProcessEvent) -> tuple[float, tuple[int, int]]:
+    from console.core.cache.base import stream_key
+
+    return event.ts, stream_key(event.stream_id) if event.stream_id else (-1, -1)
 
 
 def pending_starts(events: list[ProcessEvent], watermark: str, since: float) -> dict:
@@ -115,3 +123,23 @@ def merged_since(
     except StackwatchError as exc:
         errors.append(f"cache: {exc}")
     return list(reversed(_merge(found))), errors
+
+
+def with_event_exits(processes: tuple, events: list[ProcessEvent]) -> tuple:
+    """Processes whose exit status supervisord reports wrongly (0 after an exit before
+    `startsecs`, reset by a respawn) given the one its log said, from the newest exit event."""
+    import dataclasses
+
+    from console.core.events.exitlog import EXIT_STATES
+
+    last: dict[tuple[str, str], int | None] = {}
+    for e in events:  # oldest first: the newest exit of each program wins
+        if e.to_state in EXIT_STATES:
+            last[(e.endpoint, e.program)] = e.exitstatus  # None: its log line was not found
+    out = []
+    for p in processes:
+        status = last.get((p.endpoint, p.full_name))
+        if status is not None and p.statename in EXITED_STATES and status != p.exitstatus:
+            p = dataclasses.replace(p, exitstatus=status)
+        out.append(p)
+    return tuple(out)

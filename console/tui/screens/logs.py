@@ -201,15 +201,19 @@ class LogsScreen(Screen):
         self._input_mode = mode
         box = self.query_one("#log-input", Input)
         box.border_title = "search" if mode == "search" else "filter"
-        box.value = ""
+        current = self.pane.view.filter_query if mode == "filter" else None
+        box.value = current.describe() if current is not None else ""  # a preset: to edit
         box.remove_class("hidden")
         box.focus()
 
     def action_cancel_input(self) -> None:
+        """Esc: close the input if open, else stop the pane's running filter scan."""
         box = self.query_one("#log-input", Input)
         if not box.has_class("hidden"):
             box.add_class("hidden")
             self.query_one(f"#{self._active} LogView").focus()
+        else:
+            self.pane.stop_scan()
 
     @on(Input.Submitted, "#log-input")
     def _submitted(self, event: Input.Submitted) -> None:
