@@ -291,15 +291,15 @@ def check_database(settings: Settings, now: float) -> Iterator[Check]:
             )
         yield from _check_jobs(last_runs(engine, settings.host), settings, now)
     except SourceUnavailable as exc:
-        yield Check(
-            "database",
-            "reachable",
-            FAIL,
-            clean(str(exc)),
-            "start the database or fix STACKWATCH_DATABASE_URL",
-        )
+        yield Check("database", "reachable", FAIL, clean(str(exc)), _database_fix(str(exc)))
     finally:
         engine.dispose()
+
+
+def _database_fix(reason: str) -> str:
+    if "not a database" in reason or "malformed" in reason:
+        return "the SQLite file is damaged: move it aside, then `stackwatch db upgrade`"
+    return "start the database or fix STACKWATCH_DATABASE_URL"
 
 
 def _check_jobs(runs: list, settings: Settings, now: float) -> Iterator[Check]:
