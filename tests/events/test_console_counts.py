@@ -50,9 +50,6 @@ def test_restart_counts_and_transitions_come_from_the_events(
         assert service.follow_events(HOST)  # the screen would poll at once
         view = service.poll(HOST)
         assert view.listeners == {"default": "RUNNING"}
-        crash = next(p for p in view.snapshot.processes if p.full_name == "crash:crash")
-        assert crash.exitstatus == 3  # supervisord's getProcessInfo says 0 after a BACKOFF
-        assert sv.rpc().supervisor.getProcessInfo("crash:crash")["exitstatus"] == 0
         assert view.restarts[("default", "crash:crash")] == (RETRIES + 1, RETRIES + 1)
         assert spawned(sv) == RETRIES + 1
         move_events(cache, engine, HOST, now=0)

@@ -162,3 +162,23 @@ def test_supervisord_numbers_prove_nothing_went_missing(tmp_path) -> None:
     assert [r.to_state for r in rows].count("LOST") == 1
     assert any("2 events lost" in (r.detail or "") for r in rows)
     cache.close()
+
+
+class _Closed:
+    """A pipe whose reader went away (supervisord exited)."""
+
+    def write(self, data: bytes) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        return None
+
+
+def test_the_listener_stops_quietly_when_supervisord_is_gone() -> None:
+    from console.core.events.handoff import Handoff
+    from console.core.events.listener import serve
+
+    handoff = Handoff(lambda event: "1-0")
+    assert serve(Channel(io.BytesIO(b""), _Closed()), handoff, "default") == 0
+    assert serve(Channel(io.BytesIO(b"garbage\n"), io.BytesIO()), handoff, "default") == 2
+    assert handoff.close() == 0

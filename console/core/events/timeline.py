@@ -15,7 +15,6 @@ from console.core.errors import StackwatchError
 from console.core.events.model import ProcessEvent, from_item
 
 TAIL = 2000  # stream entries the console reads: minutes of a busy host
-EXITED_STATES = frozenset({"EXITED", "BACKOFF", "FATAL", "STOPPED"})  # the last exit is shown
 
 
 @dataclass(frozen=True)
@@ -123,23 +122,3 @@ def merged_since(
     except StackwatchError as exc:
         errors.append(f"cache: {exc}")
     return list(reversed(_merge(found))), errors
-
-
-def with_event_exits(processes: tuple, events: list[ProcessEvent]) -> tuple:
-    """Processes whose exit status supervisord reports wrongly (0 after an exit before
-    `startsecs`, reset by a respawn) given the one its log said, from the newest exit event."""
-    import dataclasses
-
-    from console.core.events.exitlog import EXIT_STATES
-
-    last: dict[tuple[str, str], int | None] = {}
-    for e in events:  # oldest first: the newest exit of each program wins
-        if e.to_state in EXIT_STATES:
-            last[(e.endpoint, e.program)] = e.exitstatus  # None: its log line was not found
-    out = []
-    for p in processes:
-        status = last.get((p.endpoint, p.full_name))
-        if status is not None and p.statename in EXITED_STATES and status != p.exitstatus:
-            p = dataclasses.replace(p, exitstatus=status)
-        out.append(p)
-    return tuple(out)

@@ -7,7 +7,6 @@ still in the event stream, and a follower of that stream.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import Any
 
 from console.core.errors import StackwatchError
 from console.core.events.presence import listener_state
-from console.core.events.timeline import Transitions, pending_starts, with_event_exits
+from console.core.events.timeline import Transitions, pending_starts
 from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.processes import ProcessesView
@@ -66,9 +65,6 @@ class LiveProcesses:
         if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
             state.counts_at = time.monotonic()
             self._refresh_counts(host, state, snapshot.ts)
-        if state.follower is not None:  # supervisord's exitstatus is 0 after an early exit
-            fixed = with_event_exits(snapshot.processes, state.follower.recent())
-            snapshot = dataclasses.replace(snapshot, processes=fixed)
         listeners = {e.name: listener_state(snapshot.processes, e.name) for e in snapshot.endpoints}
         restarts = self._with_pending(state, dict(state.counts), snapshot.ts)
         return ProcessesView(snapshot, restarts, state.counts_error, listeners)
