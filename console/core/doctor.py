@@ -291,15 +291,15 @@ def check_database(settings: Settings, now: float) -> Iterator[Check]:
             )
         yield from _check_jobs(last_runs(engine, settings.host), settings, now)
     except SourceUnavailable as exc:
-        yield Check(
-            "database",
-            "reachable",
-            FAIL,
-            clean(str(exc)),
-            "start the database or fix STACKWATCH_DATABASE_URL",
-        )
+        yield Check("database", "reachable", FAIL, clean(str(exc)), _database_fix(str(exc)))
     finally:
         engine.dispose()
+
+
+def _database_fix(reason: str) -> str:
+    if "not a database" in reason or "malformed" in reason:
+        return "the SQLite file is damaged: move it aside, then `stackwatch db upgrade`"
+    return "start the database or fix STACKWATCH_DATABASE_URL"
 
 
 def _check_jobs(runs: list, settings: Settings, now: float) -> Iterator[Check]:
@@ -347,7 +347,7 @@ def check_logs(settings: Settings) -> Iterator[Check]:
 
 def check_environment(env: Mapping[str, str]) -> Iterator[Check]:
     """A STACKWATCH_* variable that no setting reads is a typo until proven otherwise."""
-    from console.core.settings import unknown_variables
+    from console.core.settings_report import unknown_variables
 
     for var, near in unknown_variables(env):
         fix = f"did you mean {near}?" if near else "see README's Settings for every variable"
