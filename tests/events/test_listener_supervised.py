@@ -138,7 +138,7 @@ def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
     def burst_in_stream() -> int:
         return sum(1 for e in stream_events(cache) if e.program.startswith("burst:"))
 
-    wait_for(lambda: burst_in_stream() == total, what=f"{total} events in the stream")
+    wait_for(lambda: burst_in_stream() == total, 120, what=f"{total} events in the stream")
     engine = make_engine(database_url)
     upgrade(engine)
     assert move_events(cache, engine, HOST, now=0).lost == 0  # supervisord dropped none
