@@ -50,6 +50,6 @@ def stream_events(cache: Cache, program: str | None = None) -> list[ProcessEvent
     return [e for e in events if program is None or e.program == program]
 
 
-def wait_for(check, timeout: float = 30.0, what: str = "condition"):
+def wait_for(check, timeout: float = 60.0, what: str = "condition"):
     """The one wait (tests/support/waits), with this module's longer default deadline."""
     return wait_until(check, what, timeout)
