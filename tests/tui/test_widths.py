@@ -124,7 +124,7 @@ async def test_a_toast_never_covers_a_dialog_border(size: tuple[int, int]) -> No
     async with app.run_test(size=size, notifications=True) as pilot:
         await app.push_screen(AuditScreen([entry]))
         app.notify("restarted web:web (RUNNING)", title="Processes")
-        await wait_for(pilot, lambda: "restarted web:web" in screen_text(app))
+        await until(pilot, lambda: "restarted web:web" in screen_text(app))
         lines = screen_text(app).splitlines()
         bottom = max(i for i, line in enumerate(lines) if "▄▄▄▄" in line)  # thick border
         toast = min(i for i, line in enumerate(lines) if "restarted web:web" in line)
