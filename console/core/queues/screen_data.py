@@ -209,7 +209,10 @@ class QueuesSource:
 
     def _waiting(self) -> list[Failure]:
         try:
-            items = self.sources.cache.items(keys.job_failures(self.settings.host), 200)
+            key = keys.job_failures(self.settings.host)
+            # staged ones are being stored (or wait for the database): still waiting
+            items = self.sources.cache.items(keys.staged(key), 200)
+            items += self.sources.cache.items(key, 200)
         except StackwatchError:
             return []
         return failures_mod.waiting(items)

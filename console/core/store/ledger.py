@@ -70,7 +70,8 @@ def last_runs(engine: Engine, host: str) -> list[JobRun]:
 
 
 def record_failures(engine: Engine, host: str, failures: Sequence[dict[str, Any]]) -> int:
-    """Persist failures reported by instrumented huey apps (as pushed by JobRecorder)."""
+    """Persist failures reported by instrumented huey apps (as pushed by JobRecorder), once:
+    a failure already stored (same host, task id and time) is skipped."""
     rows = [
         {
             "host": host,
@@ -88,8 +89,12 @@ def record_failures(engine: Engine, host: str, failures: Sequence[dict[str, Any]
     ]
     if not rows:
         return 0
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(JobFailureRow).on_conflict_do_nothing(
+        index_elements=["host", "task_id", "ts"]
+    )
     with writing(engine) as conn:
-        conn.execute(JobFailureRow.__table__.insert(), rows)
+        conn.execute(stmt, rows)
     return len(rows)
 
 
