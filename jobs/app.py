@@ -117,6 +117,7 @@ def build(settings: Settings, ctx: JobContext | None = None) -> tuple[Huey, JobC
     ctx = ctx or JobContext(settings)
     ctx.huey = huey
     tasks = register(huey, ctx)
-    recorder = JobRecorder(settings.host, huey.name, ctx.cache)
+    # shown on the queues screen, but not counted in the host's job throughput
+    recorder = JobRecorder(settings.host, huey.name, ctx.cache, throughput=False)
     huey.signal()(recorder.handle)
     return huey, ctx, tasks

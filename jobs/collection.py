@@ -56,7 +56,8 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
     try:
         ctx.cache.put_latest("health", ctx.host, to_payload(health))
         ctx.cache.put_latest("queue", ctx.host, to_payload(queues))
-        ctx.cache.beat(ctx.host, {"pid": os.getpid(), "version": __version__, "collected": now})
+        beat = {"pid": os.getpid(), "version": __version__, "collected": now}
+        ctx.cache.beat(ctx.host, {**beat, "store": ctx.store.state.payload()})
         interval = ctx.settings.collect_interval
         recent.push(ctx.cache, "health", ctx.host, recent.health_sample(health), interval)
         recent.push(ctx.cache, "queue", ctx.host, recent.queue_sample(queues), interval)
@@ -64,8 +65,8 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
     except SourceUnavailable as exc:
         out.errors.append(f"cache: {exc}")
     try:
-        writes.write_health(ctx.engine, [health])
-        rows = writes.write_queues(ctx.engine, queues)
+        ctx.store.run(lambda: writes.write_health(ctx.engine, [health]))
+        rows = ctx.store.run(lambda: writes.write_queues(ctx.engine, queues))
         out.wrote.append(f"database: 1 system_health_metrics row, {rows} queue_metrics rows")
     except SourceUnavailable as exc:
         out.errors.append(str(exc))
@@ -81,7 +82,7 @@ def _record_processes(ctx: JobContext, procs: Any, out: Outcome) -> None:
     out.wrote.append(f"processes: {len(procs.processes)} programs")
     out.errors.extend(f"supervisord {e.name}: {e.message}" for e in procs.endpoints if not e.ok)
     try:
-        changed = process_events.record_changes(ctx.engine, procs)
+        changed = ctx.store.run(lambda: process_events.record_changes(ctx.engine, procs))
         out.wrote.append(f"database: {changed} process_events rows")
     except SourceUnavailable as exc:
         out.errors.append(str(exc))

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from console.core.cache import Cache, open_cache
 from console.core.settings import Settings
 from console.core.store.engine import make_engine
+from jobs.storegate import StoreGate, deadline_for
 
 
 class JobContext:
@@ -38,6 +39,11 @@ class JobContext:
     @cached_property
     def engine(self) -> Engine:
         return make_engine(self.settings.resolved_database_url)
+
+    @cached_property
+    def store(self) -> StoreGate:
+        """Every database call of the jobs goes through here: deadline, state, outage log."""
+        return StoreGate(deadline_for(self.settings.collect_interval), clock=self.clock)
 
     @cached_property
     def cache(self) -> Cache:

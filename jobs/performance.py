@@ -168,19 +168,25 @@ def store_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     """Persist every closed window since the last one stored; the latest value goes to the
     cache first, so a database outage never stops it."""
     now = ctx.clock() if now is None else now
-    size = ctx.settings.store_interval
     publish_latest(ctx, now)
     out = Outcome(wrote=["cache: performance"])
+    stored = ctx.store.run(lambda: store_windows(ctx, now))
+    out.wrote.append(f"database: {stored} performance_metrics windows")
+    failures = store_failures(ctx)
+    if failures:
+        out.wrote.append(f"database: {failures} job_failures rows")
+    ctx.store.caught_up(stored)
+    return out
+
+
+def store_windows(ctx: JobContext, now: float) -> int:
+    """Every closed window after the watermark, in one transaction; how many were stored."""
+    size = ctx.settings.store_interval
     since = writes.performance_stored_until(ctx.engine, ctx.host)
     items = items_since(ctx, 0.0 if since is None else since, now)
     stamps = [float(i.get("ts", -1)) for i in items]
     windows = [aggregate(ctx.host, start, size, items) for start in closed_windows(stamps, size)]
-    writes.write_performance_windows(ctx.engine, windows, size)
-    out.wrote.append(f"database: {len(windows)} performance_metrics windows")
-    stored = store_failures(ctx)
-    if stored:
-        out.wrote.append(f"database: {stored} job_failures rows")
-    return out
+    return writes.write_performance_windows(ctx.engine, windows, size)
 
 
 def store_failures(ctx: JobContext) -> int:
@@ -189,6 +195,6 @@ def store_failures(ctx: JobContext) -> int:
     next time, and the database skips them."""
     key = keys.job_failures(ctx.host)
     failures = ctx.cache.claim_items(key, keys.staged(key), MAX_FAILURES_STAGED)
-    written = ledger.record_failures(ctx.engine, ctx.host, failures)
+    written = ctx.store.run(lambda: ledger.record_failures(ctx.engine, ctx.host, failures))
     ctx.cache.clear([keys.staged(key)])
     return written

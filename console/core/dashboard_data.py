@@ -22,6 +22,7 @@ from console.core.metrics import (
 )
 from console.core.sanitize import clean, first_line
 from console.core.settings import Settings, SupervisorEndpoint
+from console.core.sources import WorkerStore, parse_worker_store
 
 Clock = Callable[[], float]
 
@@ -63,6 +64,7 @@ class CacheReading:
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # entries present but unreadable
+    worker_store: WorkerStore | None = None  # the database as the worker sees it
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,9 @@ class DashboardSources:
         except SourceUnavailable as exc:
             return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
         beat_ts = beat.ts if beat.status == "ok" else None
+        store = parse_worker_store(beat.payload.get("store")) if beat.payload else None
         return CacheReading(
-            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems)
+            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems), store
         )
 
     # -- store ----------------------------------------------------------------------------

@@ -7,7 +7,15 @@ from datetime import tzinfo
 from console.core.dashboard_data import CacheReading, DashboardSources
 from console.core.metrics import PerformanceSnapshot, QueueSnapshot, SystemHealth
 from console.core.sanitize import clean
-from console.core.sources import DOWN, OK, SourceState, advance, age_text, heartbeat_state
+from console.core.sources import (
+    DOWN,
+    OK,
+    SourceState,
+    advance,
+    age_text,
+    database_state,
+    heartbeat_state,
+)
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -68,7 +76,9 @@ def plain_status(settings: object, now: float, tz: tzinfo) -> tuple[list[str], i
         sources.close()
     states: list[SourceState] = [
         advance(None, "cache", "cache", OK if cache.ok else DOWN, cache.reason, now),
-        advance(None, "database", "db", OK if history.ok else DOWN, history.reason, now),
+        database_state(
+            None, history.ok, history.reason, cache.worker_store if cache.ok else None, now
+        ),
         *(
             advance(
                 None,
