@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from console.core.dashboard_data import CacheReading, DashboardSources
+from console.core.feeds import build_feeds
+from console.core.feeds.dashboard import CacheReading
 from console.core.metrics import PerformanceSnapshot, QueueSnapshot, SystemHealth
 from console.core.sanitize import clean
 from console.core.sources import (
@@ -66,14 +67,14 @@ def _values(reading: CacheReading, now: float) -> list[str]:
 
 def plain_status(settings: object, now: float, tz: tzinfo) -> tuple[list[str], int]:
     """Lines to print and the exit code (0 all sources answer, 2 one cannot be reached)."""
-    sources = DashboardSources(settings, clock=lambda: now)  # type: ignore[arg-type]
-    host = settings.host  # type: ignore[attr-defined]
+    feeds = build_feeds(settings, clock=lambda: now)  # type: ignore[arg-type]
+    feed, host = feeds.dashboard, settings.host  # type: ignore[attr-defined]
     try:
-        cache = sources.read_cache(host)
-        history = sources.read_history(host)
-        sups = [sources.check_supervisor(e) for e in settings.supervisors]  # type: ignore[attr-defined]
+        cache = feed.read_cache(host)
+        history = feed.read_history(host, ("health.cpu_percent",), 2)
+        sups = [feed.check_supervisor(e) for e in settings.supervisors]  # type: ignore[attr-defined]
     finally:
-        sources.close()
+        feeds.close()
     states: list[SourceState] = [
         advance(None, "cache", "cache", OK if cache.ok else DOWN, cache.reason, now),
         database_state(

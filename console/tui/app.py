@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual.app import App, SystemCommand
@@ -15,9 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
 
-from console.core.dashboard_data import CHART_RANGES, ChartReading, DashboardSources
+from console.core.feeds import Feeds
+from console.core.feeds.dashboard import ChartReading
 from console.core.settings import Settings
 from console.core.sources import worst
+from console.tui.dash_choices import CHART_RANGES
 from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
@@ -68,7 +70,8 @@ def _news(old: DashboardModel, new: DashboardModel) -> bool:
 
 
 class StackwatchApp(App[int]):
-    """The console. Screens read `self.app.settings`; all I/O runs in thread workers."""
+    """The console. Screens read `self.app.settings` and get their data from `self.app.feeds`
+    (handed in, never built by a screen); all I/O runs in thread workers."""
 
     TITLE = "stackwatch"
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
@@ -93,7 +96,7 @@ class StackwatchApp(App[int]):
     def __init__(
         self,
         settings: Settings,
-        sources: Any = None,
+        feeds: Feeds,
         clock: Clock = time.time,
         tz: tzinfo | None = None,
     ) -> None:
@@ -101,7 +104,7 @@ class StackwatchApp(App[int]):
         self.settings = settings
         self.clock = clock
         self.tz = tz or _zone(settings.timezone)
-        self.sources = sources if sources is not None else DashboardSources(settings, clock)
+        self.feeds = feeds
         self.model: DashboardModel = initial_model(settings, settings.host)
         self.model_signal: Signal[DashboardModel] = Signal(self, "model")
         self.tick_signal: Signal[float] = Signal(self, "tick")
@@ -123,7 +126,7 @@ class StackwatchApp(App[int]):
 
     def on_unmount(self) -> None:
         self.poller.stop()
-        self.sources.close()
+        self.feeds.close()
 
     # -- the model ------------------------------------------------------------------------
     def _set_model(self, model: DashboardModel) -> None:
@@ -211,9 +214,14 @@ class StackwatchApp(App[int]):
 
 def make_app(
     settings: Settings,
-    sources: Any = None,
+    feeds: Feeds | None = None,
     clock: Clock = time.time,
     tz: tzinfo | None = None,
 ) -> StackwatchApp:
-    """The app factory: the CLI passes real settings, tests pass their own sources and clock."""
-    return StackwatchApp(settings, sources=sources, clock=clock, tz=tz)
+    """The app factory: the CLI passes real settings (the real feeds are built from them),
+    tests pass their own feeds and clock."""
+    if feeds is None:
+        from console.core.feeds import build_feeds
+
+        feeds = build_feeds(settings, clock)
+    return StackwatchApp(settings, feeds, clock=clock, tz=tz)

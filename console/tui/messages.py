@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from console.core.dashboard_data import (
+from console.core.feeds.dashboard import (
     CacheReading,
     ChartReading,
     HistoryReading,

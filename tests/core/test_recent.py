@@ -10,11 +10,12 @@ import time
 
 from console.core import keys, recent
 from console.core.cache import open_cache
-from console.core.dashboard_data import SPARK_POINTS, DashboardSources
+from console.core.feeds import build_feeds
 from console.core.metrics import Point, QueueDepth, QueueSnapshot, SystemHealth
 from console.core.settings import Settings
 from console.core.store import writes
 from console.core.store.engine import make_engine, upgrade
+from console.tui.dash_choices import SPARK_METRICS, SPARK_POINTS
 from jobs.collection import collect_system_metrics
 from jobs.context import JobContext
 from jobs.performance import reset_tps_counter
@@ -50,7 +51,8 @@ def test_the_worker_pushes_capped_samples_the_dashboard_reads(redis_url, sqlite_
         host = ctx.host
         assert len(ctx.cache.items(keys.recent("health", host), 100)) == 3
         assert len(ctx.cache.items(keys.recent("performance", host), 100)) == 3
-        reading = DashboardSources(settings, clock=lambda: NOW + 1).read_history(host)
+        feed = build_feeds(settings, clock=lambda: NOW + 1).dashboard
+        reading = feed.read_history(host, SPARK_METRICS, SPARK_POINTS)
         assert reading.ok and not reading.from_store
         assert sum(v is not None for v in reading.series["health.cpu_percent"]) == 3
         assert reading.series["perf.jobs_processed"][-1] == 0.0
@@ -77,21 +79,22 @@ def test_history_and_the_1h_chart_match_the_store(redis_url, sqlite_url, tmp_pat
         recent.push(cache, "health", "web-1", recent.health_sample(health), 60)
         recent.push(cache, "queue", "web-1", recent.queue_sample(queues), 60)
     recent.push(cache, "performance", "web-1", recent.perf_sample(now - 60, {"rps_avg": 2}), 60)
-    sources = DashboardSources(settings, clock=lambda: now)
-    extra = ("queue.mail.pending",)
-    from_cache = sources.read_history("web-1", extra)
+    feeds = build_feeds(settings, clock=lambda: now)
+    sources = feeds.dashboard
+    metrics = (*SPARK_METRICS, "queue.mail.pending")
+    from_cache = sources.read_history("web-1", metrics, SPARK_POINTS)
     assert from_cache.ok and not from_cache.from_store
-    from_store = sources._store_history("web-1", extra, now)
+    from_store = sources._store_history("web-1", metrics, SPARK_POINTS, now)
     for metric in ("health.cpu_percent", "health.load1", "queue.mail.pending"):
         assert from_cache.series[metric] == from_store.series[metric], metric
     assert len(from_cache.series["health.cpu_percent"]) == SPARK_POINTS
-    chart = sources.read_chart("health.cpu_percent", "web-1", "1h", 60)
+    chart = sources.read_chart("web-1", "health.cpu_percent", 3600, 60)
     assert chart.ok and not chart.from_store
     stored = sources._series("health.cpu_percent", "web-1", now - 3600, now, 60)
     assert chart.points == tuple(stored)
-    longer = sources.read_chart("health.cpu_percent", "web-1", "6h", 60)
+    longer = sources.read_chart("web-1", "health.cpu_percent", 6 * 3600, 60)
     assert longer.ok and longer.from_store
-    sources.close()
+    feeds.close()
 
 
 def test_without_recent_lists_the_store_answers(redis_url, sqlite_url, tmp_path) -> None:
@@ -99,12 +102,12 @@ def test_without_recent_lists_the_store_answers(redis_url, sqlite_url, tmp_path)
     settings = Settings(
         host="web-1", redis_url=redis_url, database_url=sqlite_url, data_dir=str(tmp_path)
     )
-    sources = DashboardSources(settings)
-    reading = sources.read_history("web-1")
+    feeds = build_feeds(settings)
+    reading = feeds.dashboard.read_history("web-1", SPARK_METRICS, SPARK_POINTS)
     assert reading.ok and reading.from_store
-    chart = sources.read_chart("health.cpu_percent", "web-1", "1h", 60)
+    chart = feeds.dashboard.read_chart("web-1", "health.cpu_percent", 3600, 60)
     assert chart.ok and chart.from_store
-    sources.close()
+    feeds.close()
 
 
 def test_the_last_hour_never_loads_sqlalchemy(tmp_path) -> None:
@@ -113,7 +116,7 @@ def test_the_last_hour_never_loads_sqlalchemy(tmp_path) -> None:
         import sys, time
         from console.core import recent
         from console.core.cache import open_cache
-        from console.core.dashboard_data import DashboardSources
+        from console.core.feeds import build_feeds
         from console.core.metrics import QueueDepth, QueueSnapshot, SystemHealth
         from console.core.settings import Settings
 
@@ -128,14 +131,15 @@ def test_the_last_hour_never_loads_sqlalchemy(tmp_path) -> None:
             recent.push(cache, "health", "web-1", recent.health_sample(h), 60)
             recent.push(cache, "queue", "web-1", recent.queue_sample(q), 60)
             recent.push(cache, "performance", "web-1", recent.perf_sample(ts, {{"rps_avg": 1}}), 60)
-        sources = DashboardSources(settings)
+        feeds = build_feeds(settings)
+        sources = feeds.dashboard
         assert sources.read_cache("web-1").ok
-        history = sources.read_history("web-1", ("queue.mail.pending",))
+        history = sources.read_history("web-1", ("health.cpu_percent", "queue.mail.pending"), 60)
         assert history.ok and not history.from_store, history
         assert history.series["queue.mail.pending"][-1] == 1.0
-        chart = sources.read_chart("perf.rps_avg", "web-1", "1h", 80)
+        chart = sources.read_chart("web-1", "perf.rps_avg", 3600, 80)
         assert chart.ok and not chart.from_store, chart
-        sources.close()
+        feeds.close()
         print("sqlalchemy" in sys.modules)
         """
     )
@@ -145,7 +149,7 @@ def test_the_last_hour_never_loads_sqlalchemy(tmp_path) -> None:
 
 
 def test_the_db_chip_follows_store_reads_only() -> None:
-    from console.core.dashboard_data import ChartReading, HistoryReading
+    from console.core.feeds.dashboard import ChartReading, HistoryReading
     from console.core.sources import DOWN, UNKNOWN
     from console.tui.widgets.status_model import DATABASE, fold_chart, fold_history, initial_model
 
@@ -153,5 +157,5 @@ def test_the_db_chip_follows_store_reads_only() -> None:
     cached = HistoryReading(True, "", "web-1", NOW, {}, ("web-1",), from_store=False)
     model = fold_history(model, cached)
     assert model.state(DATABASE).status == UNKNOWN and model.history is cached
-    failed = ChartReading(False, "refused", "health.cpu_percent", "web-1", "6h", NOW)
+    failed = ChartReading(False, "refused", "health.cpu_percent", "web-1", 6 * 3600, NOW)
     assert fold_chart(model, failed).state(DATABASE).status == DOWN

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from console.core.cache import open_cache
-from console.core.dashboard_data import DashboardSources
+from console.core.feeds import build_feeds
 from console.core.metrics import QueueDepth, QueueSnapshot, SystemHealth, to_payload
 from console.core.settings import Settings, SupervisorEndpoint
 from console.core.sources import (
@@ -29,6 +29,7 @@ from tests.support.silent import silent_server as _silent
 from tests.support.supervisord import Program
 
 NOW = 1_780_000_000.0
+SPARKS = ("health.cpu_percent", "perf.rps_avg")
 
 
 def test_since_stays_while_the_status_stays_and_moves_when_it_changes() -> None:
@@ -97,7 +98,7 @@ def test_reads_latest_values_heartbeat_and_hosts(redis_url, store_url, tmp_path)
     snap = QueueSnapshot("web-1", now, (QueueDepth("[bold]x[/]", "redis-list", pending=4),))
     cache.put_latest("queue", "web-1", to_payload(snap))
     cache.beat("web-1", {})
-    reading = DashboardSources(settings).read_cache("web-1")
+    reading = build_feeds(settings).dashboard.read_cache("web-1")
     assert reading.ok and reading.health.cpu_percent == 50.0
     assert reading.queues.queues[0].name == "[bold]x[/]"
     assert reading.performance is None and reading.heartbeat_ts is not None
@@ -109,11 +110,11 @@ def test_history_and_chart_come_from_the_store(redis_url, store_url, tmp_path) -
     now = time.time()
     samples = [SystemHealth("web-1", now - 60 * i, cpu_percent=float(i)) for i in range(1, 30)]
     writes.write_health(make_engine(store_url), samples)
-    sources = DashboardSources(settings)
-    history = sources.read_history("web-1")
+    sources = build_feeds(settings).dashboard
+    history = sources.read_history("web-1", SPARKS, 60)
     assert history.ok and history.hosts == ("web-1",)
     assert any(v is not None for v in history.series["health.cpu_percent"])
-    chart = sources.read_chart("health.cpu_percent", "web-1", "6h", 40)
+    chart = sources.read_chart("web-1", "health.cpu_percent", 6 * 3600, 40)
     assert chart.ok and 0 < len(chart.points) <= 40
 
 
@@ -122,12 +123,14 @@ def test_a_dead_redis_is_a_reading_not_an_exception(store_url, tmp_path) -> None
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again: nothing listens there
     settings = _settings(f"redis://127.0.0.1:{port}/0", store_url, tmp_path)
-    reading = DashboardSources(settings).read_cache("web-1")
+    reading = build_feeds(settings).dashboard.read_cache("web-1")
     assert not reading.ok and "127.0.0.1" in reading.reason
 
 
 def test_a_store_without_schema_says_what_to_run(sqlite_url, tmp_path) -> None:
-    reading = DashboardSources(_settings(None, sqlite_url, tmp_path)).read_history("web-1")
+    reading = build_feeds(_settings(None, sqlite_url, tmp_path)).dashboard.read_history(
+        "web-1", SPARKS, 60
+    )
     assert not reading.ok and "db upgrade" in reading.reason
 
 
@@ -141,7 +144,7 @@ def silent_server() -> Iterator[int]:
 def test_a_silent_supervisord_times_out_with_a_reason(silent_server, store_url, tmp_path) -> None:
     endpoint = SupervisorEndpoint("main", f"http://127.0.0.1:{silent_server}")
     settings = _settings(None, store_url, tmp_path, supervisors=(endpoint,))
-    reading = DashboardSources(settings).check_supervisor(endpoint)
+    reading = build_feeds(settings).dashboard.check_supervisor(endpoint)
     assert not reading.ok and "no answer within" in reading.reason
 
 
@@ -149,10 +152,10 @@ def test_a_real_supervisord_answers(supervisord_factory, store_url, tmp_path) ->
     sv = supervisord_factory([Program("sleeper", "sleep 30")])
     endpoint = SupervisorEndpoint("main", sv.url)
     settings = replace(_settings(None, store_url, tmp_path), supervisors=(endpoint,))
-    reading = DashboardSources(settings).check_supervisor(endpoint)
+    reading = build_feeds(settings).dashboard.check_supervisor(endpoint)
     assert reading.ok and reading.reason == "RUNNING"
     missing = SupervisorEndpoint("gone", f"unix://{tmp_path}/nothing.sock")
-    reason = DashboardSources(settings).check_supervisor(missing).reason
+    reason = build_feeds(settings).dashboard.check_supervisor(missing).reason
     assert reason == f"{tmp_path}/nothing.sock: no such socket (supervisord is not running?)"
 
 
@@ -185,6 +188,6 @@ def test_the_db_chip_says_down_when_the_worker_cannot_write(
     assert "db down since" in text and "worker: database hung since" in text, text
     assert "worker STALE" not in text and "worker stale" not in text
     assert code == 2
-    reading = DashboardSources(settings).read_cache("web-1")
+    reading = build_feeds(settings).dashboard.read_cache("web-1")
     chip = database_state(None, True, "", reading.worker_store, time.time())
     assert chip.short() == "db DOWN"

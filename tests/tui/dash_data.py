@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from console.core.dashboard_data import (
+from console.core.feeds import Feeds, build_feeds
+from console.core.feeds.dashboard import (
     CacheReading,
     ChartReading,
     HistoryReading,
@@ -95,13 +96,18 @@ def wave(n: int = 60, base: float = 40.0) -> tuple[float | None, ...]:
     return tuple(base + ((i * 7) % 23) - 11 for i in range(n))
 
 
-def steady(host: str) -> dict:
+def feeds(settings: Settings, dashboard: FixedDashboard | None = None) -> Feeds:
+    """The real feeds of `settings` with a fixed dashboard feed, through the app's seam."""
+    return replace(build_feeds(settings, clock), dashboard=dashboard or FixedDashboard())
+
+
+def steady(settings: Settings) -> dict:
     """make_app keywords for screenshots of other screens: a header that never varies."""
-    return {"sources": FixedSources(host=host), "clock": clock}
+    return {"feeds": feeds(settings, FixedDashboard(host=settings.host)), "clock": clock}
 
 
-class FixedSources:
-    """Answers every read with fixed data, or as down when `down` is set."""
+class FixedDashboard:
+    """A dashboard feed answering every read with fixed data, or as down when `down` is set."""
 
     def __init__(
         self,
@@ -115,7 +121,7 @@ class FixedSources:
         self.host = host
         self.queue_names = queue_names
 
-    def read_cache(self, host: str) -> CacheReading:
+    def read_cache(self, host: str, as_of: float | None = None) -> CacheReading:
         if self.down:
             return CacheReading(
                 False, "Redis at redis://cache:6379/0: Connection refused", host, NOW
@@ -134,27 +140,31 @@ class FixedSources:
             (host, "worker-2"),
         )
 
-    def read_history(self, host: str, extra: tuple[str, ...] = ()) -> HistoryReading:
+    def read_history(
+        self, host: str, metrics: tuple[str, ...], points: int, as_of: float | None = None
+    ) -> HistoryReading:
         if self.down:
             return HistoryReading(
                 False, "database [main] unreachable: connection refused", host, NOW
             )
         if not self.with_data:
             return HistoryReading(True, "", host, NOW, {}, ())
-        from console.core.dashboard_data import SPARK_METRICS
-
-        series = {m: wave(base=10 + 5 * i) for i, m in enumerate((*SPARK_METRICS, *extra))}
+        series = {m: wave(points, base=10 + 5 * i) for i, m in enumerate(metrics)}
         return HistoryReading(True, "", host, NOW, series, (host,))
 
-    def read_chart(self, metric: str, host: str, range_name: str, points: int) -> ChartReading:
+    def read_chart(
+        self, host: str, metric: str, span_s: int, points: int, as_of: float | None = None
+    ) -> ChartReading:
         if self.down:
-            return ChartReading(False, "database down", metric, host, range_name, NOW)
+            return ChartReading(False, "database down", metric, host, span_s, NOW)
         if not self.with_data:
-            return ChartReading(True, "", metric, host, range_name, NOW, ())
+            return ChartReading(True, "", metric, host, span_s, NOW, ())
         pts = tuple(Point(NOW - 3600 + i * 3600 / points, v) for i, v in enumerate(wave(points)))
-        return ChartReading(True, "", metric, host, range_name, NOW, pts)
+        return ChartReading(True, "", metric, host, span_s, NOW, pts)
 
-    def check_supervisor(self, endpoint: SupervisorEndpoint) -> SupervisorReading:
+    def check_supervisor(
+        self, endpoint: SupervisorEndpoint, as_of: float | None = None
+    ) -> SupervisorReading:
         if self.down:
             return SupervisorReading(endpoint.name, False, "refused connection", NOW)
         return SupervisorReading(endpoint.name, True, "RUNNING", NOW)

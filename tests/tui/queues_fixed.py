@@ -188,4 +188,4 @@ class FixedApp(StackwatchApp):
 
 def fixed_app(read_only: bool = False) -> FixedApp:
     settings = Settings(host="web-1", read_only=read_only, data_dir="/nonexistent")
-    return FixedApp(settings, **dash_data.steady("web-1"))
+    return FixedApp(settings, **dash_data.steady(settings))

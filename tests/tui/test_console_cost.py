@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from console.core.dashboard_data import CacheReading
+from console.core.feeds.dashboard import CacheReading
 from console.core.sources import DOWN, OK, STALE
 from console.tui.app import make_app
 from console.tui.widgets.dash_age import AgeLabel
@@ -62,7 +62,8 @@ class Clock:
 @sync
 async def test_ages_tick_without_layout_passes() -> None:
     clock = Clock()
-    app = make_app(dash_data.settings(), sources=dash_data.FixedSources(), clock=clock)
+    settings = dash_data.settings()
+    app = make_app(settings, dash_data.feeds(settings), clock=clock)
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_for(pilot, lambda: app.model.history is not None)
         screen = app.screen

@@ -54,22 +54,19 @@ def sync(test):
     return run
 
 
-def fixed_app(sources=None, **settings) -> StackwatchApp:
-    return make_app(
-        dash_data.settings(**settings),
-        sources=sources or dash_data.FixedSources(),
-        clock=dash_data.clock,
-    )
+def fixed_app(feed=None, **overrides) -> StackwatchApp:
+    settings = dash_data.settings(**overrides)
+    return make_app(settings, dash_data.feeds(settings, feed), clock=dash_data.clock)
 
 
-class CountingSources(dash_data.FixedSources):
+class CountingDashboard(dash_data.FixedDashboard):
     def __init__(self) -> None:
         super().__init__()
         self.calls = 0
 
-    def read_cache(self, host):
+    def read_cache(self, host, as_of=None):
         self.calls += 1
-        return super().read_cache(host)
+        return super().read_cache(host, as_of)
 
 
 @sync
@@ -110,7 +107,7 @@ async def test_chart_ranges_and_series_follow_the_keys() -> None:
 
 @sync
 async def test_help_lists_every_binding_and_polling_waits_under_it() -> None:
-    sources = CountingSources()
+    sources = CountingDashboard()
     app = fixed_app(sources, refresh_dashboard=0.1)
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for(pilot, lambda: sources.calls >= 2)
@@ -158,11 +155,8 @@ class MutatingApp(StackwatchApp):
 @sync
 async def test_palette_offers_every_action_and_hides_refused_ones() -> None:
     for read_only in (False, True):
-        app = MutatingApp(
-            dash_data.settings(read_only=read_only),
-            sources=dash_data.FixedSources(),
-            clock=dash_data.clock,
-        )
+        settings = dash_data.settings(read_only=read_only)
+        app = MutatingApp(settings, dash_data.feeds(settings), clock=dash_data.clock)
         async with app.run_test(size=(80, 24)) as pilot:
             titles = [t for t, _h, _r in BindingsProvider(app.screen)._commands()]
             for title in ("Dashboard", "Processes", "Queues", "Logs", "Help", "Series", "Range"):
@@ -188,7 +182,7 @@ async def test_palette_runs_a_binding_action() -> None:
 
 @sync
 async def test_hostile_strings_render_literally() -> None:
-    sources = dash_data.FixedSources(queue_names=("[bold]x[/]", "evil\x1b[2Jq"))
+    sources = dash_data.FixedDashboard(queue_names=("[bold]x[/]", "evil\x1b[2Jq"))
     app = fixed_app(sources, host="host\x1b]0;pwned\x07[red]")
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: "[bold]x[/]" in screen_text(app))

@@ -29,7 +29,7 @@ async def _settle(pilot) -> None:
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_dashboard(snap_compare, case: str, size: tuple[int, int]) -> None:
-    app = make_app(
-        dash_data.settings(), sources=dash_data.FixedSources(**CASES[case]), clock=dash_data.clock
-    )
+    settings = dash_data.settings()
+    feeds = dash_data.feeds(settings, dash_data.FixedDashboard(**CASES[case]))
+    app = make_app(settings, feeds, clock=dash_data.clock)
     assert snap_compare(app, terminal_size=size, run_before=_settle)

@@ -32,7 +32,7 @@ def test_logs_screen_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int
     settings = Settings(
         host="snap", log_files=(LogFileSpec("app.log", str(log)),), data_dir=str(tmp_path)
     )
-    app = make_app(settings, **dash_data.steady("snap"))
+    app = make_app(settings, **dash_data.steady(settings))
 
     async def ready(pilot) -> None:
         await app.switch_mode("logs")

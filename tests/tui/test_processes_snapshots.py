@@ -75,7 +75,7 @@ def fixed_app(monkeypatch, tmp_path):
         supervisors=(SupervisorEndpoint("local", "unix:///run/sv.sock"),),
         data_dir=str(tmp_path),
     )
-    return make_app(settings, **dash_data.steady("snap"))
+    return make_app(settings, **dash_data.steady(settings))
 
 
 async def _ready(pilot) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 
 from console.core import keys
 from console.core.cache import open_cache
+from console.core.feeds import build_feeds
 from console.core.report import instrument
 from console.core.settings import Settings
 from console.core.store import ledger
@@ -90,7 +91,7 @@ async def test_retry_asks_first_focused_on_cancel_then_runs_the_job_again(
     CALLS.clear()
     settings = make_settings(tmp_path, redis_url, queues=(spec("billing", "huey"),))
     huey = _failing_app(redis_url, settings)
-    app = QueuesApp(settings)
+    app = QueuesApp(settings, build_feeds(settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("r")
@@ -114,7 +115,7 @@ async def test_traceback_on_enter_is_shown_literally(tmp_path: Path, redis_url: 
     CALLS.clear()
     settings = make_settings(tmp_path, redis_url, queues=(spec("billing", "huey"),))
     _failing_app(redis_url, settings)
-    app = QueuesApp(settings)
+    app = QueuesApp(settings, build_feeds(settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("enter")
@@ -189,7 +190,8 @@ async def test_polling_pauses_while_a_modal_is_open() -> None:
         MODES: ClassVar[dict[str, Any]] = {**StackwatchApp.MODES, "queues": Counting}
 
     CountingSource.loads.clear()
-    app = App(Settings(host="web-1", refresh_queues=0.05, data_dir="/nonexistent"))
+    settings = Settings(host="web-1", refresh_queues=0.05, data_dir="/nonexistent")
+    app = App(settings, build_feeds(settings))
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(pilot, lambda: len(CountingSource.loads) >= 3, "polls")
         await _show_failed(pilot)

@@ -8,12 +8,11 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import redis
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 
 from console.core import keys
 from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
 from console.core.errors import SourceUnavailable
+from console.core.redis_client import redis_client
 from console.core.sanitize import first_line
 from console.core.settings import mask_url
 
@@ -42,17 +41,11 @@ return redis.call('LRANGE', KEYS[2], 0, -1)
 class RedisCache:
     """One client per cache; redis-py's pool is thread-safe, so TUI workers may share it."""
 
-    def __init__(self, url: str, timeout: float = 3.0) -> None:
+    def __init__(self, url: str, timeout: float = 3.0, client: redis.Redis | None = None) -> None:
         self.url = url
-        self._client = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            health_check_interval=15,
-            # One quick retry hides a connection the server closed while idle; no more, so an
-            # outage is reported within the timeout instead of being retried for minutes.
-            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
-        )
+        # A client handed in is shared (the console's feeds): closing the cache leaves it open.
+        self._owned = client is None
+        self._client = client if client is not None else redis_client(url, timeout)
         self._claim_count = self._client.register_script(_CLAIM_COUNT)
         self._claim_items = self._client.register_script(_CLAIM_ITEMS)
 
@@ -174,4 +167,5 @@ class RedisCache:
         return self._client
 
     def close(self) -> None:
-        self._client.close()
+        if self._owned:
+            self._client.close()

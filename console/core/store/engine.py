@@ -14,6 +14,7 @@ stopped server) is the caller's deadline to enforce: the worker's store gate doe
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +68,32 @@ def make_engine(url: str) -> Engine:
             "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
         },
     )
+
+
+class Engines:
+    """One engine per URL, made on first use: a process that reads the store in several places
+    opens one pool, not one per reader. Thread-safe; `dispose` releases every pool."""
+
+    def __init__(self) -> None:
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> Engine:
+        key = normalize_url(url)
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                engine = self._engines[key] = make_engine(key)
+            return engine
+
+    def __len__(self) -> int:
+        return len(self._engines)
+
+    def dispose(self) -> None:
+        with self._lock:
+            engines, self._engines = list(self._engines.values()), {}
+        for engine in engines:
+            engine.dispose()
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -11,7 +11,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from console.core.dashboard_data import CHART_RANGES, SPARK_METRICS, ChartReading
+from console.core.feeds.dashboard import ChartReading
+from console.tui.dash_choices import CHART_RANGES, SPARK_METRICS, range_name
 from console.tui.widgets.chart_panel import ChartPanel
 from console.tui.widgets.dash_age import AgeLabel
 from console.tui.widgets.dash_health import HealthPanel
@@ -118,13 +119,14 @@ class DashboardScreen(Screen):
 
     def show_chart(self, reading: ChartReading) -> None:
         asked = self._chart_asked
-        if asked is None or (reading.metric, reading.host, reading.range_name) != asked[:3]:
+        name = range_name(reading.span_s)
+        if asked is None or (reading.metric, reading.host, name) != asked[:3]:
             return  # an answer to an earlier question
         chart = self.query_one(ChartPanel)
         note = "" if reading.ok else f"database down — {reading.reason}"
         if reading.ok and not any(p.value is not None for p in reading.points):
             note = "no history yet"
-        chart.caption(reading.metric, reading.range_name, reading.host, note)
+        chart.caption(reading.metric, name, reading.host, note)
         chart.draw(reading)
 
     # -- actions ------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from console.core.dashboard_data import CHART_RANGES, ChartReading
+from console.core.feeds.dashboard import ChartReading
+from console.tui.dash_choices import range_name
 
 SERIES_LABELS = {
     "perf.rps_avg": "requests/s (avg)",
@@ -76,11 +77,11 @@ class ChartPanel(Vertical):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        unit, label = X_UNITS.get(reading.range_name, DAYS)
+        unit, label = X_UNITS.get(range_name(reading.span_s), DAYS)
         points = [(p.ts, p.value) for p in reading.points if p.value is not None]
         if points:
             xs = [(ts - reading.polled_at) / unit for ts, _ in points]
             plt.plot(xs, [v for _, v in points], marker="braille")
-        plt.xlim(-CHART_RANGES[reading.range_name] / unit, 0)
+        plt.xlim(-reading.span_s / unit, 0)
         plt.xlabel(label)
         plot.refresh()

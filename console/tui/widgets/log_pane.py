@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -87,10 +87,16 @@ class LogPane(Vertical):
         )
 
     def _tick(self) -> None:
-        if self.reader is None or self.paused or self._busy or self.app.screen is not self.screen:
+        if self.reader is None or self.paused or self._busy or not self._on_top():
             return  # polls never overlap, and stop while a modal is open
         self._busy = True
         self._poll(self._token, self.reader)
+
+    def _on_top(self) -> bool:
+        try:
+            return self.app.screen is self.screen
+        except ScreenStackError:  # between modes, or the app is closing
+            return False
 
     @work(thread=True, exclusive=True, group="log-poll")
     def _poll(self, token: int, reader: LogReader) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from console.core.dashboard_data import (
+from console.core.feeds.dashboard import (
     CacheReading,
     ChartReading,
     HistoryReading,

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen
 
-from console.core.dashboard_data import queue_series_names
+from console.core.feeds.dashboard import queue_series_names
+from console.tui.dash_choices import CHART_RANGES, SPARK_METRICS, SPARK_POINTS
 from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
 from console.tui.widgets.status_model import CACHE, DATABASE, supervisor_key
 
@@ -81,20 +82,23 @@ class Poller:
         self.app.run_worker(work, group=group, thread=True, exclusive=True, exit_on_error=False)
 
     def _work_for(self, key: str) -> tuple[Callable[[], Any], str]:
-        app, sources = self.app, self.app.sources
+        app, feed = self.app, self.app.feeds.dashboard
         host = app.model.host
         if key == CACHE:
-            return lambda: app.post_message(CacheRead(sources.read_cache(host))), "poll-cache"
+            return lambda: app.post_message(CacheRead(feed.read_cache(host))), "poll-cache"
         if key == DATABASE:
             extra = queue_series_names(app.model.cache.queues if app.model.cache else None)
+            metrics = (*SPARK_METRICS, *extra)
             return (
-                lambda: app.post_message(HistoryRead(sources.read_history(host, extra))),
+                lambda: app.post_message(
+                    HistoryRead(feed.read_history(host, metrics, SPARK_POINTS))
+                ),
                 "poll-database",
             )
         name = key.split(":", 1)[1]
         endpoint = next(e for e in app.settings.supervisors if e.name == name)
         return (
-            lambda: app.post_message(SupervisorChecked(sources.check_supervisor(endpoint))),
+            lambda: app.post_message(SupervisorChecked(feed.check_supervisor(endpoint))),
             f"poll-{key}",
         )
 
@@ -124,10 +128,11 @@ class Poller:
             return
         self._chart_request = None
         self._started["chart"] = self.app.clock()
-        sources, app = self.app.sources, self.app
+        feed, app = self.app.feeds.dashboard, self.app
+        span = CHART_RANGES[range_name]
 
         def work() -> None:
-            app.post_message(ChartRead(sources.read_chart(metric, host, range_name, points)))
+            app.post_message(ChartRead(feed.read_chart(host, metric, span, points)))
 
         self.app.run_worker(work, group="chart", thread=True, exclusive=True, exit_on_error=False)
 

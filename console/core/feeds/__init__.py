@@ -1,0 +1,44 @@
+"""Feeds: each screen's data as a small typed interface taking `(host, as_of)`.
+
+`build_feeds(settings)` builds the real ones, once, over one set of shared connections (one
+Redis client, one engine per store URL, one supervisord client per endpoint); the app takes
+them (`make_app(settings, feeds)`), and tests hand in their own through the same seam:
+`dataclasses.replace(build_feeds(settings), dashboard=Fixed())`.
+
+Nothing here opens a connection or imports SQLAlchemy/xmlrpc: feeds connect on first read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from console.core.feeds.connections import Connections
+from console.core.feeds.dashboard import DashboardFeed
+from console.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Feeds:
+    """Every screen's feed, and the connections they share (None for fixed test feeds)."""
+
+    dashboard: DashboardFeed
+    connections: Connections | None = None
+
+    def close(self) -> None:
+        """Release the shared connections (the app calls this when it exits)."""
+        self.dashboard.close()
+        if self.connections is not None:
+            self.connections.close()
+
+
+def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> Feeds:
+    """The real feeds for `settings`, sharing one set of lazily opened connections."""
+    from console.core.feeds.dashboard_live import LiveDashboard
+
+    connections = Connections(settings)
+    return Feeds(dashboard=LiveDashboard(connections, clock), connections=connections)
+
+
+__all__ = ["Connections", "Feeds", "build_feeds"]

@@ -1,0 +1,187 @@
+"""The dashboard's feed over the real cache, store and supervisord (the shared connections).
+
+The last hour comes from the cache's recent lists when the worker writes them (no SQLAlchemy
+for the 1h views), longer ranges from the store, downsampled in SQL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.feeds.connections import Connections
+from console.core.feeds.dashboard import (
+    HOUR_S,
+    NO_HISTORY_VIEW,
+    CacheReading,
+    ChartReading,
+    HistoryReading,
+    SupervisorReading,
+)
+from console.core.metrics import (
+    PerformanceSnapshot,
+    Point,
+    QueueSnapshot,
+    SystemHealth,
+    from_payload,
+)
+from console.core.sanitize import clean, first_line
+from console.core.settings import SupervisorEndpoint
+from console.core.sources import parse_worker_store
+
+Clock = Callable[[], float]
+
+
+def _snapshot(cls: type, latest: Any, problems: list[str], kind: str) -> Any:
+    if latest.status == "ok":
+        try:
+            return from_payload(cls, latest.payload)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{kind}: unreadable entry ({first_line(str(exc))})")
+    elif latest.status == "invalid":
+        problems.append(f"{kind}: {first_line(latest.error or 'invalid entry')}")
+    return None
+
+
+def _store_reason(exc: Exception) -> str:
+    """One line; a store without tables gets the command that creates them."""
+    reason = first_line(str(exc)) or "unreachable"
+    if "no such table" in reason or "does not exist" in reason:
+        reason = "no stackwatch schema: run `stackwatch db upgrade`"
+    return reason
+
+
+class LiveDashboard:
+    """The real dashboard feed. Methods block (run them in threads) and never raise."""
+
+    def __init__(self, connections: Connections, clock: Clock = time.time) -> None:
+        self.connections = connections
+        self.settings = connections.settings
+        self.clock = clock
+
+    # -- cache ----------------------------------------------------------------------------
+    def _known_hosts(self, host: str) -> tuple[str, ...]:
+        known = self.connections.cache().latest_hosts("health")
+        return tuple(sorted({clean(h, 255) for h in known} | {host}))
+
+    def read_cache(self, host: str, as_of: float | None = None) -> CacheReading:
+        now = self.clock()
+        if as_of is not None:
+            return CacheReading(False, NO_HISTORY_VIEW, host, now)
+        try:
+            cache = self.connections.cache()
+            problems: list[str] = []
+            health = _snapshot(SystemHealth, cache.get_latest("health", host), problems, "health")
+            queues = _snapshot(QueueSnapshot, cache.get_latest("queue", host), problems, "queues")
+            perf = _snapshot(
+                PerformanceSnapshot, cache.get_latest("performance", host), problems, "performance"
+            )
+            beat = cache.heartbeat(host)
+            hosts = self._known_hosts(host)
+        except SourceUnavailable as exc:
+            return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
+        beat_ts = beat.ts if beat.status == "ok" else None
+        store = parse_worker_store(beat.payload.get("store")) if beat.payload else None
+        return CacheReading(
+            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems), store
+        )
+
+    # -- history --------------------------------------------------------------------------
+    def _series(self, metric: str, host: str, since: float, until: float, points: int) -> Any:
+        from console.core.store import queries
+
+        return queries.series(self.connections.engine(), metric, host, since, until, points)
+
+    def _recent(
+        self, host: str, metrics: tuple[str, ...], since: float, until: float, points: int
+    ) -> dict[str, list[Point]] | None:
+        """The series from the cache's recent lists, or None: no list (an older worker), the
+        cache unreachable, or a name the lists do not know. The caller then asks the store."""
+        from console.core.recent import recent_series
+
+        try:
+            interval = self.settings.collect_interval
+            cache = self.connections.cache()
+            return recent_series(cache, host, metrics, since, until, points, interval)
+        except (SourceUnavailable, ValueError):
+            return None
+
+    def read_history(
+        self, host: str, metrics: tuple[str, ...], points: int, as_of: float | None = None
+    ) -> HistoryReading:
+        now = self.clock()
+        if as_of is not None:
+            return HistoryReading(False, NO_HISTORY_VIEW, host, now)
+        found = self._recent(host, metrics, now - HOUR_S, now, points)
+        if found is None:
+            return self._store_history(host, metrics, points, now)
+        try:
+            hosts = self._known_hosts(host)
+        except SourceUnavailable:
+            hosts = (host,)
+        series = {m: tuple(p.value for p in pts) for m, pts in found.items()}
+        from console.core.store.probe import probe_store
+
+        db_ok, db_reason = probe_store(self.settings.resolved_database_url)
+        return HistoryReading(
+            True, "", host, now, series, hosts, False, db_ok, "" if db_ok else db_reason
+        )
+
+    def _store_history(
+        self, host: str, metrics: tuple[str, ...], points: int, now: float
+    ) -> HistoryReading:
+        try:
+            # No alembic check here: it would cost the console ~11 MB; a missing table says enough.
+            from console.core.store import queries
+
+            series = {}
+            for metric in metrics:
+                try:
+                    found = self._series(metric, host, now - HOUR_S, now, points)
+                except ValueError:  # a queue series the store does not know: no sparkline
+                    continue
+                series[metric] = tuple(p.value for p in found)
+            hosts = tuple(clean(h, 255) for h in queries.hosts(self.connections.engine()))
+        except (SourceUnavailable, SchemaOutOfDate) as exc:
+            return HistoryReading(False, _store_reason(exc), host, now)
+        return HistoryReading(True, "", host, now, series, hosts)
+
+    def read_chart(
+        self, host: str, metric: str, span_s: int, points: int, as_of: float | None = None
+    ) -> ChartReading:
+        now = self.clock()
+        if as_of is not None:
+            return ChartReading(False, NO_HISTORY_VIEW, metric, host, span_s, now)
+        points = max(2, points)
+        if span_s <= HOUR_S:
+            found = self._recent(host, (metric,), now - span_s, now, points)
+            if found is not None:
+                pts = tuple(found[metric])
+                return ChartReading(True, "", metric, host, span_s, now, pts, from_store=False)
+        try:
+            rows = self._series(metric, host, now - span_s, now, points)
+        except (SourceUnavailable, SchemaOutOfDate) as exc:
+            return ChartReading(False, _store_reason(exc), metric, host, span_s, now)
+        except ValueError as exc:  # unknown metric name
+            return ChartReading(False, first_line(str(exc)), metric, host, span_s, now)
+        return ChartReading(True, "", metric, host, span_s, now, tuple(rows))
+
+    # -- supervisord ----------------------------------------------------------------------
+    def check_supervisor(
+        self, endpoint: SupervisorEndpoint, as_of: float | None = None
+    ) -> SupervisorReading:
+        now = self.clock()
+        if as_of is not None:
+            return SupervisorReading(endpoint.name, False, NO_HISTORY_VIEW, now)
+        from console.core.supervisor.errors import SupervisorFault  # xmlrpc only when used
+
+        try:
+            state = self.connections.supervisor(endpoint).state()
+        except (SourceUnavailable, SupervisorFault) as exc:
+            return SupervisorReading(endpoint.name, False, first_line(str(exc)), now)
+        return SupervisorReading(endpoint.name, True, first_line(state), now)
+
+    def close(self) -> None:
+        """Nothing of its own: the connections belong to the feeds."""
