@@ -6,7 +6,8 @@ make the database unreachable), supervisord running the shipped worker program, 
 application's reporting API (`Reporter.record_request`, `instrument(huey)`). The issue's
 40 s outage and 30 s stop are scaled down with the intervals (collection every 1 s instead of
 60, store every 2 s instead of 300): 8 s of outage is four store runs and eight rolls missed,
-the same logic in a test that takes well under a minute.
+the same logic in a test that takes about a minute. The embedded variant (SQLite cache,
+store and queue; the store locked by another process) records fewer requests, for time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import os
 import random
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -41,9 +43,10 @@ RECORD_FOR_S = 36.0
 class Recorder(threading.Thread):
     """The application: requests and jobs at a steady pace for RECORD_FOR_S seconds."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, settings, requests: int = REQUESTS, jobs: int = JOBS) -> None:
         super().__init__(daemon=True)
-        self.settings = settings_for(redis_url=redis_url, host=HOST)
+        self.settings = settings
+        self.requests, self.jobs = requests, jobs
         self.finished_at: float | None = None
         self.error: BaseException | None = None
 
@@ -66,9 +69,9 @@ class Recorder(threading.Thread):
         steps = 200
         start = time.monotonic()
         for step in range(steps):
-            for i in range(REQUESTS // steps):
+            for i in range(self.requests // steps):
                 reporter.record_request(float(i % 50), 200 if i % 97 else 503)
-            for n in range(step * JOBS // steps, (step + 1) * JOBS // steps):
+            for n in range(step * self.jobs // steps, (step + 1) * self.jobs // steps):
                 job(n)
             time.sleep(max(0.0, start + (step + 1) * RECORD_FOR_S / steps - time.monotonic()))
         self.finished_at = time.time()
@@ -109,20 +112,59 @@ def _running_again(sv, old_pid: int) -> int:
     return wait_for(check, timeout=30)
 
 
-@pytest.mark.slow
-@pytest.mark.postgres
-def test_counts_reach_postgresql_exactly_once_across_outage_stop_and_kills(
-    redis_url: str, pg_url: str, supervisord_factory, tmp_path: Path, caplog
-) -> None:
-    caplog.set_level(logging.CRITICAL, logger="huey")  # the app's failing jobs, on purpose
-    engine = make_engine(pg_url)
-    upgrade(engine)
-    url = make_url(pg_url)
-    proxy = Proxy(url.host, url.port or 5432).start()
-    through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(False)
-    env = {
-        "STACKWATCH_REDIS_URL": redis_url,
-        "STACKWATCH_DATABASE_URL": through_proxy,
+class LockedSqlite:
+    """The SQLite store made unusable for real: another process's exclusive write lock (the
+    worker's writes wait out the busy timeout, past the store gate's deadline: "hung")."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.conn: sqlite3.Connection | None = None
+
+    def stop(self) -> None:
+        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.conn.execute("BEGIN EXCLUSIVE")
+
+    def start(self) -> None:
+        if self.conn is not None:
+            self.conn.execute("ROLLBACK")
+            self.conn.close()
+            self.conn = None
+
+
+def _scenario(sv, cache, engine, outage, recorder: Recorder) -> None:
+    """Record across an outage of the store, a worker stop and four kill -9s; then check."""
+    wait_for(lambda: cache.heartbeat(HOST).ok, timeout=30)
+    recorder.start()
+    time.sleep(3)  # the faults are spread over the recording: each phase lasts this long
+
+    outage.stop()  # the database is unusable
+    time.sleep(8)
+    outage.start()
+
+    sv.rpc().supervisor.stopProcess("stackwatch-worker")  # the worker is stopped
+    time.sleep(6)
+    sv.rpc().supervisor.startProcess("stackwatch-worker")
+
+    pick = random.Random(12)
+    for _ in range(4):  # and killed four times, at some moment once it collects again
+        pid = _pid(sv)
+        wait_for(lambda pid=pid: _beat_pid(cache) == pid, timeout=30)
+        time.sleep(pick.uniform(0.0, 1.0))
+        os.kill(pid, signal.SIGKILL)
+        _running_again(sv, pid)
+
+    recorder.join(timeout=RECORD_FOR_S * 4)
+    assert recorder.error is None and recorder.finished_at is not None
+    done = recorder.finished_at + 2  # the first roll after the last request, and a bit
+    wait_for(lambda: (performance_stored_until(engine, HOST) or 0) > done, timeout=40)
+    failed = recorder.jobs // FAIL_EVERY
+    wait_for(lambda: _totals(engine)[3] >= failed, timeout=10)
+    assert _totals(engine) == (recorder.requests, recorder.jobs, failed, failed)
+
+
+def _env(tmp_path: Path, **values: str) -> dict[str, str]:
+    return {
+        **{f"STACKWATCH_{k.upper()}": v for k, v in values.items()},
         "STACKWATCH_HOST": HOST,
         "STACKWATCH_COLLECT_INTERVAL": "1",
         "STACKWATCH_STORE_INTERVAL": "2",
@@ -130,35 +172,45 @@ def test_counts_reach_postgresql_exactly_once_across_outage_stop_and_kills(
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
         "HOME": str(tmp_path),
     }
+
+
+@pytest.fixture(autouse=True)
+def _quiet_app_jobs(caplog) -> None:
+    caplog.set_level(logging.CRITICAL, logger="huey")  # the app's failing jobs, on purpose
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_counts_reach_postgresql_exactly_once_across_outage_stop_and_kills(
+    redis_url: str, pg_url: str, supervisord_factory, tmp_path: Path
+) -> None:
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    url = make_url(pg_url)
+    proxy = Proxy(url.host, url.port or 5432).start()
+    through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(False)
+    env = _env(tmp_path, redis_url=redis_url, database_url=through_proxy)
     sv = supervisord_factory([worker_program(tmp_path, env)])
     cache = open_cache(settings_for(redis_url=redis_url))
     try:
-        wait_for(lambda: cache.heartbeat(HOST).ok, timeout=30)
-        recorder = Recorder(redis_url)
-        recorder.start()
-        time.sleep(3)  # the faults are spread over the recording: each phase lasts this long
-
-        proxy.stop()  # the database is unreachable
-        time.sleep(8)
-        proxy.start()
-
-        sv.rpc().supervisor.stopProcess("stackwatch-worker")  # the worker is stopped
-        time.sleep(6)
-        sv.rpc().supervisor.startProcess("stackwatch-worker")
-
-        pick = random.Random(12)
-        for _ in range(4):  # and killed four times, at some moment once it collects again
-            pid = _pid(sv)
-            wait_for(lambda pid=pid: _beat_pid(cache) == pid, timeout=30)
-            time.sleep(pick.uniform(0.0, 1.0))
-            os.kill(pid, signal.SIGKILL)
-            _running_again(sv, pid)
-
-        recorder.join(timeout=RECORD_FOR_S * 2)
-        assert recorder.error is None and recorder.finished_at is not None
-        done = recorder.finished_at + 2  # the first roll after the last request, and a bit
-        wait_for(lambda: (performance_stored_until(engine, HOST) or 0) > done, timeout=40)
-        wait_for(lambda: _totals(engine)[3] >= JOBS // FAIL_EVERY, timeout=10)
-        assert _totals(engine) == (REQUESTS, JOBS, JOBS // FAIL_EVERY, JOBS // FAIL_EVERY)
+        _scenario(sv, cache, engine, proxy, Recorder(settings_for(redis_url=redis_url, host=HOST)))
     finally:
         proxy.stop()
+
+
+@pytest.mark.slow
+def test_counts_reach_sqlite_exactly_once_embedded(
+    supervisord_factory, sqlite_url: str, tmp_path: Path
+) -> None:
+    """The embedded setup (SQLite cache, SQLite store, SQLite huey), smaller: the same claims
+    and watermark on the other backend, with the store locked by another process."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    env = _env(tmp_path, database_url=sqlite_url)
+    settings = settings_for(host=HOST, data_dir=str(tmp_path / "data"))
+    sv = supervisord_factory([worker_program(tmp_path, env)])
+    lock = LockedSqlite(make_url(sqlite_url).database)
+    try:
+        _scenario(sv, open_cache(settings), engine, lock, Recorder(settings, 4_000, 400))
+    finally:
+        lock.start()
