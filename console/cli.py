@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from console import __version__
 from console.core.errors import StackwatchError
+from console.core.redact import redact
 from console.core.settings import SettingsError, load_settings, parse_supervisor_urls
 
 # name -> one-line help. The module console.commands.<name> implements it; `tui` is the default.
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "queues": "queue depths; exit 1 past a critical threshold",
     "collect": "run one collection in the foreground",
     "worker": "run the collection worker (huey consumer)",
+    "events": "supervisord's process events: the listener (listen) or the recent ones",
     "doctor": "check every part of the stack and explain what is wrong",
     "demo": "start a private demo stack and open the console on it",
     "db": "database schema: upgrade, current",
@@ -98,7 +100,7 @@ def _flags(args: argparse.Namespace) -> dict:
         "read_only": args.read_only,
     }
     if args.supervisor_url:
-        flags["supervisors"] = parse_supervisor_urls(args.supervisor_url, "command line")
+        flags["supervisors"] = parse_supervisor_urls(args.supervisor_url)
     return flags
 
 
@@ -114,10 +116,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_UNREACHABLE
         module = importlib.import_module(_module_name(command))
         return int(module.run(args, loaded) or 0)
-    except (SettingsError, StackwatchError) as exc:
+    except SettingsError as exc:
+        if command == "doctor":  # doctor reports bad settings as its own failed check
+            return importlib.import_module(_module_name(command)).settings_failed(args, exc)
         print(f"stackwatch: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except StackwatchError as exc:
+        print(f"stackwatch: {redact(str(exc))}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a data dir or file we cannot create or open: one line, no traceback
+        print(f"stackwatch: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_UNREACHABLE

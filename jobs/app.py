@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey
 from huey.exceptions import TaskLockedException
 
 from console.core.errors import SourceUnavailable
+from console.core.hueys import worker_huey
 from console.core.settings import Settings
 from console.core.store.ledger import JobRun
 from jobs import schedule
@@ -28,31 +28,10 @@ from jobs.ledger import RunRecorder
 log = logging.getLogger("stackwatch.worker")
 
 
-def queue_name(settings: Settings) -> str:
-    return f"stackwatch_{settings.host}"
-
-
-def make_huey(settings: Settings) -> Huey:
-    """The storage the settings point at; Redis with timeouts so an outage never hangs us."""
-    name = queue_name(settings)
-    if settings.redis_url:
-        from redis import ConnectionPool
-
-        pool = ConnectionPool.from_url(
-            settings.redis_url,
-            socket_timeout=5,  # above huey's 1 s blocking read
-            socket_connect_timeout=3,
-            health_check_interval=15,
-        )
-        return RedisHuey(name, connection_pool=pool, results=False)
-    path = Path(settings.data_dir) / "huey.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(path), results=False, timeout=10)
-
-
 def job_functions() -> dict[str, Callable[[JobContext], Any]]:
     """Job name -> function(ctx); imported here so `jobs.app` stays cheap to import."""
     from jobs.collection import collect_system_metrics
+    from jobs.events import move_process_events
     from jobs.maintenance import cleanup_old_metrics
     from jobs.performance import reset_tps_counter, store_metrics
 
@@ -61,6 +40,7 @@ def job_functions() -> dict[str, Callable[[JobContext], Any]]:
         "reset_tps_counter": reset_tps_counter,
         "store_metrics": store_metrics,
         "cleanup_old_metrics": cleanup_old_metrics,
+        "move_process_events": move_process_events,
     }
 
 
@@ -113,7 +93,7 @@ def build(settings: Settings, ctx: JobContext | None = None) -> tuple[Huey, JobC
     """huey + job context + tasks, instrumented so our own jobs show in the console."""
     from console.core.jobsignals import JobRecorder
 
-    huey = make_huey(settings)
+    huey = worker_huey(settings)
     ctx = ctx or JobContext(settings)
     ctx.huey = huey
     tasks = register(huey, ctx)

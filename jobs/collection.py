@@ -77,12 +77,20 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
 
 def _record_processes(ctx: JobContext, procs: Any, out: Outcome) -> None:
     """State changes into process_events (restart counts); unreachable endpoints are errors."""
+    from console.core.events.presence import listening_endpoints
     from console.core.store import process_events
 
     out.wrote.append(f"processes: {len(procs.processes)} programs")
     out.errors.extend(f"supervisord {e.name}: {e.message}" for e in procs.endpoints if not e.ok)
+    # Where supervisord's event listener runs, its events are exact: polls would only repeat
+    # them, late (and count a restart twice).
+    listening = listening_endpoints(procs.processes)
     try:
+<<<<<<< HEAD
         changed = ctx.store.run(lambda: process_events.record_changes(ctx.engine, procs))
+=======
+        changed = process_events.record_changes(ctx.engine, procs, skip=listening)
+>>>>>>> main
         out.wrote.append(f"database: {changed} process_events rows")
     except SourceUnavailable as exc:
         out.errors.append(str(exc))

@@ -13,8 +13,12 @@ def __getattr__(name: str) -> Any:
     if name not in ("huey", "ctx", "tasks"):
         raise AttributeError(name)
     if _built is None:
-        from console.core.settings import load_settings
+        from console.core.settings import SettingsError, load_settings
         from jobs.app import build
 
-        _built = build(load_settings().settings)
+        try:
+            settings = load_settings().settings
+        except SettingsError as exc:  # one line, as `stackwatch worker` says it
+            raise SystemExit(f"stackwatch: {exc}") from None
+        _built = build(settings)
     return dict(zip(("huey", "ctx", "tasks"), _built, strict=True))[name]

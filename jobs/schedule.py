@@ -39,7 +39,7 @@ class Entry:
 
 
 # Jobs that write the database retry 3 times; the minute jobs simply run again next minute.
-RETRYING_JOBS = frozenset({"store_metrics", "cleanup_old_metrics"})
+RETRYING_JOBS = frozenset({"store_metrics", "cleanup_old_metrics", "move_process_events"})
 
 
 def schedule(settings: Settings) -> tuple[Entry, ...]:

@@ -16,6 +16,8 @@ import psutil
 from huey.consumer import Consumer, Scheduler
 
 from console.core.errors import SourceUnavailable
+from console.core.redact import redacting_formatter
+from console.core.sanitize import first_line
 from console.core.settings import Settings
 from console.core.store.engine import check_schema
 from console.core.throttle import RepeatFilter
@@ -69,10 +71,13 @@ class StackwatchConsumer(Consumer):
         return None
 
 
-def setup_logging(level: int = logging.INFO) -> None:
-    """One line per record on stderr; identical warnings at most once a minute (outages)."""
+def setup_logging(level: int = logging.INFO, secrets: tuple[str, ...] = ()) -> None:
+    """One line per record on stderr; identical warnings at most once a minute (outages);
+    URL passwords and the passwords we hold masked in every line and traceback."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        redacting_formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
     handler.addFilter(RepeatFilter())
     handler.addFilter(quiet_outages)
     root = logging.getLogger()
@@ -105,7 +110,11 @@ def run_missed_cleanup(ctx: object, tasks: dict, settings: Settings) -> None:
         return
     if cleanup_due(last, time.time(), settings.cleanup_hour, settings.timezone):
         log.info("cleanup_old_metrics missed its time: running it now")
-        tasks["cleanup_old_metrics"]()
+        try:
+            tasks["cleanup_old_metrics"]()
+        except Exception as exc:  # the broker is down or refuses us: its periodic run retries
+            reason = first_line(str(exc)) or type(exc).__name__
+            log.warning("cannot enqueue the missed cleanup: %s", reason)
 
 
 def make_consumer(
@@ -131,7 +140,7 @@ def make_consumer(
 
 def run_worker(settings: Settings, workers: int, max_time: float, memory_mb: float) -> int:
     """Run until SIGINT/SIGTERM or a limit; returns the exit code."""
-    setup_logging()
+    setup_logging(secrets=settings.secrets())
     huey, ctx, tasks = build(settings)
     try:
         ctx.store.run(lambda: check_schema(ctx.engine))

@@ -19,23 +19,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def settings_failed(args: argparse.Namespace, error: Exception) -> int:
+    """Bad settings are doctor's first FAIL (the same line every command prints); exit 2."""
+    from console.core.doctor import Check
+
+    fix = "correct that value; `stackwatch config` shows every setting and where it came from"
+    detail = str(error).removeprefix("settings: ")
+    _report(args, "(settings not loaded)", [Check("settings", "settings", "fail", detail, fix)])
+    return 2
+
+
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from console.core.doctor import run_checks
 
     checks = run_checks(loaded.settings)
+    return _report(args, loaded.settings.host, checks)
+
+
+def _report(args: argparse.Namespace, host: str, checks: list) -> int:
     failed = any(c.status == "fail" for c in checks)
     if args.json:
         print(
             json.dumps(
                 {
-                    "host": loaded.settings.host,
+                    "host": host,
                     "ok": not failed,
                     "checks": [asdict(c) for c in checks],
                 }
             )
         )
         return 1 if failed else 0
-    print(f"stackwatch doctor — host {loaded.settings.host}")
+    print(f"stackwatch doctor — host {host}")
     area = None
     for check in checks:
         if check.area != area:

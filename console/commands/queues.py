@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import asdict
 
+from console.commands.host_option import add_host_argument, chosen_host
 from console.core.settings import LoadedSettings
 
 HELP = "queue depths; exit 1 past a critical threshold"
@@ -20,6 +21,7 @@ COLUMNS = ("queue", "kind", "pending", "scheduled", "reserved", "failed", "oldes
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_host_argument(parser)
 
 
 def _age(seconds: float | None) -> str:
@@ -58,13 +60,14 @@ def _table(lines: list) -> str:
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from console.core.queues.screen_data import QueuesSource
+    from console.core.feeds import build_feeds
 
-    source = QueuesSource(loaded.settings)
+    feeds = build_feeds(loaded.settings)
+    host = chosen_host(args, loaded.settings)
     try:
-        lines, error, _ = source.queue_lines(time.time(), history=False)
+        lines, error, _ = feeds.queues.queue_lines(host, time.time(), history=False)
     finally:
-        source.close()
+        feeds.close()
     critical = [line.name for line in lines if line.level == "critical"]
     if args.json:
         data = {"queues": [asdict(line) for line in lines], "error": error, "critical": critical}

@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
 from console.core.sanitize import clean
 from console.core.settings import Settings
+
+if TYPE_CHECKING:
+    from console.core.supervisor.client import SupervisorClient
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 LATEST_KINDS = ("health", "queue", "performance")
@@ -80,7 +84,40 @@ def check_supervisors(settings: Settings) -> Iterator[Check]:
             f"{state}, {len(processes)} programs ({client.shown_url})",
             "" if state == "RUNNING" else "wait for supervisord to finish starting",
         )
+        yield _check_exposure(label, client)
         yield from _check_worker_program(label, processes, config)
+        yield _check_listener(endpoint.name, processes)
+
+
+def _check_listener(endpoint: str, processes: list) -> Check:
+    from console.core.events.presence import INSTALL_FIX, LISTENER, listener_state
+
+    state = listener_state(processes, endpoint)
+    name = f"{endpoint}: event listener"
+    if state is None:
+        why = f"no [eventlistener:{LISTENER}]: restarts are counted from polls, once a minute"
+        return Check("events", name, WARN, why, INSTALL_FIX)
+    if state != "RUNNING":
+        why = f"{LISTENER} is {state}: restarts are counted from polls, once a minute"
+        fix = f"supervisorctl start {LISTENER}:*, and read its stderr log"
+        return Check("events", name, WARN, why, fix)
+    return Check("events", name, OK, f"{LISTENER} RUNNING: every state change is recorded")
+
+
+def _check_exposure(label: str, client: SupervisorClient) -> Check:
+    """FAIL when the XML-RPC is reachable off this machine or without a password."""
+    from console.core.supervisor.exposure import FIX, find_exposure
+
+    try:
+        problems = find_exposure(client)
+    finally:
+        client.close()
+    if problems:
+        return Check("supervisord", f"{label} exposure", FAIL, clean("; ".join(problems)), FIX)
+    how = "unix socket" if client.url.startswith("unix://") else "loopback with a password"
+    return Check(
+        "supervisord", f"{label} exposure", OK, f"XML-RPC over the {how}; no open inet server found"
+    )
 
 
 def _is_worker(name: str, command: str) -> bool:
@@ -117,10 +154,17 @@ def _check_worker_program(label: str, processes: list, config: dict) -> Iterator
         yield from _check_worker_config(name, config.get(proc.full_name, {}))
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def _check_worker_config(name: str, conf: dict) -> Iterator[Check]:
     if "stopsignal" in conf:
         good = conf["stopsignal"] == int(signal.SIGINT)
-        shown = signal.Signals(conf["stopsignal"]).name if good or conf["stopsignal"] > 0 else "?"
+        shown = _signal_name(conf["stopsignal"])
         yield Check(
             "worker",
             f"{name} stopsignal",
@@ -169,9 +213,7 @@ def check_cache(settings: Settings, now: float) -> Iterator[Check]:
             limit = 2 * (
                 settings.store_interval if kind == "performance" else settings.collect_interval
             )
-            yield _freshness(
-                "cache", f"metrics:{kind}:latest", cache.get_latest(kind, settings.host), now, limit
-            )
+            yield _entry_check(kind, cache.get_latest(kind, settings.host), now, limit)
         yield _freshness(
             "cache",
             "worker heartbeat",
@@ -183,6 +225,18 @@ def check_cache(settings: Settings, now: float) -> Iterator[Check]:
         yield Check("cache", "read", FAIL, clean(str(exc)), "check the cache server")
     finally:
         cache.close()
+
+
+def _entry_check(kind: str, latest, now: float, limit: float) -> Check:
+    """A latest entry: missing, invalid (as the dashboard reads it, field by field) or fresh."""
+    from console.core.cache.entries import parse_entry
+    from console.core.parse import Invalid
+
+    name = f"metrics:{kind}:latest"
+    entry = parse_entry(kind, latest)
+    if isinstance(entry, Invalid):
+        return Check("cache", name, FAIL, str(entry), "the key holds foreign or damaged data")
+    return _freshness("cache", name, latest, now, limit)
 
 
 def _freshness(area: str, name: str, latest, now: float, limit: float) -> Check:
@@ -237,15 +291,15 @@ def check_database(settings: Settings, now: float) -> Iterator[Check]:
             )
         yield from _check_jobs(last_runs(engine, settings.host), settings, now)
     except SourceUnavailable as exc:
-        yield Check(
-            "database",
-            "reachable",
-            FAIL,
-            clean(str(exc)),
-            "start the database or fix STACKWATCH_DATABASE_URL",
-        )
+        yield Check("database", "reachable", FAIL, clean(str(exc)), _database_fix(str(exc)))
     finally:
         engine.dispose()
+
+
+def _database_fix(reason: str) -> str:
+    if "not a database" in reason or "malformed" in reason:
+        return "the SQLite file is damaged: move it aside, then `stackwatch db upgrade`"
+    return "start the database or fix STACKWATCH_DATABASE_URL"
 
 
 def _check_jobs(runs: list, settings: Settings, now: float) -> Iterator[Check]:
@@ -291,9 +345,19 @@ def check_logs(settings: Settings) -> Iterator[Check]:
         )
 
 
+def check_environment(env: Mapping[str, str]) -> Iterator[Check]:
+    """A STACKWATCH_* variable that no setting reads is a typo until proven otherwise."""
+    from console.core.settings import unknown_variables
+
+    for var, near in unknown_variables(env):
+        fix = f"did you mean {near}?" if near else "see README's Settings for every variable"
+        yield Check("settings", clean(var, 80), WARN, "not a stackwatch variable: ignored", fix)
+
+
 def run_checks(settings: Settings, now: float | None = None) -> list[Check]:
     now = time.time() if now is None else now
     sections: list[Callable[[], Iterator[Check]]] = [
+        lambda: check_environment(os.environ),
         lambda: check_supervisors(settings),
         lambda: check_cache(settings, now),
         lambda: check_database(settings, now),

@@ -108,3 +108,12 @@ def recent(kind: str, host: str) -> str:
 def recent_maxlen(collect_interval: float) -> int:
     """Items kept per recent list: RECENT_SPAN_S worth at the collection interval, plus a few."""
     return math.ceil(RECENT_SPAN_S / max(1.0, float(collect_interval))) + 5
+
+
+EVENTS_MAXLEN = 20_000  # events kept in the cache: hours of a crash loop while the store is down
+
+
+def process_events(host: str) -> str:
+    """Stream of supervisord's process events (from `stackwatch events`), moved to the store
+    by the worker and read by the console for what happened in the last seconds."""
+    return f"stackwatch:events:{host}"

@@ -52,6 +52,7 @@ def our_schedule(settings: Settings) -> tuple[PeriodicSpec, ...]:
         PeriodicSpec("reset_tps_counter", every=settings.collect_interval),
         PeriodicSpec("store_metrics", every=settings.store_interval),
         PeriodicSpec("cleanup_old_metrics", daily_hour=settings.cleanup_hour),
+        PeriodicSpec("move_process_events", every=settings.collect_interval),
     )
 
 

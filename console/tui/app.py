@@ -14,15 +14,19 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from console.core.feeds import Feeds
 from console.core.feeds.dashboard import ChartReading
 from console.core.settings import Settings
 from console.core.sources import worst
 from console.tui.dash_choices import CHART_RANGES
+from console.tui.failures import Failure, Failures, capture
+from console.tui.host_commands import HostCommands
 from console.tui.messages import CacheRead, ChartRead, HistoryRead, SupervisorChecked
 from console.tui.screens.dashboard import DashboardScreen
 from console.tui.screens.help import BindingsProvider, HelpScreen, key_rows
+from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.status_model import (
     CACHE,
     DATABASE,
@@ -33,6 +37,7 @@ from console.tui.widgets.status_model import (
     fold_history,
     fold_supervisor,
     initial_model,
+    mark_down,
     mark_hung,
     supervisor_key,
     switch_host,
@@ -75,7 +80,7 @@ class StackwatchApp(App[int]):
 
     TITLE = "stackwatch"
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
-    COMMANDS = App.COMMANDS | {BindingsProvider}
+    COMMANDS = App.COMMANDS | {BindingsProvider, HostCommands}
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
         "processes": _lazy("console.tui.screens.processes", "ProcessesScreen"),
@@ -90,6 +95,7 @@ class StackwatchApp(App[int]):
         Binding("4,L", "switch_mode('logs')", "Logs", id="screen.logs"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("H", "next_host", "Switch host", id="app.host", show=False),
+        Binding("exclamation_mark", "last_failure", "Last error", id="app.last_error", show=False),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -110,9 +116,17 @@ class StackwatchApp(App[int]):
         self.tick_signal: Signal[float] = Signal(self, "tick")
         self.chart_signal: Signal[ChartReading] = Signal(self, "chart")
         self.poller = Poller(self)
+        self.failures = Failures()
         self._unpublished = False  # the model has news the screens have not been shown yet
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
         self.set_keymap(dict(settings.keys))
+
+    def _fatal_error(self) -> None:
+        """Textual's crash dump prints every frame's locals (URLs, passwords); ours does not."""
+        from console.tui.crash import crash_report
+
+        self.bell()
+        self.panic(crash_report(self.settings.secrets()))
 
     def on_mount(self) -> None:
         self.poller.start()
@@ -169,6 +183,19 @@ class StackwatchApp(App[int]):
         self.poller.done(supervisor_key(message.reading.name))
         self._set_model(fold_supervisor(self.model, message.reading))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A poll that raised: its source shows down with the reason, the error is recorded,
+        and the source is polled again on schedule."""
+        if event.state not in (WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        key = self.poller.failed(event.worker.group)
+        error = event.worker.error
+        if key is None or error is None:
+            return
+        failure = self.record_failure(f"polling {key}", error)
+        if key != "chart":
+            self._set_model(mark_down(self.model, key, failure.summary[:120], self.clock()))
+
     def on_chart_read(self, message: ChartRead) -> None:
         self.poller.chart_done()
         self._set_model(fold_chart(self.model, message.reading))
@@ -183,6 +210,28 @@ class StackwatchApp(App[int]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(key_rows(self.screen)))
+
+    # -- failures -----------------------------------------------------------------------------
+    def record_failure(self, where: str, error: BaseException) -> Failure:
+        """An unexpected error in a screen or a poll: logged, kept, announced; the app goes on."""
+        failure = capture(where, error)
+        self.failures.add(failure)
+        self.notify(
+            f"{where} failed: {failure.summary}\npress ! to see the traceback",
+            title="Unexpected error",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
+        return failure
+
+    def action_last_failure(self) -> None:
+        failure = self.failures.newest
+        if failure is None:
+            self.notify("no unexpected error so far", timeout=3, markup=False)
+        elif not isinstance(self.screen, TracebackScreen):
+            title = f"{failure.where}: {failure.summary}"
+            self.push_screen(TracebackScreen(title, failure.traceback))
 
     def action_next_host(self) -> None:
         """Cycle through the hosts that write to this cache / store."""
@@ -199,12 +248,8 @@ class StackwatchApp(App[int]):
         self.poller.poll_now(DATABASE)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's, and the chart ranges (hosts are outside text: see HostCommands)."""
         yield from super().get_system_commands(screen)
-        for host in self.model.hosts:
-            if host != self.model.host:
-                yield SystemCommand(
-                    f"Host: {host}", "show this host's metrics", lambda h=host: self.select_host(h)
-                )
         if isinstance(screen, DashboardScreen):
             for name in CHART_RANGES:
                 yield SystemCommand(

@@ -27,6 +27,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "logs": ([], ["--size-mb", "256", "--runs", "5"]),
     "console": ([], ["--seconds", "15"]),
     "processes": ([], []),
+    "events": ([], ["--changes", "20", "--polls-only", "6"]),
 }
 
 

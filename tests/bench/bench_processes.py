@@ -16,11 +16,13 @@ import argparse
 import asyncio
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
+from console.core.feeds import build_feeds
+from console.core.feeds.processes import ProcessesView
 from console.core.settings import Settings, SupervisorEndpoint
 from console.core.supervisor.poll import Poller, make_clients
-from console.core.supervisor.service import ProcessesView
 from console.tui.widgets.process_rows import build_rows
 from tests.bench.common import Row, print_table, timed, timed_command
 from tests.support.supervisord import Program, Supervisord
@@ -41,23 +43,18 @@ def start(root: Path, count: int) -> Supervisord:
 
 def screen_show_cost(settings: Settings, view: ProcessesView, runs: int):
     from console.tui.app import make_app
-    from console.tui.screens.processes import ProcessesScreen
 
     class Fixed:
-        def __init__(self, _settings) -> None:
-            pass
-
-        def poll(self) -> ProcessesView:
+        def poll(self, host: str, as_of: float | None = None) -> ProcessesView:
             return view
 
         def close(self) -> None:
             return None
 
-    ProcessesScreen.service_factory = staticmethod(Fixed)
     result = {}
 
     async def body() -> None:
-        app = make_app(settings)
+        app = make_app(settings, replace(build_feeds(settings), processes=Fixed()))
         async with app.run_test(size=(160, 50)) as pilot:
             await app.switch_mode("processes")
             await pilot.pause(0.2)

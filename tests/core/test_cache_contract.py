@@ -111,9 +111,14 @@ def test_ping(cache: Cache) -> None:
 BAD_VALUES = [
     (b"not json", "not JSON"),
     (b"\xff\xfe\x00", "not UTF-8"),
-    (b"[1, 2]", "not a JSON object"),
+    (b"[1, 2]", "is a list, expected a JSON object"),
     (b'{"cpu": 1}', "no timestamp"),
-    (b"{" + b'"x":"' + b"a" * (2 << 20) + b'", "ts": 1}', "larger than expected"),
+    (b"{" + b'"x":"' + b"a" * (2 << 20) + b'", "ts": 1}', "(limit 1048576)"),
+    (b'{"ts": NaN}', "NaN is not a number"),
+    (b'{"ts": "1"}', "timestamp is a string"),
+    (b'{"ts": 1e999}', "out of range"),
+    (b'{"ts": 1, "x": ' + b"[" * 10000 + b"]" * 10000 + b"}", "nests 10001 levels deep"),
+    (b'{"ts": 1, "ts": 2}', "'ts' appears twice"),
 ]
 
 
@@ -157,6 +162,7 @@ def test_unwritable_sqlite_cache_is_source_unavailable(tmp_path: Path) -> None:
         cache.ping()
 
 
+<<<<<<< HEAD
 def test_claims_move_counts_and_items_to_staged_until_cleared(cache: Cache) -> None:
     cache.incr("c", 5)
     for i in range(3):
@@ -183,3 +189,23 @@ def test_claim_items_keeps_the_newest_when_capped(cache: Cache) -> None:
     assert [x["i"] for x in cache.claim_items("l", "s", maxlen=3)] == [3, 4, 5]
     cache.clear(["s"])
     assert cache.claim_items("l", "s") == []
+=======
+def test_stream_ids_grow_and_reads_resume_after_an_id(cache: Cache) -> None:
+    from console.core.cache.base import stream_key
+
+    ids = [cache.stream_add("s", {"n": n}, maxlen=1000) for n in range(5)]
+    assert [stream_key(i) for i in ids] == sorted(stream_key(i) for i in ids)
+    assert [e.item["n"] for e in cache.stream_after("s", "0-0", 10)] == [0, 1, 2, 3, 4]
+    assert [e.item["n"] for e in cache.stream_after("s", ids[2], 10)] == [3, 4]
+    assert [e.id for e in cache.stream_after("s", ids[0], 2)] == ids[1:3]
+    assert [e.item["n"] for e in cache.stream_tail("s", 2)] == [3, 4]
+    assert cache.stream_after("s", ids[-1], 10) == []
+
+
+def test_stream_is_capped(cache: Cache) -> None:
+    for n in range(1200):
+        cache.stream_add("s", {"n": n}, maxlen=100)
+    entries = cache.stream_after("s", "0-0", 5000)
+    assert 100 <= len(entries) < 1200  # capped approximately, the newest always kept
+    assert entries[-1].item["n"] == 1199
+>>>>>>> main

@@ -71,11 +71,11 @@ def test_supervisor_urls_from_env_with_names_and_secret_password() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("colour = 1\n", "unknown key 'colour'"),
-        ('redis_url = "localhost:6379"\n', "redis_url 'localhost:6379' is not a valid URL"),
-        ('[collect]\ninterval = "often"\n', "collect_interval must be a whole number"),
-        ('[[queue]]\nname = "q"\nkind = "kafka"\n', "kind must be one of"),
-        ("[thresholds]\ncpu_percent = [90, 10]\n", "thresholds.cpu_percent must be"),
+        ("colour = 1\n", "colour in"),
+        ('redis_url = "localhost:6379"\n', "must be a URL starting with redis://"),
+        ('[collect]\ninterval = "often"\n', "collect.interval in"),
+        ('[[queue]]\nname = "q"\nkind = "kafka"\n', "must be one of"),
+        ("[thresholds]\ncpu_percent = [90, 10]\n", "thresholds.cpu_percent in"),
         ("this is = not toml =\n", "not valid TOML"),
     ],
 )

@@ -57,10 +57,10 @@ def count(engine, model) -> int:
 
 @pytest.mark.slow
 def test_supervised_worker_collects_and_survives_kill_9(
-    redis_url: str, supervisord_factory, sqlite_url: str, tmp_path: Path
+    redis_url: str, sqlite_url: str, tmp_path: Path, supervisord_factory
 ) -> None:
-    # redis_url first: fixtures are torn down in reverse, so the worker stops before the
-    # database is flushed (else its last write lands in the next test's Redis)
+    # supervisord_factory last: torn down first, so the worker is gone before Redis is flushed
+    # (else its last collection lands in the next test's Redis).
     engine = make_engine(sqlite_url)
     upgrade(engine)
     redis.Redis.from_url(redis_url).rpush("jobs", "a", "b")

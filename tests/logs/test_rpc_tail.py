@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from supervisor.options import readFile, tailFile
 
 from console.core.logs.follow import FileFollower
@@ -155,3 +156,35 @@ def test_unreachable_supervisord_is_a_problem_line(tmp_path: Path) -> None:
     endpoint = SupervisorEndpoint("gone", f"unix://{tmp_path}/nothing.sock")
     sources, problems = load_sources(Settings(supervisors=(endpoint,)))
     assert sources[0].kind == "main" and problems[0].startswith("gone: unreachable")
+
+
+def _rotating_tail(tmp_path: Path, rotate_on_read: list[int]) -> tuple[RpcTail, Path]:
+    """A tail whose file is rotated just before the read calls numbered in rotate_on_read."""
+    log = tmp_path / "x.log"
+    log.write_text("".join(f"old {i}\n" for i in range(50)))
+    calls = [0]
+
+    def read(_n: str, offset: int, length: int) -> str:
+        calls[0] += 1
+        if calls[0] in rotate_on_read:
+            log.rename(tmp_path / f"x.log.{calls[0]}")
+            log.write_text("".join(f"new {calls[0]} {i}\n" for i in range(30)))
+        return readFile(str(log), offset, length).decode()
+
+    return RpcTail("x", lambda _n, o, n: tuple(tailFile(str(log), o, n)), read), log
+
+
+@pytest.mark.parametrize("rotate_on", [1, 2, 3, 4])
+def test_rotation_between_two_calls_repeats_no_line(tmp_path: Path, rotate_on: int) -> None:
+    """supervisord may rotate between our size call and our read: no line is shown twice."""
+    tail, log = _rotating_tail(tmp_path, [rotate_on])
+    seen = texts(tail.start(5))
+    with open(log, "a") as handle:
+        handle.write("old 50\n")
+    for _ in range(4):
+        seen.extend(texts(tail.poll()))
+    lines = [text for text in seen if "rotated" not in text]
+    assert len(lines) == len(set(lines)), seen
+    new = [int(text.split()[2]) for text in lines if text.startswith("new")]
+    # In order, none twice, up to the end of the new file (all of it when rotated after start).
+    assert new == list(range(new[0], 30)) and (rotate_on <= 2 or new[0] == 0), seen

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-from console.core.logs.search import (
-    Query,
-    QueryError,
-    count_lines,
-    filter_before,
-    find_next,
-    find_prev,
-    parse_query,
-    pretty_json,
-)
+from console.core.logs.grep import count_matches, filter_before
+from console.core.logs.search import PRESETS, Query, QueryError, parse_query, pretty_json
 
 LINES = [
     "2024-05-01 10:00:00,001 INFO app.web: started",  # Python logging
@@ -53,17 +44,14 @@ def test_parse_query_plain_regex_inverted() -> None:
         parse_query("!")
 
 
-def test_whole_file_search_and_filter(tmp_path: Path) -> None:
+def test_whole_file_count_and_filter(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
     log.write_text("\n".join(LINES * 1000) + "\n")
-    pattern = Query.preset("errors").for_bytes()
-    assert count_lines(str(log), pattern) == 5000
+    # The traceback and its exception line are one match.
+    assert count_matches(str(log), Query.preset("errors")) == 4000
     fd = os.open(log, os.O_RDONLY)
     try:
-        first = find_next(fd, pattern, 0)
-        assert first == len(LINES[0]) + 1
-        assert find_prev(fd, pattern, first) is None
-        batch = filter_before(fd, Query("INFO", invert=True), log.stat().st_size, 3)
+        batch = filter_before(fd, str(log), Query("INFO", invert=True), log.stat().st_size, 3)
         assert [line.text for line in batch.lines] == [LINES[5], LINES[7], LINES[8]]
         assert batch.lines[0].offset is not None
     finally:
@@ -73,7 +61,34 @@ def test_whole_file_search_and_filter(tmp_path: Path) -> None:
 def test_count_lines_equals_grep(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
     log.write_text("a error b error\nnone\nerror\n")
-    assert count_lines(str(log), re.compile(rb"error")) == 2
+    assert count_matches(str(log), Query("error")) == 2
+
+
+def test_presets_match_real_log_formats() -> None:
+    """JSON, logfmt, `error:`, Monolog; a lower-case word in prose is not a level."""
+    errors = Query.preset("errors").for_text()
+    for line in [
+        '{"level":"error","msg":"x"}',
+        '{"severity": "ERROR"}',
+        '{"levelname": "ERROR", "name": "app"}',
+        "ts=1 level=error msg=x",
+        'level="fatal" msg=x',
+        "main.go:3: error: cannot open",
+        "[2024-05-01] local.ERROR: boom",
+        "[2024-05-01] production.CRITICAL: boom",
+        "KeyError: 'x'",
+    ]:
+        assert errors.search(line), line
+    for line in ["an error word in prose", '{"level":"info"}', "level=warn", "errors=0"]:
+        assert not errors.search(line), line
+    assert Query.preset("warnings").for_text().search('{"level": "warning"}')
+
+
+def test_presets_are_plain_extended_regexes() -> None:
+    """A preset can be typed, edited, and given to grep -E as it is (no (?:...), no (?i))."""
+    for text in PRESETS.values():
+        assert "(?" not in text
+        assert parse_query(f"/{text}/") == Query(text, regex=True)
 
 
 def test_pretty_json_is_sanitized() -> None:

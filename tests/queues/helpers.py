@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -73,3 +74,11 @@ def fill_rq(client: redis.Redis, queue: str, pending: int, failed: int, age_s: f
 
 def spec(name: str, kind: str, key: str | None = None, **limits: int) -> QueueSpec:
     return QueueSpec(name, kind=kind, key=key, **limits)  # type: ignore[arg-type]
+
+
+def queues_feed(settings: Settings, now: float | None = None) -> Any:
+    """The real queues feed of `settings`, through the app's seam (`now`: a fixed clock)."""
+    from console.core.feeds import build_feeds
+
+    clock = (lambda: now) if now is not None else time.time
+    return build_feeds(settings, clock).queues

@@ -10,9 +10,16 @@ import pytest
 import redis
 from huey import RedisHuey, SqliteHuey
 
-from console.core.queues.screen_data import QueuesSource
 from jobs.collectors.queues import collect_queues
-from tests.queues.helpers import fill_celery, fill_laravel, fill_rq, make_settings, spec
+from tests.queues.helpers import (
+    HOST,
+    fill_celery,
+    fill_laravel,
+    fill_rq,
+    make_settings,
+    queues_feed,
+    spec,
+)
 
 
 @pytest.fixture
@@ -52,7 +59,7 @@ def test_every_kind_shows_its_numbers(tmp_path: Path, redis_url: str, client: re
             spec("high", "rq"),
         ),
     )
-    lines, error, _ = QueuesSource(settings).queue_lines(time.time())
+    lines, error, _ = queues_feed(settings).queue_lines(HOST, time.time())
     got = {line.name: (line.pending, line.scheduled, line.reserved, line.failed) for line in lines}
     assert error is None
     assert got == {
@@ -79,7 +86,7 @@ def test_discovery_says_how_and_settings_rename_and_hide(
         redis_url,
         queues=(spec("shop", "huey", key="demo_shop"), spec("low", "rq", hidden=True)),
     )
-    lines, error, _ = QueuesSource(settings).queue_lines(time.time())
+    lines, error, _ = queues_feed(settings).queue_lines(HOST, time.time())
     origins = {line.name: line.origin for line in lines}
     assert error is None
     assert origins == {
@@ -101,7 +108,7 @@ def test_thresholds_colour_a_backing_up_queue(
         discover_queues=False,
         queues=(spec("jobs", "redis-list", warning=10, critical=25), spec("bulk", "redis-list")),
     )
-    lines, _, _ = QueuesSource(settings).queue_lines(time.time())
+    lines, _, _ = queues_feed(settings).queue_lines(HOST, time.time())
     assert {line.name: line.level for line in lines} == {"jobs": "critical", "bulk": "ok"}
 
 
@@ -125,7 +132,7 @@ def test_sqlite_huey_queue_is_watched_without_redis(tmp_path: Path) -> None:
             spec("list", "redis-list"),
         ),
     )
-    lines, error, _ = QueuesSource(settings).queue_lines(time.time())
+    lines, error, _ = queues_feed(settings).queue_lines(HOST, time.time())
     by_name = {line.name: line for line in lines}
     assert error is None
     assert (by_name["shop"].pending, by_name["auto"].pending) == (4, 4)
@@ -140,7 +147,7 @@ def test_a_dead_redis_is_a_state_not_a_crash(tmp_path: Path) -> None:
     settings = make_settings(
         tmp_path, "redis://127.0.0.1:1/0", queues=(spec("jobs", "redis-list"),)
     )
-    view = QueuesSource(settings).load()
+    view = queues_feed(settings).load(HOST)
     assert view.queues_error and view.queues_error.startswith("Redis")
     assert "refused" in view.queues_error
     assert [(q.name, q.pending) for q in view.queues] == [("jobs", None)]

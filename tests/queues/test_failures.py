@@ -11,14 +11,13 @@ from sqlalchemy import select
 
 from console.core import keys
 from console.core.cache import open_cache
-from console.core.queues.actions import ActionRefused, QueueActions
-from console.core.queues.screen_data import QueuesSource
+from console.core.queues.actions import ActionRefused
 from console.core.report import instrument
 from console.core.settings import Settings
 from console.core.store import ledger
 from console.core.store.engine import make_engine, reading
 from console.core.store.models import AuditRow
-from tests.queues.helpers import HOST, make_settings, spec
+from tests.queues.helpers import HOST, make_settings, queues_feed, spec
 
 CALLS: list[tuple[int, str]] = []
 
@@ -63,11 +62,11 @@ def test_failure_is_listed_with_its_exception_then_retry_runs_it_again(
     app, charge = _app(redis_url, settings)
     charge(42, note="gift")
     _run_one(app)
-    source = QueuesSource(settings)
-    waiting = source.load().failures
+    source = queues_feed(settings)
+    waiting = source.load(HOST).failures
     assert len(waiting) == 1 and waiting[0].id is None  # still in the cache
     _persist(settings)
-    view = source.load()
+    view = source.load(HOST)
     failure = view.failures[0]
     assert failure.task == "charge" and failure.queue == "billing"
     assert failure.exception == "ValueError: card [red]declined[/red] \\x1b[31m for 42"
@@ -75,7 +74,7 @@ def test_failure_is_listed_with_its_exception_then_retry_runs_it_again(
     assert view.tiles is not None and view.tiles.failed_past_7d == 1
     assert {(t.task, t.count, t.errors) for t in view.tasks} == {("charge", 1, 1)}
 
-    done = QueueActions(source.sources).retry(failure)
+    done = source.actions(HOST).retry(failure)
     assert "re-enqueued charge on billing" in done.message
     assert app.pending_count() == 1
     _run_one(app)  # the consumer picks it up: the real task runs again with its arguments
@@ -93,19 +92,19 @@ def test_delete_and_flush_and_read_only(settings: Settings, redis_url: str) -> N
         charge(n)
         _run_one(app)
     _persist(settings)
-    source = QueuesSource(settings)
-    rows = source.load().failures
+    source = queues_feed(settings)
+    rows = source.load(HOST).failures
     assert len(rows) == 3
-    read_only = QueueActions(QueuesSource(settings.with_overrides(read_only=True)).sources)
+    read_only = queues_feed(settings.with_overrides(read_only=True)).actions(HOST)
     with pytest.raises(ActionRefused, match="read-only"):
         read_only.delete(rows[0])
     with pytest.raises(ActionRefused, match="read-only"):
         read_only.retry(rows[0])
-    actions = QueueActions(source.sources)
+    actions = source.actions(HOST)
     assert actions.delete(rows[0]).message == f"deleted failure {rows[0].id}"
-    assert len(source.load().failures) == 2
+    assert len(source.load(HOST).failures) == 2
     assert actions.flush().message == "deleted 2 failure records"
-    assert source.load().failures == ()
+    assert source.load(HOST).failures == ()
 
 
 def test_without_captured_arguments_retry_is_refused(settings: Settings, redis_url: str) -> None:
@@ -118,10 +117,10 @@ def test_without_captured_arguments_retry_is_refused(settings: Settings, redis_u
     instrument(app, settings=settings)  # capture_args left off
     boom()
     _run_one(app)
-    failure = QueuesSource(settings).load().failures[0]
+    failure = queues_feed(settings).load(HOST).failures[0]
     assert not failure.retryable and "capture_args" in (failure.why_not or "")
     with pytest.raises(ActionRefused, match="cannot retry"):
-        QueueActions(QueuesSource(settings).sources).retry(failure)
+        queues_feed(settings).actions(HOST).retry(failure)
 
 
 def test_in_flight_task_is_listed_and_flagged_when_long(settings: Settings) -> None:
@@ -133,5 +132,5 @@ def test_in_flight_task_is_listed_and_flagged_when_long(settings: Settings) -> N
     cache.map_set(
         keys.jobs_inflight(HOST), "t2", {"task": "quick", "queue": "b", "started": now - 2}
     )
-    rows = QueuesSource(settings).load(now).inflight
+    rows = queues_feed(settings, now).load(HOST).inflight
     assert [(r.task, r.overdue) for r in rows] == [("slow", True), ("quick", False)]

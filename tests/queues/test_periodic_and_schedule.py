@@ -13,21 +13,19 @@ from huey.registry import Message
 
 from console.core import keys, periodic
 from console.core.cache import open_cache
-from console.core.queues.actions import QueueActions
-from console.core.queues.screen_data import QueuesSource
 from console.core.report import instrument
 from console.core.settings import Settings
 from console.core.store import ledger
 from console.core.store.engine import make_engine
 from console.core.store.ledger import JobRun
 from jobs import schedule
-from tests.queues.helpers import HOST, make_settings, spec
+from tests.queues.helpers import HOST, make_settings, queues_feed, spec
 
 T0 = dt.datetime(2026, 3, 2, 10, 0, 5, tzinfo=dt.UTC).timestamp()  # 10:00:05 UTC
 
 
 def _ledger(settings: Settings, now: float) -> dict[str, periodic.LedgerRow]:
-    return {row.task: row for row in QueuesSource(settings).load(now).ledger}
+    return {row.task: row for row in queues_feed(settings, now).load(HOST).ledger}
 
 
 def test_our_schedule_matches_the_workers(tmp_path: Path) -> None:
@@ -90,14 +88,14 @@ def test_scheduled_tasks_are_listed_revoked_and_restored(tmp_path: Path, redis_u
     task.eta = dt.datetime(2100, 1, 1, 9, 30)
     app.add_schedule(task)
     settings = make_settings(tmp_path, redis_url, queues=(spec("mailer", "huey"),))
-    source = QueuesSource(settings)
-    rows = source.load().scheduled
+    source = queues_feed(settings)
+    rows = source.load(HOST).scheduled
     assert [(r.queue, r.task, r.revoked) for r in rows] == [("mailer", "remind", False)]
     assert rows[0].eta == dt.datetime(2100, 1, 1, 9, 30, tzinfo=dt.UTC).timestamp()
     assert "\\x1b]0;x\\x07" in rows[0].args and "\x1b" not in rows[0].args
-    actions = QueueActions(source.sources)
+    actions = source.actions(HOST)
     assert actions.revoke(rows[0]).message == "revoked"
-    assert source.load().scheduled[0].revoked and app.is_revoked(task.id)
+    assert source.load(HOST).scheduled[0].revoked and app.is_revoked(task.id)
     assert actions.restore(rows[0]).message == "restored"
     assert not app.is_revoked(task.id)
 
@@ -113,7 +111,7 @@ def test_a_hostile_pickled_argument_is_never_imported(tmp_path: Path, redis_url:
     task.eta = dt.datetime(2100, 1, 1)
     app.add_schedule(task)
     settings = make_settings(tmp_path, redis_url, queues=(spec("mailer", "huey"),))
-    rows = QueuesSource(settings).load().scheduled
+    rows = queues_feed(settings).load(HOST).scheduled
     assert rows[0].args == "(<_pytest.monkeypatch.MonkeyPatch>,)"
     marker = tmp_path / "pwned"
 
@@ -123,6 +121,6 @@ def test_a_hostile_pickled_argument_is_never_imported(tmp_path: Path, redis_url:
 
     message = Message("evil-1", "x.remind", dt.datetime(2100, 1, 2), args=(Exploit(),), kwargs={})
     app.storage.add_to_schedule(pickle.dumps(message), dt.datetime(2100, 1, 2))
-    rows = QueuesSource(settings).load().scheduled
+    rows = queues_feed(settings).load(HOST).scheduled
     assert rows[1].task_id == "evil-1" and "system" in rows[1].args
     assert not marker.exists()

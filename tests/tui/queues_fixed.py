@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from console.core.feeds.queues import QueueLine, QueuesView
 from console.core.periodic import LedgerRow
 from console.core.queues.failures import Failure
 from console.core.queues.huey_tasks import ScheduledTask
 from console.core.queues.jobstats import InFlight, TaskStats, Tiles
-from console.core.queues.screen_data import QueueLine, QueuesView
 from console.core.settings import Settings
 from console.tui import app as app_module
 from console.tui.app import StackwatchApp
-from console.tui.screens.queues import QueuesScreen
 from tests.tui import dash_data
 
 NOW = dt.datetime(2026, 3, 2, 10, 2, 5, tzinfo=dt.UTC).timestamp()
@@ -163,29 +163,30 @@ VIEW = QueuesView(
 )
 
 
-class FixedSource:
-    calls: ClassVar[list[str]] = []
+class FixedQueues:
+    """A queues feed answering every load with VIEW; counts its loads."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self) -> None:
+        self.loads = 0
 
-    def load(self) -> QueuesView:
+    def load(self, host: str, as_of: float | None = None) -> QueuesView:
+        self.loads += 1
         return VIEW
+
+    def actions(self, host: str) -> Any:
+        raise AssertionError("fixed data: no actions")
 
     def close(self) -> None:
         pass
 
 
-class FixedQueuesScreen(QueuesScreen):
-    source_factory = FixedSource
-
-
 class FixedApp(StackwatchApp):
     CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
     DEFAULT_MODE = "queues"
-    MODES: ClassVar[dict[str, Any]] = {**StackwatchApp.MODES, "queues": FixedQueuesScreen}
 
 
-def fixed_app(read_only: bool = False) -> FixedApp:
-    settings = Settings(host="web-1", read_only=read_only, data_dir="/nonexistent")
-    return FixedApp(settings, **dash_data.steady(settings))
+def fixed_app(read_only: bool = False, queues: FixedQueues | None = None, **overrides) -> FixedApp:
+    settings = Settings(host="web-1", read_only=read_only, data_dir="/nonexistent", **overrides)
+    steady = dash_data.steady(settings)
+    steady["feeds"] = replace(steady["feeds"], queues=queues or FixedQueues())
+    return FixedApp(settings, **steady)

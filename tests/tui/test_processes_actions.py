@@ -83,7 +83,7 @@ async def _restart_confirm_and_cancel(stack, tmp_path) -> None:
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#confirm")
-        await until(pilot, lambda: pid(stack, "web") != before and not screen._acting)
+        await until(pilot, lambda: pid(stack, "web") != before and not screen.acting)
         log = "\n".join(str(line.text) for line in screen.query_one("#processes-log").lines)
         assert "supervisorctl restart web:web" in log and "RUNNING" in log
 
@@ -138,7 +138,7 @@ def test_group_restart_asks_twice_and_stop_start_signal_clear(stack, tmp_path) -
             await confirm(pilot)
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))  # asked again
             await pilot.click("#confirm")
-            await until(pilot, lambda: pid(stack, "worker") != before and not screen._acting)
+            await until(pilot, lambda: pid(stack, "worker") != before and not screen.acting)
             await pilot.press("g")  # back to program scope
             select(screen, "local/worker:worker")
             await pilot.press("x")
@@ -147,17 +147,17 @@ def test_group_restart_asks_twice_and_stop_start_signal_clear(stack, tmp_path) -
                 pilot,
                 lambda: stack.rpc().supervisor.getProcessInfo("worker")["statename"] == "STOPPED",
             )
-            await until(pilot, lambda: not screen._acting)
+            await until(pilot, lambda: not screen.acting)
             await pilot.press("s")  # starting one program needs no confirmation
             await until(
                 pilot,
                 lambda: stack.rpc().supervisor.getProcessInfo("worker")["statename"] == "RUNNING",
             )
-            await until(pilot, lambda: not screen._acting)
+            await until(pilot, lambda: not screen.acting)
             await pilot.press("c")
             await confirm(pilot)
             await until(pilot, lambda: "supervisorctl clear worker:worker" in log_text(screen))
-            await until(pilot, lambda: not screen._acting)
+            await until(pilot, lambda: not screen.acting)
             await pilot.press("k")
             await until(pilot, lambda: app.screen.__class__.__name__ == "SignalScreen")
             await pilot.press("enter")  # HUP, the first choice
@@ -193,7 +193,7 @@ def test_failures_are_shown_as_failures(supervisord_factory, tmp_path) -> None:
             await until(pilot, lambda: "exited before startsecs" in log_text(screen))
             assert "FAIL" in log_text(screen)
             select(screen, "local/pool:a")
-            await until(pilot, lambda: not screen._acting)
+            await until(pilot, lambda: not screen.acting)
             await pilot.press("R")  # rolling restart of the group stops at b
             await confirm(pilot, times=2)
             await until(

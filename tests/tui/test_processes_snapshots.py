@@ -1,16 +1,16 @@
-"""Snapshots of the processes screen from fixed data, at 80x24 and 160x50; hostile names."""
+"""Snapshots of the processes screen from fixed data, at 80x24, 100x30 and 200x50; hostile names."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
+from console.core.feeds.processes import ProcessesView
 from console.core.settings import Settings, SupervisorEndpoint
 from console.core.supervisor.models import EndpointStatus, ProcessesSnapshot, ProcessInfo
-from console.core.supervisor.service import ProcessesView
 from console.tui.app import make_app
-from console.tui.screens.processes import ProcessesScreen
 from console.tui.widgets.process_table import ProcessTable
 from tests.tui import dash_data
 
@@ -54,13 +54,13 @@ def fixed_view() -> ProcessesView:
     return ProcessesView(snapshot, {("local", "queue:queue_01"): (3, 14)})
 
 
-class FakeService:
-    """Our own data layer replaced by fixed data (supervisord itself is tested for real)."""
+class FixedProcesses:
+    """A processes feed on fixed data (supervisord itself is tested for real)."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self) -> None:
         self.view = fixed_view()
 
-    def poll(self) -> ProcessesView:
+    def poll(self, host: str, as_of: float | None = None) -> ProcessesView:
         return self.view
 
     def close(self) -> None:
@@ -68,14 +68,15 @@ class FakeService:
 
 
 @pytest.fixture
-def fixed_app(monkeypatch, tmp_path):
-    monkeypatch.setattr(ProcessesScreen, "service_factory", staticmethod(FakeService))
+def fixed_app(tmp_path):
     settings = Settings(
         host="snap",
         supervisors=(SupervisorEndpoint("local", "unix:///run/sv.sock"),),
         data_dir=str(tmp_path),
     )
-    return make_app(settings, **dash_data.steady(settings))
+    steady = dash_data.steady(settings)
+    steady["feeds"] = replace(steady["feeds"], processes=FixedProcesses())
+    return make_app(settings, **steady)
 
 
 async def _ready(pilot) -> None:
@@ -89,7 +90,9 @@ async def _ready(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (200, 50)], ids=["80x24", "100x30", "200x50"]
+)
 def test_processes_screen_snapshot(snap_compare, fixed_app, size) -> None:
     assert snap_compare(fixed_app, terminal_size=size, run_before=_ready)
 

@@ -23,11 +23,11 @@ from console.core.store.engine import make_engine
 from console.tui import app as app_module
 from console.tui.app import StackwatchApp
 from console.tui.screens.confirm import ConfirmScreen
-from console.tui.screens.queue_traceback import QueueTraceback
 from console.tui.screens.queues import QueuesScreen
+from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.queue_failures import FailureTable
 from tests.queues.helpers import HOST, make_settings, spec
-from tests.tui.queues_fixed import VIEW, FixedQueuesScreen, fixed_app
+from tests.tui.queues_fixed import FixedQueues, fixed_app
 
 CALLS: list[int] = []
 
@@ -119,12 +119,12 @@ async def test_traceback_on_enter_is_shown_literally(tmp_path: Path, redis_url: 
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, QueueTraceback), "the traceback")
+        await _until(pilot, lambda: isinstance(app.screen, TracebackScreen), "the traceback")
         body = app.screen.query_one("#traceback-body", Static).render()
         assert "\n    raise ValueError" in body.plain  # one line per traceback line
         assert "ValueError: card [b]declined[/b]" in body.plain and "Traceback" in body.plain
         await pilot.press("escape")
-        await _until(pilot, lambda: not isinstance(app.screen, QueueTraceback), "close")
+        await _until(pilot, lambda: not isinstance(app.screen, TracebackScreen), "close")
 
 
 @sync
@@ -167,41 +167,20 @@ async def test_delete_names_the_record_and_flush_names_the_host() -> None:
         )
 
 
-class CountingSource:
-    loads: ClassVar[list[int]] = []
-
-    def __init__(self, settings: Settings) -> None:
-        pass
-
-    def load(self) -> Any:
-        self.loads.append(1)
-        return VIEW
-
-    def close(self) -> None:
-        pass
-
-
 @sync
 async def test_polling_pauses_while_a_modal_is_open() -> None:
-    class Counting(FixedQueuesScreen):
-        source_factory = CountingSource
-
-    class App(QueuesApp):
-        MODES: ClassVar[dict[str, Any]] = {**StackwatchApp.MODES, "queues": Counting}
-
-    CountingSource.loads.clear()
-    settings = Settings(host="web-1", refresh_queues=0.05, data_dir="/nonexistent")
-    app = App(settings, build_feeds(settings))
+    feed = FixedQueues()
+    app = fixed_app(queues=feed, refresh_queues=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: len(CountingSource.loads) >= 3, "polls")
+        await _until(pilot, lambda: feed.loads >= 3, "polls")
         await _show_failed(pilot)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, QueueTraceback), "modal")
-        before = len(CountingSource.loads)
+        await _until(pilot, lambda: isinstance(app.screen, TracebackScreen), "modal")
+        before = feed.loads
         await pilot.pause(0.3)
-        assert len(CountingSource.loads) == before
+        assert feed.loads == before
         await pilot.press("escape")
-        await _until(pilot, lambda: len(CountingSource.loads) > before, "polls to resume")
+        await _until(pilot, lambda: feed.loads > before, "polls to resume")
 
 
 @pytest.fixture(autouse=True)

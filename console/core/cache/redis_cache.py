@@ -10,7 +10,16 @@ from typing import Any, TypeVar
 import redis
 
 from console.core import keys
-from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
+from console.core.cache.base import (
+    MISSING,
+    Latest,
+    StreamEntry,
+    dump,
+    host_names,
+    parse_item,
+    parse_latest,
+    stream_entries,
+)
 from console.core.errors import SourceUnavailable
 from console.core.redis_client import redis_client
 from console.core.sanitize import first_line
@@ -49,6 +58,9 @@ class RedisCache:
         self._claim_count = self._client.register_script(_CLAIM_COUNT)
         self._claim_items = self._client.register_script(_CLAIM_ITEMS)
 
+    def __repr__(self) -> str:  # the URL may carry a password
+        return f"<RedisCache {mask_url(self.url)}>"
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
@@ -73,16 +85,16 @@ class RedisCache:
         self._call(lambda: self._client.hset(keys.latest(kind), host, dump(payload)))
 
     def get_latest(self, kind: str, host: str) -> Latest:
-        return self._read_field(keys.latest(kind), host)
+        return self._read_field(keys.latest(kind), host, f"{kind} entry")
 
-    def _read_field(self, key: str, field: str) -> Latest:
+    def _read_field(self, key: str, field: str, what: str) -> Latest:
         try:
             raw = self._call(lambda: self._client.hget(key, field))
         except SourceUnavailable as exc:
             if "WRONGTYPE" in str(exc):
                 return Latest("invalid", error=f"{key} is not a hash")
             raise
-        return parse_latest(raw) if raw is not None else MISSING
+        return parse_latest(raw, what) if raw is not None else MISSING
 
     def latest_hosts(self, kind: str) -> list[str]:
         try:
@@ -91,14 +103,14 @@ class RedisCache:
             if "WRONGTYPE" in str(exc):
                 return []
             raise
-        return sorted(f.decode("utf-8", errors="replace") for f in fields)
+        return host_names(fields)
 
     def beat(self, host: str, info: dict[str, Any]) -> None:
         entry = {"ts": time.time(), **info}
         self._call(lambda: self._client.hset(keys.HEARTBEAT, host, dump(entry)))
 
     def heartbeat(self, host: str) -> Latest:
-        return self._read_field(keys.HEARTBEAT, host)
+        return self._read_field(keys.HEARTBEAT, host, "heartbeat")
 
     def incr(self, name: str, amount: int = 1) -> int:
         return int(self._call(lambda: self._client.incrby(name, amount)))
@@ -160,6 +172,21 @@ class RedisCache:
             if item is not None:
                 result[field.decode("utf-8", errors="replace")] = item
         return result
+
+    def stream_add(self, name: str, item: dict[str, Any], maxlen: int) -> str:
+        # MAXLEN ~ trims whole nodes only: cheap, and keeps at least maxlen entries.
+        entry_id = self._call(
+            lambda: self._client.xadd(name, {"e": dump(item)}, maxlen=maxlen, approximate=True)
+        )
+        return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+
+    def stream_after(self, name: str, after: str, count: int) -> list[StreamEntry]:
+        rows = self._call(lambda: self._client.xrange(name, f"({after}", "+", count=count))
+        return stream_entries([(i, fields.get(b"e")) for i, fields in rows])
+
+    def stream_tail(self, name: str, count: int) -> list[StreamEntry]:
+        rows = self._call(lambda: self._client.xrevrange(name, "+", "-", count=count))
+        return stream_entries([(i, fields.get(b"e")) for i, fields in reversed(rows)])
 
     @property
     def client(self) -> redis.Redis:

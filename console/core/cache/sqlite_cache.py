@@ -16,14 +16,27 @@ from pathlib import Path
 from typing import Any
 
 from console.core import keys
-from console.core.cache.base import MISSING, Latest, dump, parse_item, parse_latest
+from console.core.cache.base import (
+    MISSING,
+    Latest,
+    StreamEntry,
+    dump,
+    host_names,
+    parse_item,
+    parse_latest,
+    stream_entries,
+    stream_key,
+)
 from console.core.errors import SourceUnavailable
+from console.core.private_files import private_file
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv_hash (name TEXT, field TEXT, value BLOB, PRIMARY KEY (name, field));
 CREATE TABLE IF NOT EXISTS kv_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kv_list (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, value BLOB);
 CREATE INDEX IF NOT EXISTS kv_list_name ON kv_list (name, id);
+CREATE TABLE IF NOT EXISTS kv_stream (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, value BLOB);
+CREATE INDEX IF NOT EXISTS kv_stream_name ON kv_stream (name, id);
 """
 
 
@@ -41,7 +54,7 @@ class SqliteCache:
         if conn is not None:
             return conn
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path, own_dir=True)  # in the data dir; -wal/-shm follow
             conn = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
@@ -108,21 +121,21 @@ class SqliteCache:
 
     def get_latest(self, kind: str, host: str) -> Latest:
         raw = self._hget(keys.latest(kind), host)
-        return MISSING if raw is None else parse_latest(raw)
+        return MISSING if raw is None else parse_latest(raw, f"{kind} entry")
 
     def latest_hosts(self, kind: str) -> list[str]:
         with self._tx() as conn:
             rows = conn.execute(
                 "SELECT field FROM kv_hash WHERE name = ? ORDER BY field", (keys.latest(kind),)
             ).fetchall()
-        return [str(r[0]) for r in rows]
+        return host_names(r[0] for r in rows)
 
     def beat(self, host: str, info: dict[str, Any]) -> None:
         self._hset(keys.HEARTBEAT, host, dump({"ts": time.time(), **info}))
 
     def heartbeat(self, host: str) -> Latest:
         raw = self._hget(keys.HEARTBEAT, host)
-        return MISSING if raw is None else parse_latest(raw)
+        return MISSING if raw is None else parse_latest(raw, "heartbeat")
 
     def incr(self, name: str, amount: int = 1) -> int:
         with self._tx(immediate=True) as conn:
@@ -204,6 +217,35 @@ class SqliteCache:
                 "SELECT field, value FROM kv_hash WHERE name = ?", (name,)
             ).fetchall()
         return {f: item for f, raw in rows if (item := parse_item(raw)) is not None}
+
+    # Streams: AUTOINCREMENT never reuses an id, so "<id>-0" grows like a Redis stream id.
+    def stream_add(self, name: str, item: dict[str, Any], maxlen: int) -> str:
+        with self._tx(immediate=True) as conn:
+            cur = conn.execute(
+                "INSERT INTO kv_stream (name, value) VALUES (?, ?)", (name, dump(item))
+            )
+            new_id = int(cur.lastrowid or 0)
+            if new_id % 100 == 0:  # trim now and then, like MAXLEN ~
+                conn.execute(
+                    "DELETE FROM kv_stream WHERE name = ? AND id <= ?", (name, new_id - maxlen)
+                )
+        return f"{new_id}-0"
+
+    def stream_after(self, name: str, after: str, count: int) -> list[StreamEntry]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT id, value FROM kv_stream WHERE name = ? AND id > ? ORDER BY id LIMIT ?",
+                (name, max(0, stream_key(after)[0]), count),
+            ).fetchall()
+        return stream_entries([(f"{i}-0", raw) for i, raw in rows])
+
+    def stream_tail(self, name: str, count: int) -> list[StreamEntry]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT id, value FROM kv_stream WHERE name = ? ORDER BY id DESC LIMIT ?",
+                (name, count),
+            ).fetchall()
+        return stream_entries([(f"{i}-0", raw) for i, raw in reversed(rows)])
 
     def close(self) -> None:
         with self._lock:

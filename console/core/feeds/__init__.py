@@ -13,10 +13,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.core.feeds.connections import Connections
-from console.core.feeds.dashboard import DashboardFeed
 from console.core.settings import Settings
+
+if TYPE_CHECKING:  # the views import their readers' types; the app must stay light
+    from console.core.feeds.dashboard import DashboardFeed
+    from console.core.feeds.processes import ProcessesFeed
+    from console.core.feeds.queues import QueuesFeed
 
 
 @dataclass(frozen=True)
@@ -24,11 +29,14 @@ class Feeds:
     """Every screen's feed, and the connections they share (None for fixed test feeds)."""
 
     dashboard: DashboardFeed
+    processes: ProcessesFeed
+    queues: QueuesFeed
     connections: Connections | None = None
 
     def close(self) -> None:
         """Release the shared connections (the app calls this when it exits)."""
-        self.dashboard.close()
+        for feed in (self.dashboard, self.processes, self.queues):
+            feed.close()
         if self.connections is not None:
             self.connections.close()
 
@@ -36,9 +44,16 @@ class Feeds:
 def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> Feeds:
     """The real feeds for `settings`, sharing one set of lazily opened connections."""
     from console.core.feeds.dashboard_live import LiveDashboard
+    from console.core.feeds.lazy import Lazy
 
     connections = Connections(settings)
-    return Feeds(dashboard=LiveDashboard(connections, clock), connections=connections)
+    return Feeds(
+        dashboard=LiveDashboard(connections, clock),
+        # xmlrpc and psutil load when the Processes screen first reads, not at start-up
+        processes=Lazy("console.core.feeds.processes_live", "LiveProcesses", connections),
+        queues=Lazy("console.core.feeds.queues_live", "LiveQueues", connections, clock),
+        connections=connections,
+    )
 
 
 __all__ = ["Connections", "Feeds", "build_feeds"]

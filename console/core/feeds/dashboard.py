@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from console.core.metrics import PerformanceSnapshot, Point, QueueSnapshot, SystemHealth
+from console.core.parse import Invalid
 from console.core.settings import SupervisorEndpoint
 from console.core.sources import WorkerStore
 
 HOUR_S = 3600  # the sparklines' span: the last hour (the cache's recent lists hold ~90 min)
-NO_HISTORY_VIEW = "history view not available"  # a past `as_of`, until the timeline lands
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,21 @@ class CacheReading:
     performance: PerformanceSnapshot | None = None
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
+<<<<<<< HEAD
     problems: tuple[str, ...] = ()  # entries present but unreadable
     worker_store: WorkerStore | None = None  # the database as the worker sees it
+=======
+    invalid: tuple[Invalid, ...] = ()  # entries present but unusable, each with its reason
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One line per unusable entry: 'perf: invalid: perf.rps_avg is a list'."""
+        return tuple(f"{i.what}: {i}" for i in self.invalid)
+
+    def invalid_for(self, what: str) -> Invalid | None:
+        """The Invalid reading of one entry ('health', 'queue', 'perf', 'heartbeat'), if any."""
+        return next((i for i in self.invalid if i.what == what), None)
+>>>>>>> main
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ class ChartReading:
     polled_at: float
     points: tuple[Point, ...] = ()
     from_store: bool = True  # False: read from the cache's recent lists; says nothing of the db
+    markers: tuple[Any, ...] = ()  # console.core.events.markers.Marker: restarts, FATALs, deploys
 
 
 @dataclass(frozen=True)

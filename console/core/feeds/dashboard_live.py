@@ -10,39 +10,24 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from console.core.cache.entries import ENTRIES, read_entry, read_heartbeat
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.dashboard import (
     HOUR_S,
-    NO_HISTORY_VIEW,
     CacheReading,
     ChartReading,
     HistoryReading,
     SupervisorReading,
 )
-from console.core.metrics import (
-    PerformanceSnapshot,
-    Point,
-    QueueSnapshot,
-    SystemHealth,
-    from_payload,
-)
+from console.core.metrics import Point
+from console.core.parse import Invalid
 from console.core.sanitize import clean, first_line
 from console.core.settings import SupervisorEndpoint
 from console.core.sources import parse_worker_store
 
 Clock = Callable[[], float]
-
-
-def _snapshot(cls: type, latest: Any, problems: list[str], kind: str) -> Any:
-    if latest.status == "ok":
-        try:
-            return from_payload(cls, latest.payload)
-        except (TypeError, ValueError) as exc:
-            problems.append(f"{kind}: unreadable entry ({first_line(str(exc))})")
-    elif latest.status == "invalid":
-        problems.append(f"{kind}: {first_line(latest.error or 'invalid entry')}")
-    return None
 
 
 def _store_reason(exc: Exception) -> str:
@@ -72,21 +57,23 @@ class LiveDashboard:
             return CacheReading(False, NO_HISTORY_VIEW, host, now)
         try:
             cache = self.connections.cache()
-            problems: list[str] = []
-            health = _snapshot(SystemHealth, cache.get_latest("health", host), problems, "health")
-            queues = _snapshot(QueueSnapshot, cache.get_latest("queue", host), problems, "queues")
-            perf = _snapshot(
-                PerformanceSnapshot, cache.get_latest("performance", host), problems, "performance"
-            )
-            beat = cache.heartbeat(host)
+            entries = {kind: read_entry(cache, kind, host) for kind in ENTRIES}
+            beat = read_heartbeat(cache, host)
             hosts = self._known_hosts(host)
         except SourceUnavailable as exc:
             return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
+<<<<<<< HEAD
         beat_ts = beat.ts if beat.status == "ok" else None
         store = parse_worker_store(beat.payload.get("store")) if beat.payload else None
         return CacheReading(
             True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems), store
         )
+=======
+        invalid = tuple(v for v in (*entries.values(), beat) if isinstance(v, Invalid))
+        health, queues, perf = (None if isinstance(v, Invalid) else v for v in entries.values())
+        beat_ts = None if isinstance(beat, Invalid) else beat
+        return CacheReading(True, "", host, now, health, queues, perf, beat_ts, hosts, invalid)
+>>>>>>> main
 
     # -- history --------------------------------------------------------------------------
     def _series(self, metric: str, host: str, since: float, until: float, points: int) -> Any:
@@ -159,14 +146,35 @@ class LiveDashboard:
             found = self._recent(host, (metric,), now - span_s, now, points)
             if found is not None:
                 pts = tuple(found[metric])
-                return ChartReading(True, "", metric, host, span_s, now, pts, from_store=False)
+                marks = self._markers(host, now - span_s, now, from_store=False)
+                return ChartReading(
+                    True, "", metric, host, span_s, now, pts, from_store=False, markers=marks
+                )
         try:
             rows = self._series(metric, host, now - span_s, now, points)
         except (SourceUnavailable, SchemaOutOfDate) as exc:
             return ChartReading(False, _store_reason(exc), metric, host, span_s, now)
         except ValueError as exc:  # unknown metric name
             return ChartReading(False, first_line(str(exc)), metric, host, span_s, now)
-        return ChartReading(True, "", metric, host, span_s, now, tuple(rows))
+        marks = self._markers(host, now - span_s, now, from_store=True)
+        return ChartReading(True, "", metric, host, span_s, now, tuple(rows), markers=marks)
+
+    def _markers(self, host: str, since: float, until: float, from_store: bool) -> tuple:
+        """Chart markers from the event stream (last hour) or the store; none when unreadable."""
+        from console.core.events.markers import markers
+
+        try:
+            if from_store:
+                from console.core.store.process_events import marker_events
+
+                events = marker_events(self.connections.engine(), host, since, until)
+            else:
+                from console.core.events.timeline import stream_tail
+
+                events = stream_tail(self.connections.cache(), host)
+        except (SourceUnavailable, SchemaOutOfDate):
+            return ()  # the chart says why its own data is missing; markers just stay away
+        return markers(events, since, until)
 
     # -- supervisord ----------------------------------------------------------------------
     def check_supervisor(

@@ -12,10 +12,12 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+from console.core.logs.grep import last_kept
 from console.core.logs.lines import MAX_LINE_BYTES, Batch, LineSplitter, LogLine, marker
-from console.core.logs.search import Query, filter_before
+from console.core.logs.scan import Progress
+from console.core.logs.search import Query
 from console.core.logs.window import read_after, read_before, read_last
 
 FINGERPRINT = 64  # bytes at the head of the file compared on every poll
@@ -79,12 +81,20 @@ class FileFollower:
                 return Batch()
             return read_after(self._fd, offset, n, self.cap)
 
-    def filtered(self, query: Query, n: int, cancelled: Callable[[], bool]) -> Batch:
-        """The last n lines of the current file that a filter keeps (up to what was read)."""
+    def filtered(
+        self, query: Query, n: int, cancelled: Callable[[], bool], end: int | None = None
+    ) -> Iterator[tuple[tuple[LogLine, ...], Progress]]:
+        """The last n lines before `end` (default: what was read) that a filter keeps, newest
+        segment first, with progress. Scans its own descriptor: polls go on meanwhile."""
         with self._lock:
             if self._fd is None:
-                return Batch(reset=True)
-            return filter_before(self._fd, query, self._splitter.line_start, n, cancelled)
+                return
+            fd = os.dup(self._fd)
+            end = self._splitter.line_start if end is None else end
+        try:
+            yield from last_kept(fd, self.path, query, end, n, cancelled, self.cap)
+        finally:
+            os.close(fd)
 
     def close(self) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ class LogLine:
     text: str
     marker: bool = False
     offset: int | None = None  # byte offset of the line's start in its file, when known
+    source: int | None = None  # which log, in a merged view (index of its source)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def marker(text: str) -> LogLine:
     return LogLine(f"── {text} ──", marker=True)
 
 
-def _char_boundary(data: bytes) -> bytes:
+def char_boundary(data: bytes) -> bytes:
     """Drop a UTF-8 sequence cut in two at the end (so a cut never adds a U+FFFD)."""
     for back in range(1, min(4, len(data)) + 1):
         byte = data[-back]
@@ -54,7 +55,7 @@ def render(data: bytes, dropped: int = 0, cap: int = MAX_LINE_BYTES) -> str:
         data = data[:-1]
     if len(data) > cap:
         dropped += len(data) - cap
-        data = _char_boundary(data[:cap])
+        data = char_boundary(data[:cap])
     text = clean(data, max_chars=cap)
     return f"{text}…[+{dropped} bytes]" if dropped else text
 

@@ -29,8 +29,12 @@ class Plan:
 
 
 @lru_cache(maxsize=64)
-def plan_for(source: bytes, flags: int) -> Plan | None:
-    """A plan for a bytes pattern that matches within one line, or None (no usable needle)."""
+def plan_for(source: bytes, flags: int, within_line: bool = False) -> Plan | None:
+    """A plan for a bytes pattern that matches within one line, or None (no usable needle).
+
+    `within_line`: the engine never lets a match span a newline (RE2's never_nl), so a
+    pattern that could cross lines (`\\s`, `[^x]`) still has usable needles.
+    """
     if flags & re.LOCALE:
         return None
     try:
@@ -39,7 +43,7 @@ def plan_for(source: bytes, flags: int) -> Plan | None:
         return None
     flags = parsed.state.flags
     items = list(parsed)
-    if _may_cross_lines(items, flags):
+    if not within_line and _may_cross_lines(items, flags):
         return None
     walk = _Walk()
     choices = walk.sequence(items, bool(flags & re.IGNORECASE))

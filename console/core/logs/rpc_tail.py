@@ -14,7 +14,14 @@ import xmlrpc.client
 from collections.abc import Callable
 
 from console.core.errors import StackwatchError
-from console.core.logs.lines import MAX_LINE_BYTES, Batch, LineSplitter, LogLine, marker
+from console.core.logs.lines import (
+    MAX_LINE_BYTES,
+    Batch,
+    LineSplitter,
+    LogLine,
+    char_boundary,
+    marker,
+)
 from console.core.sanitize import first_line
 
 # tail(name, offset, length) -> (data, new_offset, overflow); read(name, offset, length) -> data
@@ -56,10 +63,13 @@ class RpcTail:
         self._head: str | None = None
         self._splitter = LineSplitter(cap=cap)
         self._error: str | None = None
+        self._seen = b""  # the last bytes read of the current file (to check it is the same)
 
     def start(self, n: int) -> Batch:
         """The last n lines (from the last CHUNK bytes of the log)."""
         try:
+            self._seen = b""
+            self._offset = 0
             size = self._size(0)
             self._error = None
             self._remember_head(size)
@@ -97,6 +107,7 @@ class RpcTail:
                 out.append(marker(ROTATED))
                 self._remember_head(size)
                 self._splitter.restart(0)
+                self._seen = b""
                 self._offset = old = 0
                 if self._read is None:
                     data, size, overflow = self._tail(self.name, 0, CHUNK)
@@ -118,17 +129,45 @@ class RpcTail:
             start = size - len(raw)
         else:
             start = max(old, size - CHUNK)
-            raw = _encoded(self._read(self.name, start, size - start)) if size > start else b""
+            raw = self._read_after_seen(start, size) if size > start else b""
+            if raw is None:  # a different file than the one read so far: start it over
+                self._seen = b""
+                self._splitter.restart(0)
+                self._offset = 0
+                self.generation += 1
+                return [] if quiet else [marker(ROTATED)]
         out: list[LogLine] = []
         if start > old and not quiet:
             out.append(marker(f"skipped {start - old} bytes"))
         if start != self._splitter.offset or start > old:
             self._splitter.restart(start)
             self.generation += 1
-        self._offset = size
+        # What was read, not the size asked before: the file may have been replaced between
+        # the two calls, and then the read is shorter (the next poll notices the change).
+        self._offset = size if self._read is None else start + len(raw)
+        if self._read is not None and start == 0 and raw:
+            # The head from the same read as the data, so both describe the same file.
+            self._head = char_boundary(raw[:FINGERPRINT]).decode("utf-8", "replace")
+        self._seen = _char_start(
+            (self._seen + raw)[-FINGERPRINT:] if start == old else raw[-FINGERPRINT:]
+        )
         lines = self._splitter.feed(raw)
         out.extend(lines[1:] if start > 0 and start > old and lines else lines)
         return out
+
+    def _read_after_seen(self, start: int, size: int) -> bytes | None:
+        """Bytes start..size, read together with the last bytes already read before `start`.
+
+        The size and the read are two calls: supervisord may rotate between them, and the read
+        would then return the new file's middle as if it followed (its start would be read
+        again after the rotation marker). Reading the bytes we already saw in the same call
+        proves it is the same file; None when it is not.
+        """
+        seen = self._seen if start == self._offset else b""
+        raw = _encoded(self._read(self.name, start - len(seen), size - start + len(seen)))
+        if not raw.startswith(seen):
+            return None
+        return raw[len(seen) :]
 
     def _remember_head(self, size: int) -> None:
         self._head = self._fetch_head() if size else ""
@@ -161,6 +200,7 @@ class RpcTail:
         size = self._tail(self.name, old, 0)[1]  # zero bytes: just the current size
         self._splitter.restart(size)
         self._offset = size
+        self._seen = b""
         why = "control bytes or invalid UTF-8 that XML-RPC cannot carry"
         return [marker(f"skipped {max(0, size - old)} bytes: {why}")]
 
@@ -173,6 +213,15 @@ class RpcTail:
             return Batch()
         self._error = why
         return Batch((marker(f"supervisord: {why}; retrying"),))
+
+
+def _char_start(data: bytes) -> bytes:
+    """data without the UTF-8 continuation bytes at its start (supervisord decodes strictly,
+    so a read must not begin in the middle of a character)."""
+    cut = 0
+    while cut < len(data) and 0x80 <= data[cut] < 0xC0:
+        cut += 1
+    return data[cut:]
 
 
 def describe_rpc_error(exc: BaseException) -> str:

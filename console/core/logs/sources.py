@@ -45,7 +45,11 @@ class LogReader(Protocol):
 
 @dataclass(frozen=True)
 class LogSource:
-    """One thing a pane can show. `kind` is "program", "main" or "file"."""
+    """One thing a pane can show. `kind` is "program", "main", "file" or "merged".
+
+    `label` is the source's one name, the same in the console and on the command line
+    (`stackwatch logs LABEL`): see `load_sources`.
+    """
 
     kind: str
     label: str
@@ -56,16 +60,27 @@ class LogSource:
     stdout_path: str | None = None
     stderr_path: str | None = None
     redirected: bool = False
+    parts: tuple[LogSource, ...] = ()  # a merged source's logs
 
     @property
     def key(self) -> str:
+        if self.kind == "merged":
+            return "merged:" + "+".join(part.key + ":" + part.stream for part in self.parts)
         return (
             f"{self.kind}:{self.endpoint}:{self.program}:{self.path if self.kind == 'file' else ''}"
         )
 
     @property
     def title(self) -> str:
+        if self.kind == "merged":
+            return " + ".join(part.title for part in self.parts)
         return f"{self.label} [{self.stream}]" if self.kind == "program" else self.label
+
+    @property
+    def short(self) -> str:
+        """A short tag for merged lines: the name, with :err for a program's stderr."""
+        name = self.label.rsplit("/", 1)[-1]
+        return f"{name}:err" if self.kind == "program" and self.stream == "stderr" else name
 
     @property
     def note(self) -> str | None:
@@ -95,10 +110,15 @@ class LogSource:
         return self.stdout_path
 
 
-def program_source(program: ProgramLog, stream: str = "stdout") -> LogSource:
+def _qualified(endpoint: str, name: str, qualify: bool) -> str:
+    return f"{endpoint}/{name}" if qualify else name
+
+
+def program_source(program: ProgramLog, stream: str = "stdout", qualify: bool = True) -> LogSource:
+    """A program's log; named `name` (or `group:name`), `endpoint/…` when several supervisords."""
     return LogSource(
         kind="program",
-        label=program.label,
+        label=_qualified(program.endpoint, program.name, qualify),
         endpoint=program.endpoint,
         program=program.name,
         stream=stream,
@@ -109,13 +129,45 @@ def program_source(program: ProgramLog, stream: str = "stdout") -> LogSource:
 
 
 def file_sources(settings: Settings) -> list[LogSource]:
-    """The log files named in the settings, plus each supervisord's main log."""
+    """The log files named in the settings, plus each supervisord's main log (`supervisord`)."""
+    qualify = len(settings.supervisors) > 1
     files = [LogSource("file", spec.name, path=spec.path) for spec in settings.log_files]
     mains = [
-        LogSource("main", f"{endpoint.name}/supervisord", endpoint=endpoint.name)
-        for endpoint in settings.supervisors
+        LogSource("main", _qualified(e.name, "supervisord", qualify), endpoint=e.name)
+        for e in settings.supervisors
     ]
-    return mains + files
+    return files + mains
+
+
+def merged_source(parts: list[LogSource]) -> LogSource:
+    """Several sources read as one."""
+    return LogSource("merged", " + ".join(p.short for p in parts), parts=tuple(parts))
+
+
+def _real(path: str | None) -> str | None:
+    return os.path.realpath(path) if path else None
+
+
+def unique_sources(sources: list[LogSource]) -> list[LogSource]:
+    """Each log once, under one name: a file that is a program's log is that program; a
+    configured file named like a supervisord's main log stands for it; another clash of
+    names makes the file `file:NAME`."""
+    taken = {
+        _real(p) for s in sources if s.kind == "program" for p in (s.stdout_path, s.stderr_path)
+    }
+    names = {s.label for s in sources if s.kind == "program"}
+    out = [s for s in sources if s.kind == "program"]
+    for source in (s for s in sources if s.kind == "file"):
+        real = _real(source.path)
+        if real in taken:
+            continue
+        taken.add(real)
+        if source.label in names:
+            source = replace(source, label=f"file:{source.label}")
+        names.add(source.label)
+        out.append(source)
+    out.extend(s for s in sources if s.kind == "main" and s.label not in names)
+    return out
 
 
 def _readable(path: str | None) -> bool:
@@ -124,6 +176,11 @@ def _readable(path: str | None) -> bool:
 
 def open_reader(source: LogSource, settings: Settings) -> LogReader:
     """The file follower when the file is here and readable, else supervisord's tail call."""
+    if source.kind == "merged":
+        from console.core.logs.merge import MergedReader
+
+        readers = [open_reader(part, settings) for part in source.parts]
+        return MergedReader(readers, [part.short for part in source.parts])
     path = source.file_path()
     if source.kind == "file" or _readable(path):
         return FileFollower(path or "")
@@ -157,10 +214,12 @@ def same_program(a: str, b: str) -> bool:
 
 
 def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:
-    """Every source to offer, and one line per supervisord that could not be asked."""
+    """Every source to offer, each once under its one name, and one line per supervisord
+    that could not be asked."""
     from console.core.logs.rpc_tail import RPC_ERRORS, describe_rpc_error
     from console.core.logs.supervisor_rpc import list_programs
 
+    qualify = len(settings.supervisors) > 1
     sources: list[LogSource] = []
     problems: list[str] = []
     for endpoint in settings.supervisors:
@@ -169,5 +228,44 @@ def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:
         except RPC_ERRORS as exc:
             problems.append(f"{endpoint.name}: unreachable: {describe_rpc_error(exc)}")
             continue
-        sources.extend(program_source(program) for program in programs)
-    return sources + file_sources(settings), problems
+        sources.extend(program_source(program, qualify=qualify) for program in programs)
+    return unique_sources(sources + file_sources(settings)), problems
+
+
+def find_source(name: str, sources: list[LogSource]) -> LogSource | None:
+    """The source a user names: its label, `name`/`group:name`/`endpoint/name` of a program,
+    `supervisord`, or any of these with `:stderr`/`:stdout`."""
+    for source in sources:
+        if source.label == name:
+            return source
+    endpoint, _, short = name.rpartition("/")
+    matches = [
+        s
+        for s in sources
+        if s.kind == "program"
+        and (not endpoint or s.endpoint == endpoint)
+        and (same_program(s.program or "", short) or (s.program or "").split(":")[-1] == short)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    base, _, stream = name.rpartition(":")
+    if stream in ("stdout", "stderr") and base:
+        found = find_source(base, sources)
+        if found is not None and found.kind == "program":
+            return found.with_stream(stream)
+    return None
+
+
+def merge_suggestions(sources: list[LogSource]) -> list[LogSource]:
+    """Merged views worth offering: each group's programs, and a program's stdout + stderr."""
+    groups: dict[tuple[str | None, str], list[LogSource]] = {}
+    out: list[LogSource] = []
+    for source in sources:
+        if source.kind != "program":
+            continue
+        group = (source.program or "").split(":")[0]
+        groups.setdefault((source.endpoint, group), []).append(source)
+        if not source.stderr_redirected:
+            out.append(merged_source([source, source.with_stream("stderr")]))
+    wanted = [merged_source(members) for members in groups.values() if len(members) > 1]
+    return wanted + out

@@ -16,10 +16,10 @@ import redis
 
 from console.core.errors import SourceUnavailable, StackwatchError
 from console.core.queues import failures, huey_tasks
+from console.core.queues.backends import QueueBackends
 from console.core.queues.failures import Failure
 from console.core.queues.huey_source import HueyKeyProblem, close_huey
 from console.core.queues.huey_tasks import NotRetryable, ScheduledTask
-from console.core.queues.sources import Sources
 from console.core.sanitize import first_line
 from console.core.settings import QueueSpec
 from console.core.store import audit
@@ -40,9 +40,10 @@ class Done:
 
 
 class QueueActions:
-    def __init__(self, sources: Sources) -> None:
+    def __init__(self, sources: QueueBackends) -> None:
         self.sources = sources
         self.settings = sources.settings
+        self.host = sources.host  # the host whose queues and failures these are
 
     def _check(self, what: str) -> None:
         if self.settings.read_only:
@@ -86,15 +87,15 @@ class QueueActions:
         self._check(f"delete {target}")
         if failure.id is None:
             raise ActionRefused("this failure is not stored yet (the worker stores it shortly)")
-        gone = failures.remove(self.sources.engine, self.settings.host, failure.id)
+        gone = failures.remove(self.sources.engine, self.host, failure.id)
         message = f"deleted failure {failure.id}" if gone else f"failure {failure.id} was gone"
         return self._done("queue.failure.delete", target, "", message)
 
     def flush(self) -> Done:
         """Delete every stored failure record of this host."""
-        target = f"all job failures of {self.settings.host}"
+        target = f"all job failures of {self.host}"
         self._check(f"flush {target}")
-        count = failures.flush(self.sources.engine, self.settings.host)
+        count = failures.flush(self.sources.engine, self.host)
         return self._done("queue.failure.flush", target, "", f"deleted {count} failure records")
 
     def revoke(self, task: ScheduledTask) -> Done:

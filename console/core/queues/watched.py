@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from console.core.hueys import worker_huey_file, worker_queue_name
 from console.core.queues.discover import FoundQueue
 from console.core.queues.huey_source import is_sqlite, parse_huey_key
 from console.core.settings import QueueSpec, Settings
@@ -20,11 +20,6 @@ class Watched:
     origin: str  # "settings", "found: <reason>", "worker"
 
 
-def own_huey_name(settings: Settings) -> str:
-    """The worker's huey name (as jobs.app.queue_name builds it)."""
-    return f"stackwatch_{settings.host}"
-
-
 def _matches(spec: QueueSpec, found: FoundQueue) -> bool:
     if spec.kind != found.kind or is_sqlite(spec):
         return False
@@ -32,15 +27,16 @@ def _matches(spec: QueueSpec, found: FoundQueue) -> bool:
     return name == found.name
 
 
-def _own_sqlite(settings: Settings) -> QueueSpec | None:
-    path = Path(settings.data_dir) / "huey.db"
+def _own_sqlite(settings: Settings, host: str) -> QueueSpec | None:
+    path = worker_huey_file(settings)
     if settings.redis_url or not path.is_file():
         return None
-    return QueueSpec(OWN_QUEUE, kind="huey", key=f"sqlite:{path}#{own_huey_name(settings)}")
+    return QueueSpec(OWN_QUEUE, kind="huey", key=f"sqlite:{path}#{worker_queue_name(host)}")
 
 
-def watched(settings: Settings, found: Sequence[FoundQueue] = ()) -> list[Watched]:
-    """Configured (visible) queues first, in settings order, then the discovered ones."""
+def watched(settings: Settings, host: str, found: Sequence[FoundQueue] = ()) -> list[Watched]:
+    """Configured (visible) queues first, in settings order, then the discovered ones; the
+    worker's own queue is `host`'s."""
     specs = settings.queues
     result = [Watched(s, "settings") for s in specs if not s.hidden]
     names = {s.name for s in specs}
@@ -48,7 +44,7 @@ def watched(settings: Settings, found: Sequence[FoundQueue] = ()) -> list[Watche
         spec = next((s for s in specs if _matches(s, item)), None)
         if spec is not None:
             continue  # configured: shown (or hidden) under its configured name
-        if item.kind == "huey" and item.name == own_huey_name(settings):
+        if item.kind == "huey" and item.name == worker_queue_name(host):
             if OWN_QUEUE not in names:
                 result.append(Watched(QueueSpec(OWN_QUEUE, "huey", key=item.name), "worker"))
                 names.add(OWN_QUEUE)
@@ -56,7 +52,7 @@ def watched(settings: Settings, found: Sequence[FoundQueue] = ()) -> list[Watche
         name = item.name if item.name not in names else f"{item.name} ({item.kind})"
         names.add(name)
         result.append(Watched(QueueSpec(name, item.kind, key=item.name), f"found: {item.reason}"))
-    own = _own_sqlite(settings)
+    own = _own_sqlite(settings, host)
     if own is not None and OWN_QUEUE not in names:
         result.append(Watched(own, "worker"))
     return result

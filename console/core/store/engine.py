@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, t
 from sqlalchemy.engine import make_url
 
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
+from console.core.private_files import private_file
 from console.core.sanitize import first_line
 from console.core.settings import mask_url
 
@@ -52,7 +53,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_file(parsed.database)  # 0600 before SQLite opens it (and its -wal/-shm)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
@@ -133,10 +134,14 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def store_errors(engine: Engine) -> Iterator[None]:
-    """Connection-level failures become SourceUnavailable with one readable line."""
+    """Connection-level failures become SourceUnavailable with one readable line. A file that
+    is not a database (or a damaged one) is raised as the bare DatabaseError class: the store
+    is unusable, like a server that is down."""
     try:
         yield
-    except (exc.OperationalError, exc.InterfaceError) as error:
+    except (exc.OperationalError, exc.InterfaceError, exc.DatabaseError) as error:
+        if type(error) not in (exc.OperationalError, exc.InterfaceError, exc.DatabaseError):
+            raise  # integrity or programming errors are ours to fix, not an outage
         where = mask_url(engine.url.render_as_string(hide_password=False))
         detail = first_line(str(error.orig) if error.orig is not None else str(error))
         raise SourceUnavailable(f"database {where}: {detail}") from None

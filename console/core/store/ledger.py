@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from console.core.failure_record import parse_failure
+from console.core.parse import Unfit
 from console.core.store.engine import reading, writing
 from console.core.store.models import JobFailureRow, JobRunRow, StateRow
 
@@ -69,6 +71,7 @@ def last_runs(engine: Engine, host: str) -> list[JobRun]:
         ]
 
 
+<<<<<<< HEAD
 def record_failures(engine: Engine, host: str, failures: Sequence[dict[str, Any]]) -> int:
     """Persist failures reported by instrumented huey apps (as pushed by JobRecorder), once:
     a failure already stored (same host, task id and time) is skipped."""
@@ -87,6 +90,17 @@ def record_failures(engine: Engine, host: str, failures: Sequence[dict[str, Any]
         for f in failures
         if isinstance(f, dict)
     ]
+=======
+def record_failures(engine: Engine, host: str, failures: Sequence[Any]) -> int:
+    """Persist failures reported by instrumented huey apps (as pushed by JobRecorder); a
+    record that does not fit is skipped (it never blocks the others)."""
+    rows = []
+    for item in failures:
+        try:
+            rows.append({"host": host, **parse_failure(item)})
+        except Unfit:
+            continue
+>>>>>>> main
     if not rows:
         return 0
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite

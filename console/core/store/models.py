@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     Index,
     Integer,
@@ -139,10 +140,19 @@ class JobFailureRow(Base):
 
 
 class ProcessEventRow(Base):
-    """A supervised program changed state: counts restarts and crash loops."""
+    """A supervised program changed state: counts restarts and crash loops.
+
+    Rows come from supervisord's events (`stream_id` set: exact, every transition) or, where
+    no listener runs, from the collection's polls (`stream_id` NULL: what a poll could see).
+    """
 
     __tablename__ = "process_events"
-    __table_args__ = (Index("ix_process_events_program_ts", "endpoint", "program", "ts"),)
+    __table_args__ = (
+        Index("ix_process_events_program_ts", "endpoint", "program", "ts"),
+        # The cache stream's entry id: an event is stored once, however often it is moved.
+        Index("uq_process_events_stream", "host", "stream_id", unique=True),
+        Index("ix_process_events_host_ts", "host", "ts"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     host: Mapped[str] = mapped_column(String(255))
@@ -153,6 +163,10 @@ class ProcessEventRow(Base):
     to_state: Mapped[str] = mapped_column(String(16))
     pid: Mapped[int | None] = mapped_column(Integer)
     exitstatus: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="process", server_default="process")
+    stream_id: Mapped[str | None] = mapped_column(String(40))
+    expected: Mapped[bool | None] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(String(255))
 
 
 class AuditRow(Base):

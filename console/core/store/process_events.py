@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, case, func, insert, or_, select
 
+from console.core.events.model import PROCESS, ProcessEvent
 from console.core.store.engine import reading, writing
 from console.core.store.models import ProcessEventRow
 from console.core.supervisor.models import ProcessesSnapshot, ProcessInfo
@@ -32,8 +33,10 @@ def _latest(conn, host: str) -> dict[tuple[str, str], tuple[str, int | None]]:
     return {(r.endpoint, r.program): (r.to_state, r.pid) for r in rows}
 
 
-def _changes(snapshot: ProcessesSnapshot, latest: dict) -> Iterable[dict]:
-    reachable = {e.name for e in snapshot.endpoints if e.ok}
+def _changes(
+    snapshot: ProcessesSnapshot, latest: dict, skip: Collection[str] = ()
+) -> Iterable[dict]:
+    reachable = {e.name for e in snapshot.endpoints if e.ok} - set(skip)
     for p in snapshot.processes:
         if p.endpoint not in reachable:
             continue
@@ -56,10 +59,11 @@ def _row(snapshot: ProcessesSnapshot, p: ProcessInfo, from_state: str | None) ->
     }
 
 
-def record_changes(engine: Engine, snapshot: ProcessesSnapshot) -> int:
-    """Append one event per program whose state or pid changed since its last event."""
+def record_changes(engine: Engine, snapshot: ProcessesSnapshot, skip: Collection[str] = ()) -> int:
+    """Append one event per program whose state or pid changed since its last event (except
+    on the `skip` endpoints, whose event listener records every change itself)."""
     with writing(engine) as conn:
-        rows = list(_changes(snapshot, _latest(conn, snapshot.host)))
+        rows = list(_changes(snapshot, _latest(conn, snapshot.host), skip))
         if rows:
             conn.execute(insert(ProcessEventRow), rows)
     return len(rows)
@@ -90,3 +94,71 @@ def restart_counts(engine: Engine, host: str, now: float) -> dict[tuple[str, str
             (endpoint, program): RestartCounts(int(hour or 0), int(day))
             for endpoint, program, hour, day in conn.execute(query)
         }
+
+
+def _from_row(row: ProcessEventRow) -> ProcessEvent:
+    return ProcessEvent(
+        ts=row.ts,
+        endpoint=row.endpoint,
+        kind=row.kind or PROCESS,
+        program=row.program,
+        to_state=row.to_state,
+        from_state=row.from_state,
+        pid=row.pid,
+        expected=row.expected,
+        exitstatus=row.exitstatus,
+        detail=row.detail,
+        stream_id=row.stream_id,
+    )
+
+
+def stored_events(
+    engine: Engine, host: str, endpoint: str, program: str, limit: int
+) -> list[ProcessEvent]:
+    """The newest `limit` stored transitions of one program, newest first."""
+    query = (
+        select(ProcessEventRow)
+        .where(
+            ProcessEventRow.host == host,
+            ProcessEventRow.endpoint == endpoint,
+            ProcessEventRow.program == program,
+        )
+        .order_by(ProcessEventRow.ts.desc(), ProcessEventRow.id.desc())
+        .limit(limit)
+    )
+    with reading(engine) as conn:
+        return [_from_row(row) for row in conn.execute(query)]
+
+
+def events_since(
+    engine: Engine, host: str, since: float, program: str | None, limit: int = 10_000
+) -> list[ProcessEvent]:
+    """Stored events of a host since `since`, newest first (one program, or all)."""
+    query = select(ProcessEventRow).where(ProcessEventRow.host == host, ProcessEventRow.ts >= since)
+    if program is not None:
+        query = query.where(ProcessEventRow.program == program)
+    query = query.order_by(ProcessEventRow.ts.desc(), ProcessEventRow.id.desc()).limit(limit)
+    with reading(engine) as conn:
+        return [_from_row(row) for row in conn.execute(query)]
+
+
+def marker_events(
+    engine: Engine, host: str, since: float, until: float, limit: int = 5000
+) -> list[ProcessEvent]:
+    """Stored events that make chart markers (starts, FATALs, group and supervisord changes)."""
+    query = (
+        select(ProcessEventRow)
+        .where(
+            ProcessEventRow.host == host,
+            ProcessEventRow.ts >= since,
+            ProcessEventRow.ts < until,
+            or_(
+                ProcessEventRow.to_state.in_(("STARTING", "FATAL")),
+                ProcessEventRow.kind != PROCESS,
+            ),
+        )
+        .order_by(ProcessEventRow.ts.desc())
+        .limit(limit)
+    )
+    with reading(engine) as conn:
+        return [_from_row(row) for row in conn.execute(query)]

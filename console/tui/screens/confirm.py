@@ -1,8 +1,10 @@
-"""A reusable confirmation: names the exact targets, focus starts on Cancel."""
+"""The one confirmation: names the exact targets, focus starts on Cancel; what to ask is a
+`Confirmation`, and `PolledScreen.confirm_then` runs the flow (twice for many targets)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,7 +14,30 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from console.core.sanitize import clean
+from console.tui.text import outside
+
 MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What to ask before a destructive action; `twice` asks again when it hits many targets."""
+
+    title: str
+    targets: Sequence[str]
+    label: str  # the confirm button, e.g. "Restart"
+    note: str = ""
+    twice: bool = False
+    command: str = ""  # what it equals (supervisorctl …), for the cancelled note
+    again: str = field(default="")  # the second question; a default is derived from the label
+
+    def second(self) -> ConfirmScreen:
+        title = self.again or f"Really {self.label.lower()} ALL {len(self.targets)} listed?"
+        return ConfirmScreen(title, self.targets, f"Yes, {self.label.lower()} all")
+
+    def first(self) -> ConfirmScreen:
+        return ConfirmScreen(self.title, self.targets, self.label, self.note)
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -41,17 +66,18 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.title_text, style="bold"), id="confirm-title")
+            yield Static(outside(self.title_text, 500, style="bold"), id="confirm-title")
             listed = self.targets[:MAX_LISTED]
             more = len(self.targets) - len(listed)
-            lines = "\n".join(f"  {t}" for t in listed) + (f"\n  … and {more} more" if more else "")
+            lines = "\n".join(f"  {clean(t, 300)}" for t in listed)
+            lines += f"\n  … and {more} more" if more else ""
             with VerticalScroll(id="confirm-targets"):
-                yield Static(Text(lines), id="confirm-list")
+                yield Static(Text(lines), id="confirm-list")  # each target cleaned above
             if self.note:
-                yield Static(Text(self.note, style="italic"), id="confirm-note")
+                yield Static(outside(self.note, 500, style="italic"), id="confirm-note")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
-                yield Button(self.confirm_label, id="confirm", variant="error")
+                yield Button(outside(self.confirm_label, 60), id="confirm", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -5,24 +5,23 @@ while a modal is open; mutating actions are confirmed and hidden in read-only mo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from console.tui.screens.confirm import ConfirmScreen
+from console.tui.screens.confirm import Confirmation
+from console.tui.screens.polled import PolledScreen
 from console.tui.screens.queue_commands import QueueCommands
-from console.tui.screens.queue_traceback import QueueTraceback
+from console.tui.screens.traceback import TracebackScreen
+from console.tui.text import outside
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.queue_depths import QueueDepthTable
 from console.tui.widgets.queue_failures import FailureTable
 from console.tui.widgets.queue_jobs import InFlightTable, TaskStatsTable
@@ -31,9 +30,9 @@ from console.tui.widgets.queue_scheduled import ScheduledTable
 from console.tui.widgets.queue_tiles import QueueTiles
 
 if TYPE_CHECKING:
-    from console.core.queues.screen_data import QueuesView
+    from console.core.feeds.queues import QueuesView
 
-MUTATING = {"retry", "delete", "flush", "revoke", "restore"}
+MUTATING = frozenset({"retry", "delete", "flush", "revoke", "restore"})
 TAB_OF = {
     "retry": "failed",
     "delete": "failed",
@@ -44,23 +43,12 @@ TAB_OF = {
 }
 
 
-@dataclass
-class Loaded(Message):
-    view: QueuesView
-
-
-@dataclass
-class ActionDone(Message):
-    text: str
-    ok: bool
-
-
-class QueuesScreen(Screen):
-    """Reads `self.app.settings`; `source_factory(settings)` makes the data source (tests
-    inject a fixed one)."""
+class QueuesScreen(PolledScreen):
+    """Reads `self.app.feeds.queues` for the app's host; all I/O runs in thread workers."""
 
     CSS_PATH = str(Path(__file__).with_name("queues.tcss"))  # absolute: subclasses live elsewhere
     COMMANDS: ClassVar = {QueueCommands}
+    MUTATING = MUTATING
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry", id="queues.retry"),
         Binding("d", "delete", "Delete", id="queues.delete"),
@@ -70,13 +58,10 @@ class QueuesScreen(Screen):
         Binding("t", "traceback", "Traceback", id="queues.traceback"),
         Binding("ctrl+r", "refresh", "Refresh", id="queues.refresh"),
     ]
-    source_factory: ClassVar[Callable[[Any], Any] | None] = None
 
     def __init__(self) -> None:
         super().__init__()
         self.view: QueuesView | None = None
-        self._source: Any = None
-        self._polling = False
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
@@ -94,51 +79,23 @@ class QueuesScreen(Screen):
                 yield LedgerTable(id="queue-ledger")
             with TabPane("Scheduled", id="scheduled"):
                 yield ScheduledTable(id="queue-scheduled")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.poll()
-        self.set_interval(self.app.settings.refresh_queues, self.poll)
-
-    def on_unmount(self) -> None:
-        if self._source is not None:
-            self._source.close()
+        yield KeyFooter()
 
     # --- polling -------------------------------------------------------------------------
 
-    def poll(self) -> None:
-        """Start a read unless one is running or a modal covers the screen."""
-        if self._polling or self.app.screen is not self:
-            return
-        self._polling = True
-        self._load()
+    def poll_interval(self) -> float:
+        return self.app.settings.refresh_queues  # type: ignore[attr-defined]
 
-    def _get_source(self) -> Any:
-        if self._source is None:
-            factory = type(self).source_factory
-            if factory is None:
-                from console.core.queues.screen_data import QueuesSource
+    def fetch(self) -> QueuesView:
+        return self.app.feeds.queues.load(self.app.model.host)  # type: ignore[attr-defined]
 
-                factory = QueuesSource
-            self._source = factory(self.app.settings)
-        return self._source
-
-    @work(thread=True, exclusive=True, group="queues-poll", exit_on_error=False)
-    def _load(self) -> None:
-        self.post_message(Loaded(self._get_source().load()))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "queues-poll" and event.state == WorkerState.ERROR:
-            self._polling = False
-            error = event.worker.error
+    def record_failure(self, what: str, error: BaseException) -> None:
+        super().record_failure(what, error)
+        if what == "reading":
             self._status(f"reading queues failed: {type(error).__name__}: {error}", bad=True)
-        elif event.worker.group == "queues-action" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", severity="error", markup=False)
 
-    def on_loaded(self, message: Loaded) -> None:
-        self._polling = False
-        self.view = view = message.view
+    def show(self, view: QueuesView) -> None:
+        self.view = view
         zone = self.app.settings.timezone
         self.query_one(QueueTiles).show(view.tiles)
         self.query_one(QueueDepthTable).show(view.queues)
@@ -176,13 +133,13 @@ class QueuesScreen(Screen):
 
     def _status(self, text: str, bad: bool = False) -> None:
         status = self.query_one("#queues-status", Static)
-        status.update(Text(text))
+        status.update(outside(text, 1000))
         status.set_class(bad, "-bad")
 
     # --- bindings ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING and self.app.settings.read_only:
+        if not super().check_action(action, parameters):
             return False
         tab = TAB_OF.get(action)
         if tab is not None and self._active_tab() != tab:
@@ -204,23 +161,17 @@ class QueuesScreen(Screen):
         self.action_traceback()
 
     def action_refresh(self) -> None:
-        self.poll()
+        self.poll_soon()
 
     def action_traceback(self) -> None:
         failure = self.query_one(FailureTable).selected()
         if failure is not None:
             title = f"{failure.queue}/{failure.task} {failure.task_id}: {failure.exception}"
-            self.app.push_screen(QueueTraceback(title, failure.traceback))
-
-    def _refused(self) -> bool:
-        if self.app.settings.read_only:
-            self.notify("read-only mode: actions are refused", severity="warning", markup=False)
-            return True
-        return False
+            self.app.push_screen(TracebackScreen(title, failure.traceback))
 
     def action_retry(self) -> None:
         failure = self.query_one(FailureTable).selected()
-        if self._refused() or failure is None:
+        if self.refused("retry") or failure is None:
             return
         if not failure.retryable:
             self.notify(f"cannot retry: {failure.why_not}", severity="warning", markup=False)
@@ -230,20 +181,22 @@ class QueuesScreen(Screen):
 
     def action_delete(self) -> None:
         failure = self.query_one(FailureTable).selected()
-        if self._refused() or failure is None:
+        if self.refused("delete") or failure is None:
             return
         target = f"failure {failure.id}: {failure.task} on {failure.queue} ({failure.exception})"
         self._confirm("Delete this failure record?", target, "Delete", lambda a: a.delete(failure))
 
     def action_flush(self) -> None:
-        if self._refused() or self.view is None:
+        if self.refused("revoke") or self.view is None:
             return
         target = f"all {len(self.view.failures)} failure records of {self.view.host}"
-        self._confirm("Delete every failure record?", target, "Flush", lambda a: a.flush())
+        again = f"Really delete ALL {len(self.view.failures)} failure records?"
+        ask = "Delete every failure record?"
+        self._confirm(ask, target, "Flush", lambda a: a.flush(), again)
 
     def action_revoke(self) -> None:
         task = self.query_one(ScheduledTable).selected()
-        if self._refused() or task is None:
+        if self.refused("restore") or task is None:
             return
         target = f"{task.task} {task.task_id} on {task.queue}"
         self._confirm("Revoke this scheduled task?", target, "Revoke", lambda a: a.revoke(task))
@@ -255,25 +208,23 @@ class QueuesScreen(Screen):
         target = f"{task.task} {task.task_id} on {task.queue}"
         self._confirm("Restore this revoked task?", target, "Restore", lambda a: a.restore(task))
 
-    def _confirm(self, question: str, target: str, label: str, call: Callable[[Any], Any]) -> None:
-        def decided(ok: bool | None) -> None:
-            if ok:
-                self._act(call)
+    def _confirm(
+        self, question: str, target: str, label: str, call: Callable[[Any], Any], again: str = ""
+    ) -> None:
+        """Ask (and ask `again` when given), then run `call(QueueActions)` in a thread."""
+        ask = Confirmation(question, [target], label, twice=bool(again), again=again)
+        self.confirm_then(ask, lambda: self.run_blocking(lambda: self._act(call), self._acted))
 
-        self.app.push_screen(ConfirmScreen(question, [target], label), decided)
-
-    @work(thread=True, group="queues-action", exit_on_error=False)
-    def _act(self, call: Callable[[Any], Any]) -> None:
+    def _act(self, call: Callable[[Any], Any]) -> tuple[str, bool]:
         from console.core.errors import StackwatchError
-        from console.core.queues.actions import QueueActions
 
         try:
-            done = call(QueueActions(self._get_source().sources))
+            done = call(self.app.feeds.queues.actions(self.app.model.host))  # type: ignore[attr-defined]
         except StackwatchError as exc:
-            self.post_message(ActionDone(str(exc), ok=False))
-            return
-        self.post_message(ActionDone(done.message, ok=True))
+            return str(exc), False
+        return done.message, True
 
-    def on_action_done(self, message: ActionDone) -> None:
-        self.notify(message.text, severity="information" if message.ok else "error", markup=False)
-        self.poll()
+    def _acted(self, outcome: tuple[str, bool]) -> None:
+        text, ok = outcome
+        self.notify(text, severity="information" if ok else "error", markup=False)
+        self.poll_soon()

@@ -12,7 +12,9 @@ from textual.content import Content
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from console.core.events.markers import summary
 from console.core.feeds.dashboard import ChartReading
+from console.core.gaps import describe, gaps, segments
 from console.tui.dash_choices import range_name
 
 SERIES_LABELS = {
@@ -31,6 +33,14 @@ SERIES_LABELS = {
 # Range -> (seconds per x unit, axis label).
 X_UNITS = {"1h": (60, "minutes ago"), "6h": (3600, "hours ago"), "24h": (3600, "hours ago")}
 DAYS = (86400, "days ago")
+LINE_COLOR = "blue+"  # plotext's first colour: every run of one series alike
+# Marker kind -> (plotext colour, symbol); plotext takes colour names, not CSS.
+MARKER_STYLE = {
+    "restart": ("yellow", "▲"),
+    "FATAL": ("red+", "✖"),
+    "deploy": ("magenta+", "◆"),
+    "supervisord": ("cyan", "●"),
+}
 
 
 def series_label(metric: str) -> str:
@@ -47,14 +57,16 @@ def series_label(metric: str) -> str:
 class ChartPanel(Vertical):
     """Caption (series · range · host · status) above a plotext plot."""
 
-    def __init__(self) -> None:
+    def __init__(self, collect_interval: float = 60.0) -> None:
         super().__init__(id="panel-chart", classes="panel")
         self.border_title = "History"
         self._drawn: ChartReading | None = None
+        self.collect_interval = collect_interval  # rows are this far apart; more is a gap
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="chart-caption", classes="age")
         yield PlotextPlot(id="chart-plot")
+        yield Static(Content(""), id="chart-markers", classes="age")
 
     @property
     def points_wanted(self) -> int:
@@ -78,10 +90,28 @@ class ChartPanel(Vertical):
         plt.clear_data()
         plt.clear_figure()
         unit, label = X_UNITS.get(range_name(reading.span_s), DAYS)
-        points = [(p.ts, p.value) for p in reading.points if p.value is not None]
-        if points:
-            xs = [(ts - reading.polled_at) / unit for ts, _ in points]
-            plt.plot(xs, [v for _, v in points], marker="braille")
+        # A time without rows is a gap: each run is its own line, never one across the gap.
+        for run in segments(reading.points, self.collect_interval):
+            xs = [(p.ts - reading.polled_at) / unit for p in run]
+            plt.plot(xs, [p.value for p in run], marker="braille", color=LINE_COLOR)
+        self._draw_markers(plt, reading, unit)
         plt.xlim(-reading.span_s / unit, 0)
         plt.xlabel(label)
         plot.refresh()
+
+    def _draw_markers(self, plt, reading: ChartReading, unit: float) -> None:
+        """A vertical line per marker, a symbol on top for the legend; below the chart, the
+        markers and the gaps (times without rows: the worker or a source was down)."""
+        values = [p.value for p in reading.points if p.value is not None]
+        top = max(values) if values else 1.0
+        for kind, (color, symbol) in MARKER_STYLE.items():
+            xs = [(m.ts - reading.polled_at) / unit for m in reading.markers if m.kind == kind]
+            for x in xs:
+                plt.vline(x, color)
+            if xs:
+                plt.scatter(xs, [top] * len(xs), marker=symbol, color=color, label=kind)
+        listed = self.query_one("#chart-markers", Static)
+        outages = describe(gaps(reading.points, self.collect_interval))
+        text = " · ".join(part for part in (summary(reading.markers), outages) if part)
+        listed.update(Content(text))
+        listed.display = bool(text)  # no empty row under a chart without markers

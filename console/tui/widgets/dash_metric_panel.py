@@ -10,6 +10,7 @@ from textual.containers import Vertical
 
 from console.core.settings import Settings
 from console.tui.widgets.dash_age import AgeLabel
+from console.tui.widgets.dash_format import Fit
 from console.tui.widgets.dash_metric_row import MetricRow
 from console.tui.widgets.status_model import DashboardModel
 
@@ -18,6 +19,7 @@ class MetricPanel(Vertical):
     """Subclasses name their rows (id -> label, sparkline series) and how to read values."""
 
     KIND: ClassVar[str]
+    ENTRY: ClassVar[str]  # the cache entry it shows, as CacheReading names it ("perf")
     TITLE: ClassVar[str]
     ROWS: ClassVar[Mapping[str, tuple[str, str | None]]]
 
@@ -35,8 +37,8 @@ class MetricPanel(Vertical):
         """The snapshot this panel shows (None when nothing was read yet)."""
         raise NotImplementedError
 
-    def values(self, reading: Any, settings: Settings) -> dict[str, tuple[str, str]]:
-        """row id -> (text, threshold level) for a snapshot."""
+    def values(self, reading: Any, settings: Settings) -> dict[str, tuple[Fit, str]]:
+        """row id -> (text or texts longest first, threshold level) for a snapshot."""
         raise NotImplementedError
 
     def show(self, model: DashboardModel, settings: Settings) -> None:
@@ -45,7 +47,7 @@ class MetricPanel(Vertical):
         if not self._rows:  # looked up once: show runs on every new reading
             self._rows = {row_id: self.query_one(f"#{row_id}", MetricRow) for row_id in self.ROWS}
         age = self.query_one(AgeLabel)
-        age.set_source(reading.ts if reading else None, "cache down" if model.cache_down else "")
+        age.set_source(reading.ts if reading else None, model.panel_note(self.ENTRY))
         values = self.values(reading, settings) if reading else {}
         stale = age.stale or model.cache_down
         series = model.history.series if model.history else {}

@@ -11,7 +11,7 @@ from console.tui.widgets.queue_format import age, num, sparkline, trend
 from console.tui.widgets.queue_table import KeyedTable
 
 if TYPE_CHECKING:
-    from console.core.queues.screen_data import QueueLine
+    from console.core.feeds.queues import QueueLine
 
 MARK = {"ok": "", "warning": "!", "critical": "!!"}  # the level without colour (NO_COLOR)
 

@@ -49,6 +49,13 @@ class DashboardModel:
         state = self.state(CACHE)
         return state is not None and state.status == DOWN
 
+    def panel_note(self, what: str) -> str:
+        """What a panel says beside its age: the cache is down, or its entry is invalid."""
+        if self.cache_down:
+            return "cache down"
+        found = self.cache.invalid_for(what) if self.cache else None
+        return str(found) if found else ""
+
 
 def supervisor_key(name: str) -> str:
     return f"supervisor:{name}"
@@ -153,10 +160,14 @@ def fold_supervisor(model: DashboardModel, reading: SupervisorReading) -> Dashbo
 
 def mark_hung(model: DashboardModel, key: str, seconds: float, now: float) -> DashboardModel:
     """A poll has not returned for `seconds`: the source is down until it answers."""
+    return mark_down(model, key, f"no answer for {int(seconds)} s", now)
+
+
+def mark_down(model: DashboardModel, key: str, reason: str, now: float) -> DashboardModel:
+    """A source is down for `reason` (a hung or failed poll) until it answers again."""
     previous = model.state(key)
     if previous is None:
         return model
-    reason = f"no answer for {int(seconds)} s"
     return _with_state(model, advance(previous, key, previous.label, DOWN, reason, now))
 
 

@@ -71,10 +71,17 @@ class Poller:
         if not self._stopped:
             self.app.set_timer(delay, lambda: self._launch(key), name=f"poll-{key}")
 
+    def _covered(self) -> bool:
+        """A modal is on top (read from the stack: `app.screen` raises while the app closes)."""
+        stack = self.app.screen_stack
+        return bool(stack) and isinstance(stack[-1], ModalScreen)
+
     def _launch(self, key: str) -> None:
-        if self._stopped or key in self._started or (key == DATABASE and not self._store_ready):
+        if self._stopped or not self.app.is_running:
             return
-        if isinstance(self.app.screen, ModalScreen):
+        if key in self._started or (key == DATABASE and not self._store_ready):
+            return
+        if self._covered():
             self._schedule(key, MODAL_RETRY_S)
             return
         self._started[key] = self.app.clock()
@@ -111,6 +118,18 @@ class Poller:
             return
         delay = max(HISTORY_EVERY_S, self.interval) if key == DATABASE else self.interval
         self._schedule(key, delay)
+
+    def failed(self, group: str) -> str | None:
+        """A poll worker of `group` raised or was cancelled: its source is free again and is
+        polled on schedule (else it would wait for an answer forever). Returns its key."""
+        if group == "chart":
+            self.chart_done()
+            return "chart"
+        key = group.removeprefix("poll-")
+        if key not in self._started:
+            return None
+        self.done(key)
+        return key
 
     def hung(self, now: float) -> list[tuple[str, float]]:
         """Sources whose running poll has outlived the deadline, with how long it has run."""

@@ -1,0 +1,1 @@
+"""Exact process events from supervisord: the listener, the capped stream, the move to the store."""

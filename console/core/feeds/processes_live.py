@@ -1,0 +1,172 @@
+"""The processes feed over the shared supervisord clients, cache and store engine.
+
+Per host: a poller (its endpoints and one CPU sampler kept between polls, since psutil needs
+two samples), restart counts from the store (asked seldom: they change slowly) plus the starts
+still in the event stream, and a follower of that stream.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.core.errors import StackwatchError
+from console.core.events.presence import listener_state
+from console.core.events.timeline import Transitions, pending_starts
+from console.core.feeds.as_of import NO_HISTORY_VIEW
+from console.core.feeds.connections import Connections
+from console.core.feeds.processes import ProcessesView
+from console.core.supervisor.actions import Actions
+from console.core.supervisor.audit import audit_results
+from console.core.supervisor.models import ActionResult, ConfigDiff, ProcessesSnapshot
+from console.core.supervisor.poll import Poller
+from console.core.supervisor.update import reread, update
+
+COUNTS_EVERY_S = 15.0  # restart counts change slowly; the database is asked seldom
+
+
+@dataclass
+class _HostState:
+    """What the feed keeps for one host between polls (touched by its poll thread only)."""
+
+    poller: Poller
+    counts: dict = field(default_factory=dict)
+    counts_at: float = float("-inf")
+    counts_error: str = ""
+    watermark: str = "0-0"
+    follower: Any = None
+
+
+class LiveProcesses:
+    """The real processes feed; per-host state is made on a host's first read."""
+
+    def __init__(self, connections: Connections) -> None:
+        self.connections = connections
+        self.settings = connections.settings
+        self._hosts: dict[str, _HostState] = {}
+        self._lock = threading.Lock()
+
+    def _state(self, host: str) -> _HostState:
+        with self._lock:
+            state = self._hosts.get(host)
+            if state is None:
+                endpoints = self.settings.endpoints_of(host)
+                clients = [self.connections.supervisor(e) for e in endpoints]
+                state = self._hosts[host] = _HostState(Poller(clients, host))
+            return state
+
+    def poll(self, host: str, as_of: float | None = None) -> ProcessesView:
+        if as_of is not None:
+            return ProcessesView(ProcessesSnapshot(host, as_of), {}, NO_HISTORY_VIEW)
+        state = self._state(host)
+        snapshot = state.poller.poll()
+        if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
+            state.counts_at = time.monotonic()
+            self._refresh_counts(host, state, snapshot.ts)
+        listeners = {e.name: listener_state(snapshot.processes, e.name) for e in snapshot.endpoints}
+        restarts = self._with_pending(state, dict(state.counts), snapshot.ts)
+        return ProcessesView(snapshot, restarts, state.counts_error, listeners)
+
+    def _refresh_counts(self, host: str, state: _HostState, now: float) -> None:
+        try:
+            from console.core.events.mover import stored_watermark
+            from console.core.store import process_events
+
+            engine = self.connections.engine()
+            counts = process_events.restart_counts(engine, host, now)
+            # After the counts: an event moved in between is missed for a moment, never doubled.
+            state.watermark = stored_watermark(engine, host)
+        except StackwatchError as exc:
+            state.counts_error = str(exc)
+            return
+        state.counts = {key: (c.hour, c.day) for key, c in counts.items()}
+        state.counts_error = ""
+
+    def _with_pending(self, state: _HostState, counts: dict, now: float) -> dict:
+        """Store counts plus the starts still in the event stream (moved once a minute)."""
+        if state.follower is None:
+            return counts
+        recent = state.follower.recent()
+        hour = pending_starts(recent, state.watermark, now - 3600)
+        day = pending_starts(recent, state.watermark, now - 86400)
+        for key, n in day.items():
+            before = counts.get(key, (0, 0))
+            counts[key] = (before[0] + hour.get(key, 0), before[1] + n)
+        return counts
+
+    def follow_events(self, host: str | None = None) -> bool:
+        """Did `host`'s supervisord report anything since the last call? (a watcher thread)"""
+        state = self._state(host or self.settings.host)
+        try:
+            if state.follower is None:
+                from console.core.events.follow import EventFollower
+
+                state.follower = EventFollower(self.connections.cache(), state.poller.host)
+                state.follower.refresh()
+                return False
+            return bool(state.follower.refresh())
+        except StackwatchError:
+            return False  # the header shows the cache as down; polls go on
+
+    def transitions(self, endpoint: str, program: str) -> Transitions:
+        """A program's recent transitions from the store and the event stream."""
+        from console.core.events.timeline import transitions
+
+        host = self.settings.endpoint_host(self._endpoint(endpoint))
+        follower = self._state(host).follower
+        try:
+            engine = self.connections.engine()
+        except StackwatchError:
+            engine = None
+        cache = follower.cache if follower is not None else None
+        return transitions(cache, engine, host, endpoint, program)
+
+    # -- actions --------------------------------------------------------------------------
+    def _endpoint(self, name: str) -> Any:
+        return next(e for e in self.settings.supervisors if e.name == name)
+
+    def _actions(self, endpoint: str) -> Actions:
+        return Actions(self.connections.supervisor(self._endpoint(endpoint)))
+
+    def act(
+        self, action: str, endpoints: list[str], target: str, signal: str = ""
+    ) -> list[ActionResult]:
+        results = []
+        for name in endpoints:
+            actions = self._actions(name)
+            if action == "signal":
+                results.append(actions.signal(target, signal))
+            else:
+                results.append(getattr(actions, action)(target))
+        self._audit(results)
+        return results
+
+    def reread(self, endpoint: str) -> ConfigDiff | ActionResult:
+        return reread(self._actions(endpoint))
+
+    def update(self, endpoint: str, diff: ConfigDiff) -> ActionResult:
+        result = update(self._actions(endpoint), diff)
+        self._audit([result])
+        return result
+
+    def _audit(self, results: list[ActionResult]) -> None:
+        warning = audit_results(self.settings, results, self.connections.engine())
+        if warning:  # the action happened; say the audit did not
+            results.append(ActionResult("audit", "", "", "", error=warning))
+
+    def audit_entries(self, limit: int = 200) -> list | str:
+        try:
+            from console.core.store import audit
+
+            return audit.recent(self.connections.engine(), limit)
+        except StackwatchError as exc:
+            return str(exc)
+
+    def close(self) -> None:
+        """Stop the pollers' threads; clients and cache belong to the connections."""
+        with self._lock:
+            states, self._hosts = list(self._hosts.values()), {}
+        for state in states:
+            state.poller.close()

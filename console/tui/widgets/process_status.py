@@ -1,0 +1,30 @@
+"""The processes screen's status line: per endpoint how many run, or why it is down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def status_line(view: Any, scope: str, text_filter: str) -> str:
+    """`local: 3/4 running  ·  scope: program` (plain text; names were sanitized in core)."""
+    snapshot = view.snapshot
+    parts = []
+    for e in snapshot.endpoints:
+        if e.ok:
+            mine = [p for p in snapshot.processes if p.endpoint == e.name]
+            up = sum(1 for p in mine if p.statename == "RUNNING")
+            parts.append(f"{e.name}: {up}/{len(mine)} running")
+        else:
+            parts.append(f"{e.name}: DOWN ({e.kind}) {e.message}; showing last known")
+    if not snapshot.endpoints:
+        parts.append(
+            f"no supervisord configured for host {snapshot.host}"
+            " (set [[supervisor]] or --supervisor-url)"
+        )
+    parts += [f"{bad.what}: {bad}" for bad in snapshot.invalid]
+    parts.append(f"scope: {scope}")
+    if text_filter:
+        parts.append(f"filter: {text_filter}")
+    if view.counts_error:
+        parts.append("restart counts unavailable")
+    return "  ·  ".join(parts)

@@ -1,0 +1,50 @@
+"""The one way tests wait: until a condition holds, with a deadline and a clear failure.
+
+Never a fixed sleep as proof: to show that something did NOT happen, wait for an event that
+comes after it would have (a later poll, a message), then check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+STEP_S = 0.02
+
+
+async def until(pilot: Any, condition: Callable[[], T], what: str = "", timeout: float = 10.0) -> T:
+    """Let the app run (pilot.pause) until `condition()` is truthy; return its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+        await pilot.pause(STEP_S)
+
+
+def wait_until(condition: Callable[[], T], what: str = "", timeout: float = 15.0) -> T:
+    """Outside an app: poll `condition()` until truthy (for processes and services)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+        time.sleep(STEP_S)
+
+
+def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async Pilot test body on a fresh event loop (no asyncio plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
