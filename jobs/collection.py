@@ -86,11 +86,9 @@ def _record_processes(ctx: JobContext, procs: Any, out: Outcome) -> None:
     # them, late (and count a restart twice).
     listening = listening_endpoints(procs.processes)
     try:
-<<<<<<< HEAD
-        changed = ctx.store.run(lambda: process_events.record_changes(ctx.engine, procs))
-=======
-        changed = process_events.record_changes(ctx.engine, procs, skip=listening)
->>>>>>> main
+        changed = ctx.store.run(
+            lambda: process_events.record_changes(ctx.engine, procs, skip=listening)
+        )
         out.wrote.append(f"database: {changed} process_events rows")
     except SourceUnavailable as exc:
         out.errors.append(str(exc))

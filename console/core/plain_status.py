@@ -87,13 +87,7 @@ def _states(settings: object, cache: CacheReading, history: HistoryReading, sups
     db_ok, db_reason = _database(history)
     states: list[SourceState] = [
         advance(None, "cache", "cache", OK if cache.ok else DOWN, cache.reason, now),
-<<<<<<< HEAD
-        database_state(
-            None, history.ok, history.reason, cache.worker_store if cache.ok else None, now
-        ),
-=======
-        advance(None, "database", "db", OK if db_ok else DOWN, db_reason, now),
->>>>>>> main
+        database_state(None, db_ok, db_reason, cache.worker_store if cache.ok else None, now),
         *(
             advance(
                 None,

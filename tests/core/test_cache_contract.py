@@ -162,7 +162,6 @@ def test_unwritable_sqlite_cache_is_source_unavailable(tmp_path: Path) -> None:
         cache.ping()
 
 
-<<<<<<< HEAD
 def test_claims_move_counts_and_items_to_staged_until_cleared(cache: Cache) -> None:
     cache.incr("c", 5)
     for i in range(3):
@@ -189,7 +188,8 @@ def test_claim_items_keeps_the_newest_when_capped(cache: Cache) -> None:
     assert [x["i"] for x in cache.claim_items("l", "s", maxlen=3)] == [3, 4, 5]
     cache.clear(["s"])
     assert cache.claim_items("l", "s") == []
-=======
+
+
 def test_stream_ids_grow_and_reads_resume_after_an_id(cache: Cache) -> None:
     from console.core.cache.base import stream_key
 
@@ -208,4 +208,3 @@ def test_stream_is_capped(cache: Cache) -> None:
     entries = cache.stream_after("s", "0-0", 5000)
     assert 100 <= len(entries) < 1200  # capped approximately, the newest always kept
     assert entries[-1].item["n"] == 1199
->>>>>>> main

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import json
-<<<<<<< HEAD
-import math
-from collections.abc import Sequence
-=======
-from collections.abc import Iterable
->>>>>>> main
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 

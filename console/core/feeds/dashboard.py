@@ -31,11 +31,8 @@ class CacheReading:
     performance: PerformanceSnapshot | None = None
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
-<<<<<<< HEAD
-    problems: tuple[str, ...] = ()  # entries present but unreadable
-    worker_store: WorkerStore | None = None  # the database as the worker sees it
-=======
     invalid: tuple[Invalid, ...] = ()  # entries present but unusable, each with its reason
+    worker_store: WorkerStore | None = None  # the database as the worker sees it
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -45,7 +42,6 @@ class CacheReading:
     def invalid_for(self, what: str) -> Invalid | None:
         """The Invalid reading of one entry ('health', 'queue', 'perf', 'heartbeat'), if any."""
         return next((i for i in self.invalid if i.what == what), None)
->>>>>>> main
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from console.core.cache.entries import ENTRIES, read_entry, read_heartbeat
+from console.core.cache.entries import ENTRIES, read_entry, read_heartbeat, read_worker_store
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
 from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
@@ -25,7 +25,6 @@ from console.core.metrics import Point
 from console.core.parse import Invalid
 from console.core.sanitize import clean, first_line
 from console.core.settings import SupervisorEndpoint
-from console.core.sources import parse_worker_store
 
 Clock = Callable[[], float]
 
@@ -59,21 +58,26 @@ class LiveDashboard:
             cache = self.connections.cache()
             entries = {kind: read_entry(cache, kind, host) for kind in ENTRIES}
             beat = read_heartbeat(cache, host)
+            store = read_worker_store(cache, host)
             hosts = self._known_hosts(host)
         except SourceUnavailable as exc:
             return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
-<<<<<<< HEAD
-        beat_ts = beat.ts if beat.status == "ok" else None
-        store = parse_worker_store(beat.payload.get("store")) if beat.payload else None
-        return CacheReading(
-            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems), store
-        )
-=======
         invalid = tuple(v for v in (*entries.values(), beat) if isinstance(v, Invalid))
         health, queues, perf = (None if isinstance(v, Invalid) else v for v in entries.values())
         beat_ts = None if isinstance(beat, Invalid) else beat
-        return CacheReading(True, "", host, now, health, queues, perf, beat_ts, hosts, invalid)
->>>>>>> main
+        return CacheReading(
+            True,
+            "",
+            host,
+            now,
+            health,
+            queues,
+            perf,
+            beat_ts,
+            hosts,
+            invalid,
+            store,
+        )
 
     # -- history --------------------------------------------------------------------------
     def _series(self, metric: str, host: str, since: float, until: float, points: int) -> Any:

@@ -180,14 +180,10 @@ class LiveQueues:
 
     def _waiting(self, host: str) -> tuple[list[Failure], list[Invalid]]:
         try:
-<<<<<<< HEAD:console/core/queues/screen_data.py
-            key = keys.job_failures(self.settings.host)
+            key = keys.job_failures(host)
             # staged ones are being stored (or wait for the database): still waiting
-            items = self.sources.cache.items(keys.staged(key), 200)
-            items += self.sources.cache.items(key, 200)
-=======
-            items = self.connections.cache().items(keys.job_failures(host), 200)
->>>>>>> main:console/core/feeds/queues_live.py
+            items = self.connections.cache().items(keys.staged(key), 200)
+            items += self.connections.cache().items(key, 200)
         except StackwatchError:
             return [], []
         return failures_mod.waiting(items)

@@ -69,9 +69,7 @@ class Piece:
     progress: Progress
 
 
-def segments(
-    lo: int, hi: int, backward: bool, largest: int | None = None
-) -> list[tuple[int, int]]:
+def segments(lo: int, hi: int, backward: bool, largest: int | None = None) -> list[tuple[int, int]]:
     """[lo, hi) cut into pieces that grow from the end the scan starts at."""
     largest = largest or MAX_SEGMENT
     out = []

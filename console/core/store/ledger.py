@@ -71,36 +71,16 @@ def last_runs(engine: Engine, host: str) -> list[JobRun]:
         ]
 
 
-<<<<<<< HEAD
-def record_failures(engine: Engine, host: str, failures: Sequence[dict[str, Any]]) -> int:
-    """Persist failures reported by instrumented huey apps (as pushed by JobRecorder), once:
-    a failure already stored (same host, task id and time) is skipped."""
-    rows = [
-        {
-            "host": host,
-            "ts": float(f.get("ts") or 0),
-            "queue": str(f.get("queue") or "")[:255],
-            "task": str(f.get("task") or "")[:255],
-            "task_id": str(f.get("task_id") or "")[:64],
-            "retries": int(f.get("retries") or 0),
-            "exception": str(f.get("exception") or ""),
-            "traceback": f.get("traceback"),
-            "args": f.get("args"),
-        }
-        for f in failures
-        if isinstance(f, dict)
-    ]
-=======
 def record_failures(engine: Engine, host: str, failures: Sequence[Any]) -> int:
     """Persist failures reported by instrumented huey apps (as pushed by JobRecorder); a
-    record that does not fit is skipped (it never blocks the others)."""
+    record that does not fit is skipped (it never blocks the others), and one already stored
+    (same host, task id and time: a store cut short, then retried) is not stored twice."""
     rows = []
     for item in failures:
         try:
             rows.append({"host": host, **parse_failure(item)})
         except Unfit:
             continue
->>>>>>> main
     if not rows:
         return 0
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
