@@ -43,9 +43,16 @@ def read_last_run(ctx: JobContext) -> float | None:
         return None
 
 
+CLEANUP_DEADLINE_S = 900.0  # a big prune takes minutes; a hung database must still let go
+
+
 def cleanup_old_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     """Rollup, then prune raw rows past retention and rollups past theirs, in batches."""
     now = ctx.clock() if now is None else now
+    return ctx.store.run(lambda: _cleanup(ctx, now), deadline=CLEANUP_DEADLINE_S)
+
+
+def _cleanup(ctx: JobContext, now: float) -> Outcome:
     settings = ctx.settings
     out = Outcome()
     rolled = queries.rollup(

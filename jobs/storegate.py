@@ -63,8 +63,10 @@ class StoreGate:
     def state(self) -> StoreState:
         return self._state
 
-    def run(self, call: Callable[[], T]) -> T:
-        """call() on its own thread; its result, or SourceUnavailable if down or hung."""
+    def run(self, call: Callable[[], T], deadline: float | None = None) -> T:
+        """call() on its own thread; its result, or SourceUnavailable if down or hung (no
+        answer within `deadline`, the gate's own by default: long jobs pass a longer one)."""
+        deadline = self.deadline if deadline is None else deadline
         self._refuse_while_stuck()
         box: dict = {}
         done = threading.Event()
@@ -79,12 +81,12 @@ class StoreGate:
 
         thread = threading.Thread(target=target, name="stackwatch-store", daemon=True)
         thread.start()
-        if not done.wait(self.deadline):
+        if not done.wait(deadline):
             with self._lock:
                 self._stuck.append(thread)
             # hung since the call began, not since we stopped waiting for it
-            self._failed(HUNG, f"no answer in {self.deadline:g} s", self.clock() - self.deadline)
-            raise SourceUnavailable(f"database hung: no answer in {self.deadline:g} s")
+            self._failed(HUNG, f"no answer in {deadline:g} s", self.clock() - deadline)
+            raise SourceUnavailable(f"database hung: no answer in {deadline:g} s")
         error = box.get("error")
         if isinstance(error, SourceUnavailable):
             self._failed(DOWN, short_reason(str(error)))
