@@ -19,6 +19,7 @@ from console.core.store import ledger, writes
 from jobs import sketch
 from jobs.collection import Outcome
 from jobs.context import JobContext
+from jobs.schedule import RETRIES, periodic
 
 ITEMS_KEPT = 2000  # per-interval items kept: more than a day at one a minute
 
@@ -27,6 +28,7 @@ def _numbers(items: list[dict], key: str) -> list[float]:
     return [v for i in items if isinstance(v := i.get(key), int | float)]
 
 
+@periodic(every="collect_interval")
 def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
     """Roll the counters of the interval just ended into one item; returns the item."""
     now = ctx.clock() if now is None else now
@@ -124,6 +126,7 @@ def aggregate(host: str, start: float, window: float, items: list[dict]) -> Perf
     )
 
 
+@periodic(every="store_interval", retries=RETRIES)
 def store_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     """Persist the last complete bucket; the latest value goes to the cache first."""
     now = ctx.clock() if now is None else now

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from console.core.metrics import PerformanceSnapshot, Point, QueueSnapshot, SystemHealth
 from console.core.settings import SupervisorEndpoint
+from console.core.worker_info import WorkerInfo
 
 HOUR_S = 3600  # the sparklines' span: the last hour (the cache's recent lists hold ~90 min)
 
@@ -30,6 +31,11 @@ class CacheReading:
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # entries present but unreadable
+    worker: WorkerInfo | None = None  # what the host's worker published with its heartbeat
+
+    def collect_interval(self, fallback: float) -> float:
+        """The worker's own collection interval (`fallback` when it did not publish one)."""
+        return self.worker.interval(fallback) if self.worker is not None else fallback
 
 
 @dataclass(frozen=True)

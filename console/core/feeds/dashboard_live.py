@@ -29,6 +29,7 @@ from console.core.metrics import (
 )
 from console.core.sanitize import clean, first_line
 from console.core.settings import SupervisorEndpoint
+from console.core.worker_info import parse_worker_info
 
 Clock = Callable[[], float]
 
@@ -82,8 +83,9 @@ class LiveDashboard:
         except SourceUnavailable as exc:
             return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
         beat_ts = beat.ts if beat.status == "ok" else None
+        worker = parse_worker_info(beat.payload, beat.ts) if beat_ts is not None else None
         return CacheReading(
-            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems)
+            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems), worker
         )
 
     # -- history --------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from console.core.queues.jobstats import in_flight, per_task, tiles
 from console.core.sanitize import clean
 from console.core.settings import QueueSpec, Settings
 from console.core.store import ledger, queries
+from console.core.worker_info import WorkerInfo, parse_worker_info, safe_zone
 
 HISTORY_S = 3600.0
 HISTORY_POINTS = 30
@@ -193,20 +194,32 @@ class LiveQueues:
         rows = sorted([*waiting, *stored], key=lambda f: -f.ts)
         return {"failures": tuple(rows)}
 
+    def _worker(self, host: str) -> WorkerInfo | None:
+        """What `host`'s worker published with its last heartbeat (its schedule table)."""
+        beat = self.connections.cache().heartbeat(host)
+        return parse_worker_info(beat.payload, beat.ts) if beat.ok and beat.ts else None
+
     def _ledger(self, host: str, now: float) -> dict[str, Any]:
         errors: list[str] = []
         runs: list[dict] = []
         apps: dict[str, dict] = {}
         cache = self.connections.cache()
+        worker = None
         try:
             runs.extend(cache.map_all(keys.job_runs(host)).values())
             apps = cache.map_all(keys.periodic_last(host))
+            worker = self._worker(host)
         except StackwatchError as exc:
             errors.append(str(exc))
         try:
             runs.extend(vars(r) for r in ledger.last_runs(self.connections.engine(), host))
         except StackwatchError as exc:
             errors.append(str(exc))
-        rows = periodic.ours(self.settings, periodic.newest(runs), now)
+        if worker is None or not worker.schedule:
+            errors.append(f"no schedule published by {host}'s worker: start a current worker")
+        rows = []
+        if worker is not None:
+            zone = safe_zone(worker.timezone or self.settings.timezone)
+            rows = periodic.ours(worker.schedule, zone, periodic.newest(runs), now)
         rows += periodic.apps(apps, now, worker_queue_name(host))
         return {"ledger": tuple(rows), "ledger_error": "; ".join(errors) or None}
