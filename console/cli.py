@@ -128,3 +128,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a data dir or file we cannot create or open: one line, no traceback
+        print(f"stackwatch: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_UNREACHABLE

@@ -1,7 +1,8 @@
 """`stackwatch status [--json]`: every program on every endpoint, like supervisorctl status.
 
-Exit 0 when every expected program runs, 1 when some do not, 2 when an endpoint cannot be
-reached. No Textual, no SQLAlchemy, no psutil: it must be as quick as supervisorctl.
+Exit 0 when every expected program runs, 1 when some do not (or an answer does not fit: it is
+listed as invalid), 2 when an endpoint cannot be reached. No Textual, no SQLAlchemy, no
+psutil: it must be as quick as supervisorctl.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             for p in down
             if not expected_down(p, {p.full_name: configs.get((p.endpoint, p.full_name), {})})
         ]
-    code = 2 if not snapshot.reachable else (1 if down else 0)
+    code = 2 if not snapshot.reachable else (1 if down or snapshot.invalid else 0)
     if args.json:
         print(
             json.dumps(
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                     "endpoints": [vars(e) | {"ok": e.ok} for e in snapshot.endpoints],
                     "processes": [p.to_dict() for p in snapshot.processes],
                     "not_running": [f"{p.endpoint}/{p.full_name}" for p in down],
+                    "invalid": [vars(bad) for bad in snapshot.invalid],
                 }
             )
         )

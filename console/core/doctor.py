@@ -137,10 +137,17 @@ def _check_worker_program(label: str, processes: list, config: dict) -> Iterator
         yield from _check_worker_config(name, config.get(proc.full_name, {}))
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def _check_worker_config(name: str, conf: dict) -> Iterator[Check]:
     if "stopsignal" in conf:
         good = conf["stopsignal"] == int(signal.SIGINT)
-        shown = signal.Signals(conf["stopsignal"]).name if good or conf["stopsignal"] > 0 else "?"
+        shown = _signal_name(conf["stopsignal"])
         yield Check(
             "worker",
             f"{name} stopsignal",
@@ -188,9 +195,7 @@ def check_cache(settings: Settings, now: float, worker: WorkerInfo | None) -> It
         yield Check("cache", "reachable", OK, where)
         for kind in LATEST_KINDS:
             limit = 2 * (store if kind == "performance" else collect)
-            yield _freshness(
-                "cache", f"metrics:{kind}:latest", cache.get_latest(kind, settings.host), now, limit
-            )
+            yield _entry_check(kind, cache.get_latest(kind, settings.host), now, limit)
         yield _freshness(
             "cache",
             "worker heartbeat",
@@ -202,6 +207,18 @@ def check_cache(settings: Settings, now: float, worker: WorkerInfo | None) -> It
         yield Check("cache", "read", FAIL, clean(str(exc)), "check the cache server")
     finally:
         cache.close()
+
+
+def _entry_check(kind: str, latest, now: float, limit: float) -> Check:
+    """A latest entry: missing, invalid (as the dashboard reads it, field by field) or fresh."""
+    from console.core.cache.entries import parse_entry
+    from console.core.parse import Invalid
+
+    name = f"metrics:{kind}:latest"
+    entry = parse_entry(kind, latest)
+    if isinstance(entry, Invalid):
+        return Check("cache", name, FAIL, str(entry), "the key holds foreign or damaged data")
+    return _freshness("cache", name, latest, now, limit)
 
 
 def _freshness(area: str, name: str, latest, now: float, limit: float) -> Check:

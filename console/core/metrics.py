@@ -1,14 +1,19 @@
 """Plain frozen dataclasses shared by the collectors (jobs), the cache, the store and the TUI.
 
 Every snapshot carries `host` and `ts` (UTC epoch seconds) so its age can always be computed.
-`to_payload`/`from_payload` give the JSON shape kept in the latest-value cache.
+`to_payload` gives the JSON shape kept in the latest-value cache; `parse_snapshot` is the one
+way back from it (a value that does not fit is an `Invalid` reading, never an exception).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from console.core import parse
 
 T = TypeVar("T")
 
@@ -109,20 +114,72 @@ def to_payload(obj: Any) -> dict[str, Any]:
     return dataclasses.asdict(obj)
 
 
-def from_payload(cls: type[T], payload: dict[str, Any]) -> T:
-    """Rebuild a snapshot from its cache payload; unknown keys are ignored, bad shapes raise
-    TypeError/ValueError (the cache reports those as an invalid entry)."""
-    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    for name, value in payload.items():
-        if name not in known:
-            continue
-        if name == "disks":
-            value = tuple(DiskUsage(**d) for d in value)
-        elif name == "queues":
-            value = tuple(QueueDepth(**q) for q in value)
-        values[name] = value
+MAX_ENTRIES = 1000  # disks or queues in one snapshot; more is not a real machine's
+_KEY_FIELD: dict[type, str] = {DiskUsage: "mount", QueueDepth: "name"}  # unique per snapshot
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _field(hint: Any, value: Any, name: str) -> Any:
+    """One field's value checked against its type hint (str, int, float, optional, tuples)."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) is tuple:
+        return _entries(args[0], value, name)
+    if type(None) in args:
+        if value is None:
+            return None
+        hint = next(a for a in args if a is not type(None))
+    if hint is str:
+        return parse.text(value, name)
+    return parse.number(value, name, integer=hint is int)
+
+
+def _entries(cls: type, value: Any, name: str) -> tuple:
+    """A list of nested snapshots (disks, queues): bounded, each named once."""
+    if not isinstance(value, list | tuple):
+        raise parse.Unfit(f"{name} is {parse.kind_of(value)}, expected a list")
+    if len(value) > MAX_ENTRIES:
+        raise parse.Unfit(f"{name} has {len(value)} entries (limit {MAX_ENTRIES})")
+    items = tuple(_build(cls, v, f"{name}[{i}]") for i, v in enumerate(value))
+    keys = [getattr(item, _KEY_FIELD[cls]) for item in items]
+    if len(set(keys)) != len(keys):
+        twice = next(k for i, k in enumerate(keys) if k in keys[:i])
+        raise parse.Unfit(f"{name} lists {twice!r} twice")
+    return items
+
+
+def _build(cls: type[T], payload: Any, name: str) -> T:
+    if not isinstance(payload, dict):
+        raise parse.Unfit(f"{name} is {parse.kind_of(payload)}, expected an object")
+    hints = _hints(cls)
+    values = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in payload:
+            values[f.name] = _field(hints[f.name], payload[f.name], f"{name}.{f.name}")
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise parse.Unfit(f"{name}.{f.name} is missing")
     return cls(**values)
+
+
+def parse_snapshot(cls: type[T], payload: Any, what: str) -> T | parse.Invalid:
+    """A snapshot from its cache payload, every field checked (type, finite, in range, no
+    duplicate names); unknown keys are ignored. What does not fit is an Invalid reading
+    whose reason names the field, e.g. `perf.rps_avg is a list, expected a number`."""
+    try:
+        return _build(cls, payload, what)
+    except parse.Unfit as exc:
+        return parse.invalid(what, exc)
+
+
+def from_payload(cls: type[T], payload: dict[str, Any]) -> T:
+    """A snapshot from a payload we wrote ourselves; raises ValueError when it does not fit."""
+    found = parse_snapshot(cls, payload, cls.__name__)
+    if isinstance(found, parse.Invalid):
+        raise ValueError(found.reason)
+    return found
 
 
 __all__ = [
@@ -133,5 +190,6 @@ __all__ = [
     "QueueSnapshot",
     "SystemHealth",
     "from_payload",
+    "parse_snapshot",
     "to_payload",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from console.core.feeds import build_feeds
-from console.core.feeds.dashboard import CacheReading
+from console.core.feeds.dashboard import CacheReading, HistoryReading
 from console.core.metrics import PerformanceSnapshot, QueueSnapshot, SystemHealth
 from console.core.sanitize import clean
 from console.core.sources import DOWN, OK, SourceState, advance, age_text, heartbeat_state
@@ -42,34 +42,44 @@ def _queue_lines(q: QueueSnapshot) -> list[str]:
     ]
 
 
+_ENTRIES = (("health", "health"), ("performance", "perf"))
+
+
 def _values(reading: CacheReading, now: float) -> list[str]:
     lines = []
-    for label, snap in (("health", reading.health), ("performance", reading.performance)):
-        if snap is None:
+    for label, what in _ENTRIES:
+        snap = reading.health if what == "health" else reading.performance
+        if (bad := reading.invalid_for(what)) is not None:
+            lines.append(f"{label}: {bad}")
+        elif snap is None:
             lines.append(f"{label}: no data yet")
         else:
-            line = _health_line(snap) if label == "health" else _perf_line(snap)
+            line = _health_line(snap) if what == "health" else _perf_line(snap)  # type: ignore[arg-type]
             lines.append(f"{line}  [{age_text(snap.ts, now)}]")
-    if reading.queues is None:
+    if (bad := reading.invalid_for("queue")) is not None:
+        lines.append(f"queues: {bad}")
+    elif reading.queues is None:
         lines.append("queues: no data yet")
     else:
         lines += _queue_lines(reading.queues) or ["queues: none reported"]
-    return lines + [f"cache problem: {p}" for p in reading.problems]
+    if (bad := reading.invalid_for("heartbeat")) is not None:
+        lines.append(f"heartbeat: {bad}")
+    return lines
 
 
-def plain_status(settings: object, now: float, tz: tzinfo) -> tuple[list[str], int]:
-    """Lines to print and the exit code (0 all sources answer, 2 one cannot be reached)."""
-    feeds = build_feeds(settings, clock=lambda: now)  # type: ignore[arg-type]
-    feed, host = feeds.dashboard, settings.host  # type: ignore[attr-defined]
-    try:
-        cache = feed.read_cache(host)
-        history = feed.read_history(host, ("health.cpu_percent",), 2)
-        sups = [feed.check_supervisor(e) for e in settings.supervisors]  # type: ignore[attr-defined]
-    finally:
-        feeds.close()
+def _database(history: HistoryReading) -> tuple[bool, str]:
+    """Whether the store answers: the store read itself, or, when the last hour came from the
+    cache's recent lists, the probe of the store made with it (never "ok" by default)."""
+    if history.from_store or history.db_ok is None:
+        return history.ok, history.reason
+    return history.db_ok, history.db_reason
+
+
+def _states(settings: object, cache: CacheReading, history: HistoryReading, sups: list, now: float):
+    db_ok, db_reason = _database(history)
     states: list[SourceState] = [
         advance(None, "cache", "cache", OK if cache.ok else DOWN, cache.reason, now),
-        advance(None, "database", "db", OK if history.ok else DOWN, history.reason, now),
+        advance(None, "database", "db", OK if db_ok else DOWN, db_reason, now),
         *(
             advance(
                 None,
@@ -85,8 +95,24 @@ def plain_status(settings: object, now: float, tz: tzinfo) -> tuple[list[str], i
     if cache.ok:
         interval = settings.collect_interval  # type: ignore[attr-defined]
         states.append(heartbeat_state(None, cache.heartbeat_ts, now, interval))
+    return states
+
+
+def plain_status(settings: object, now: float, tz: tzinfo) -> tuple[list[str], int]:
+    """Lines to print and the exit code: 0 every source answers with usable values, 1 an
+    entry is invalid, 2 a source cannot be reached (or the store is unusable)."""
+    feeds = build_feeds(settings, clock=lambda: now)  # type: ignore[arg-type]
+    feed, host = feeds.dashboard, settings.host  # type: ignore[attr-defined]
+    try:
+        cache = feed.read_cache(host)
+        history = feed.read_history(host, ("health.cpu_percent",), 2)
+        sups = [feed.check_supervisor(e) for e in settings.supervisors]  # type: ignore[attr-defined]
+    finally:
+        feeds.close()
+    states = _states(settings, cache, history, sups, now)
     lines = [f"stackwatch — host {clean(host, 255)}"]
     lines += [f"  {s.describe(tz)}" for s in states]
     lines += _values(cache, now) if cache.ok else ["values: cache unreachable"]
-    code = 2 if any(s.status == DOWN and s.key != "worker" for s in states) else 0
-    return lines, code
+    if any(s.status == DOWN and s.key != "worker" for s in states):
+        return lines, 2
+    return lines, 1 if cache.invalid else 0

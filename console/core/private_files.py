@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from console.core.errors import SourceUnavailable
-
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -44,15 +42,9 @@ def private_dir(path: str | Path) -> Path:
 def private_file(path: str | Path, own_dir: bool = False) -> Path:
     """Create `path` as an empty 0600 file unless it exists; `own_dir`: its directory is ours.
 
-    Raises SourceUnavailable (one line) when the file or a directory cannot be made."""
+    Raises OSError when the file or a directory cannot be made (callers say which file it is).
+    """
     file = Path(path).expanduser()
-    try:
-        return _create(file, own_dir)
-    except OSError as exc:
-        raise SourceUnavailable(f"cannot create {file}: {exc.strerror or exc}") from None
-
-
-def _create(file: Path, own_dir: bool) -> Path:
     if own_dir:
         private_dir(file.parent)
     else:

@@ -111,9 +111,14 @@ def test_ping(cache: Cache) -> None:
 BAD_VALUES = [
     (b"not json", "not JSON"),
     (b"\xff\xfe\x00", "not UTF-8"),
-    (b"[1, 2]", "not a JSON object"),
+    (b"[1, 2]", "is a list, expected a JSON object"),
     (b'{"cpu": 1}', "no timestamp"),
-    (b"{" + b'"x":"' + b"a" * (2 << 20) + b'", "ts": 1}', "larger than expected"),
+    (b"{" + b'"x":"' + b"a" * (2 << 20) + b'", "ts": 1}', "(limit 1048576)"),
+    (b'{"ts": NaN}', "NaN is not a number"),
+    (b'{"ts": "1"}', "timestamp is a string"),
+    (b'{"ts": 1e999}', "out of range"),
+    (b'{"ts": 1, "x": ' + b"[" * 10000 + b"]" * 10000 + b"}", "nests 10001 levels deep"),
+    (b'{"ts": 1, "ts": 2}', "'ts' appears twice"),
 ]
 
 

@@ -80,4 +80,5 @@ def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path, capsys, monk
     assert main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err
     target = tmp_path / "a-file" / "data" / "stackwatch.db"
-    assert err == f"stackwatch: cannot create {target}: Not a directory\n"
+    assert err.startswith("stackwatch: ") and err.count("\n") == 1
+    assert "Not a directory" in err and str(target.parent) in err

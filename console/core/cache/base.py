@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from console.core.parse import Unfit, decode_json, kind_of, number, utf8
+from console.core.sanitize import first_line
+
 MAX_PAYLOAD_BYTES = 1 << 20  # a "latest" entry larger than this is not ours: read as invalid
+MAX_HOST_CHARS = 255
+MAX_ITEM_BYTES = 64 << 10  # one sample of a recent list, one job event, one in-flight entry
 
 
 @dataclass(frozen=True)
@@ -30,35 +35,43 @@ class Latest:
 MISSING = Latest("missing")
 
 
-def parse_latest(raw: bytes | str | None) -> Latest:
-    """Validate a stored payload: UTF-8 JSON object with a numeric ts, not huge."""
+def parse_latest(raw: bytes | str | None, what: str = "entry") -> Latest:
+    """Validate a stored payload: bounded UTF-8 JSON object with a finite numeric ts."""
     if raw is None:
         return MISSING
-    if len(raw) > MAX_PAYLOAD_BYTES:
-        return Latest("invalid", error=f"entry is {len(raw)} bytes, larger than expected")
     try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        payload = json.loads(text)
-    except UnicodeDecodeError:
-        return Latest("invalid", error="entry is not UTF-8 text")
-    except ValueError:
-        return Latest("invalid", error="entry is not JSON")
-    if not isinstance(payload, dict):
-        return Latest("invalid", error="entry is not a JSON object")
-    ts = payload.get("ts")
-    if isinstance(ts, bool) or not isinstance(ts, int | float) or not math.isfinite(ts):
-        return Latest("invalid", error="entry has no timestamp")
+        payload = decode_json(raw, what, max_bytes=MAX_PAYLOAD_BYTES)
+        if not isinstance(payload, dict):
+            raise Unfit(f"{what} is {kind_of(payload)}, expected a JSON object")
+        if "ts" not in payload:
+            raise Unfit(f"{what} has no timestamp")
+        ts = number(payload["ts"], f"{what} timestamp")
+    except Unfit as exc:
+        return Latest("invalid", error=first_line(str(exc)))
     return Latest("ok", payload=payload, ts=float(ts))
 
 
 def parse_item(raw: bytes | str) -> dict[str, Any] | None:
-    """A list/map item: a JSON object, else None (skipped by readers)."""
+    """A list/map item: a bounded JSON object, else None (readers skip what does not fit)."""
     try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        item = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+        item = decode_json(raw, "item", max_bytes=MAX_ITEM_BYTES, depth=8)
+    except Unfit:
         return None
     return item if isinstance(item, dict) else None
+
+
+def host_names(fields: Iterable[bytes | str]) -> list[str]:
+    """Host names from a latest hash's fields, sorted. A name that is not UTF-8, empty or
+    longer than a host name can be was not written by a worker: it is left out."""
+    names = set()
+    for raw in fields:
+        try:
+            name = utf8(raw, "host name")
+        except Unfit:
+            continue
+        if 0 < len(name) <= MAX_HOST_CHARS:
+            names.add(name)
+    return sorted(names)
 
 
 @dataclass(frozen=True)

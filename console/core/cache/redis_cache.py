@@ -15,6 +15,7 @@ from console.core.cache.base import (
     Latest,
     StreamEntry,
     dump,
+    host_names,
     parse_item,
     parse_latest,
     stream_entries,
@@ -63,16 +64,16 @@ class RedisCache:
         self._call(lambda: self._client.hset(keys.latest(kind), host, dump(payload)))
 
     def get_latest(self, kind: str, host: str) -> Latest:
-        return self._read_field(keys.latest(kind), host)
+        return self._read_field(keys.latest(kind), host, f"{kind} entry")
 
-    def _read_field(self, key: str, field: str) -> Latest:
+    def _read_field(self, key: str, field: str, what: str) -> Latest:
         try:
             raw = self._call(lambda: self._client.hget(key, field))
         except SourceUnavailable as exc:
             if "WRONGTYPE" in str(exc):
                 return Latest("invalid", error=f"{key} is not a hash")
             raise
-        return parse_latest(raw) if raw is not None else MISSING
+        return parse_latest(raw, what) if raw is not None else MISSING
 
     def latest_hosts(self, kind: str) -> list[str]:
         try:
@@ -81,14 +82,14 @@ class RedisCache:
             if "WRONGTYPE" in str(exc):
                 return []
             raise
-        return sorted(f.decode("utf-8", errors="replace") for f in fields)
+        return host_names(fields)
 
     def beat(self, host: str, info: dict[str, Any]) -> None:
         entry = {"ts": time.time(), **info}
         self._call(lambda: self._client.hset(keys.HEARTBEAT, host, dump(entry)))
 
     def heartbeat(self, host: str) -> Latest:
-        return self._read_field(keys.HEARTBEAT, host)
+        return self._read_field(keys.HEARTBEAT, host, "heartbeat")
 
     def incr(self, name: str, amount: int = 1) -> int:
         return int(self._call(lambda: self._client.incrby(name, amount)))

@@ -21,6 +21,7 @@ from console.core.cache.base import (
     Latest,
     StreamEntry,
     dump,
+    host_names,
     parse_item,
     parse_latest,
     stream_entries,
@@ -120,21 +121,21 @@ class SqliteCache:
 
     def get_latest(self, kind: str, host: str) -> Latest:
         raw = self._hget(keys.latest(kind), host)
-        return MISSING if raw is None else parse_latest(raw)
+        return MISSING if raw is None else parse_latest(raw, f"{kind} entry")
 
     def latest_hosts(self, kind: str) -> list[str]:
         with self._tx() as conn:
             rows = conn.execute(
                 "SELECT field FROM kv_hash WHERE name = ? ORDER BY field", (keys.latest(kind),)
             ).fetchall()
-        return [str(r[0]) for r in rows]
+        return host_names(r[0] for r in rows)
 
     def beat(self, host: str, info: dict[str, Any]) -> None:
         self._hset(keys.HEARTBEAT, host, dump({"ts": time.time(), **info}))
 
     def heartbeat(self, host: str) -> Latest:
         raw = self._hget(keys.HEARTBEAT, host)
-        return MISSING if raw is None else parse_latest(raw)
+        return MISSING if raw is None else parse_latest(raw, "heartbeat")
 
     def incr(self, name: str, amount: int = 1) -> int:
         with self._tx(immediate=True) as conn:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from console.core.metrics import PerformanceSnapshot, Point, QueueSnapshot, SystemHealth
+from console.core.parse import Invalid
 from console.core.settings import SupervisorEndpoint
 from console.core.worker_info import WorkerInfo
 
@@ -30,12 +31,21 @@ class CacheReading:
     performance: PerformanceSnapshot | None = None
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()  # entries present but unreadable
+    invalid: tuple[Invalid, ...] = ()  # entries present but unusable, each with its reason
     worker: WorkerInfo | None = None  # what the host's worker published with its heartbeat
 
     def collect_interval(self, fallback: float) -> float:
         """The worker's own collection interval (`fallback` when it did not publish one)."""
         return self.worker.interval(fallback) if self.worker is not None else fallback
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One line per unusable entry: 'perf: invalid: perf.rps_avg is a list'."""
+        return tuple(f"{i.what}: {i}" for i in self.invalid)
+
+    def invalid_for(self, what: str) -> Invalid | None:
+        """The Invalid reading of one entry ('health', 'queue', 'perf', 'heartbeat'), if any."""
+        return next((i for i in self.invalid if i.what == what), None)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from console.core.cache.entries import ENTRIES, heartbeat_of, read_entry
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
 from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
@@ -20,29 +21,13 @@ from console.core.feeds.dashboard import (
     HistoryReading,
     SupervisorReading,
 )
-from console.core.metrics import (
-    PerformanceSnapshot,
-    Point,
-    QueueSnapshot,
-    SystemHealth,
-    from_payload,
-)
+from console.core.metrics import Point
+from console.core.parse import Invalid
 from console.core.sanitize import clean, first_line
 from console.core.settings import SupervisorEndpoint
 from console.core.worker_info import parse_worker_info
 
 Clock = Callable[[], float]
-
-
-def _snapshot(cls: type, latest: Any, problems: list[str], kind: str) -> Any:
-    if latest.status == "ok":
-        try:
-            return from_payload(cls, latest.payload)
-        except (TypeError, ValueError) as exc:
-            problems.append(f"{kind}: unreadable entry ({first_line(str(exc))})")
-    elif latest.status == "invalid":
-        problems.append(f"{kind}: {first_line(latest.error or 'invalid entry')}")
-    return None
 
 
 def _store_reason(exc: Exception) -> str:
@@ -72,20 +57,19 @@ class LiveDashboard:
             return CacheReading(False, NO_HISTORY_VIEW, host, now)
         try:
             cache = self.connections.cache()
-            problems: list[str] = []
-            health = _snapshot(SystemHealth, cache.get_latest("health", host), problems, "health")
-            queues = _snapshot(QueueSnapshot, cache.get_latest("queue", host), problems, "queues")
-            perf = _snapshot(
-                PerformanceSnapshot, cache.get_latest("performance", host), problems, "performance"
-            )
-            beat = cache.heartbeat(host)
+            entries = {kind: read_entry(cache, kind, host) for kind in ENTRIES}
+            latest_beat = cache.heartbeat(host)
             hosts = self._known_hosts(host)
         except SourceUnavailable as exc:
             return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
-        beat_ts = beat.ts if beat.status == "ok" else None
-        worker = parse_worker_info(beat.payload, beat.ts) if beat_ts is not None else None
+        beat = heartbeat_of(latest_beat)
+        invalid = tuple(v for v in (*entries.values(), beat) if isinstance(v, Invalid))
+        health, queues, perf = (None if isinstance(v, Invalid) else v for v in entries.values())
+        beat_ts = None if isinstance(beat, Invalid) else beat
+        # what the worker runs, published with its beat: staleness is judged by it
+        worker = parse_worker_info(latest_beat.payload, beat_ts) if beat_ts is not None else None
         return CacheReading(
-            True, "", host, now, health, queues, perf, beat_ts, hosts, tuple(problems), worker
+            True, "", host, now, health, queues, perf, beat_ts, hosts, invalid, worker
         )
 
     # -- history --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from console.core.feeds.queues import QueueLine, QueuesView
 from console.core.hueys import worker_queue_name
 from console.core.jobhistory import MAX_RECENT
 from console.core.metrics import QueueDepth
+from console.core.parse import Invalid
 from console.core.queues import failures as failures_mod
 from console.core.queues.backends import QueueBackends
 from console.core.queues.failures import Failure
@@ -176,23 +177,25 @@ class LiveQueues:
             stored = failures_mod.count_since(engine, host, now - failures_mod.WEEK)
         except StackwatchError:
             return None
-        return stored + len(self._waiting(host))
+        return stored + len(self._waiting(host)[0])
 
-    def _waiting(self, host: str) -> list[Failure]:
+    def _waiting(self, host: str) -> tuple[list[Failure], list[Invalid]]:
         try:
             items = self.connections.cache().items(keys.job_failures(host), 200)
         except StackwatchError:
-            return []
+            return [], []
         return failures_mod.waiting(items)
 
     def _failures(self, host: str) -> dict[str, Any]:
-        waiting = self._waiting(host)
+        waiting, invalid = self._waiting(host)
+        bad = f"{len(invalid)} failure records invalid: {invalid[0].reason}" if invalid else None
         try:
             stored = failures_mod.stored(self.connections.engine(), host)
         except StackwatchError as exc:
-            return {"failures": tuple(waiting), "failures_error": str(exc)}
+            error = "; ".join(e for e in (str(exc), bad) if e)
+            return {"failures": tuple(waiting), "failures_error": error}
         rows = sorted([*waiting, *stored], key=lambda f: -f.ts)
-        return {"failures": tuple(rows)}
+        return {"failures": tuple(rows), "failures_error": bad}
 
     def _worker(self, host: str) -> WorkerInfo | None:
         """What `host`'s worker published with its last heartbeat (its schedule table)."""

@@ -110,15 +110,23 @@ class QueueBackends:
             try:
                 app = self.huey(item.spec)
                 try:
-                    tasks += huey_tasks.scheduled(item.spec.name, app)
+                    found, invalid = huey_tasks.read_schedule(item.spec.name, app)
                 finally:
                     close_huey(app)
+                tasks += found
+                errors += [_invalid_line(item.spec.name, invalid)] if invalid else []
             except (HueyKeyProblem, sqlite3.Error) as exc:
                 errors.append(f"{item.spec.name}: {first_line(str(exc))}")
             except REDIS_ERRORS as exc:
                 return tasks, self._unreachable(exc)
         tasks.sort(key=lambda t: (t.eta is None, t.eta or 0))
         return tasks, "; ".join(errors) or None
+
+
+def _invalid_line(queue: str, invalid: list) -> str:
+    """One line for a schedule's unusable messages: how many, and the first reason."""
+    count = f"{len(invalid)} messages" if len(invalid) > 1 else "a message"
+    return f"{queue}: {count} invalid: {invalid[0].reason}"
 
 
 def huey_name(spec: QueueSpec) -> str | None:

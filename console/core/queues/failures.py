@@ -8,6 +8,9 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 
+from console.core.failure_record import parse_failure
+from console.core.parse import Invalid, Unfit
+from console.core.parse import invalid as invalid_reading
 from console.core.queues.huey_tasks import NotRetryable, replay_arguments
 from console.core.sanitize import clean, first_line
 from console.core.store.engine import reading, writing
@@ -43,7 +46,9 @@ def _traceback(text: Any) -> str:
 
 
 def _failure(id_: int | None, row: Mapping[str, Any]) -> Failure:
-    args = row.get("args")
+    """A record as shown; raises Unfit when a field does not fit (see failure_record)."""
+    record = parse_failure(row)
+    args = record["args"]
     try:
         replay_arguments(args)
         why_not = None
@@ -51,17 +56,27 @@ def _failure(id_: int | None, row: Mapping[str, Any]) -> Failure:
         why_not = str(exc)
     return Failure(
         id=id_,
-        ts=float(row.get("ts") or 0),
-        queue=clean(str(row.get("queue") or ""), 200),
-        task=clean(str(row.get("task") or "?"), 200),
-        task_id=clean(str(row.get("task_id") or ""), 64),
-        retries=int(row.get("retries") or 0),
-        exception=first_line(str(row.get("exception") or ""), 300),
-        traceback=_traceback(row.get("traceback")),
+        ts=record["ts"],
+        queue=clean(record["queue"], 200),
+        task=clean(record["task"] or "?", 200),
+        task_id=clean(record["task_id"], 64),
+        retries=record["retries"],
+        exception=first_line(record["exception"], 300),
+        traceback=_traceback(record["traceback"]),
         retryable=why_not is None,
         why_not=why_not,
-        args=args if isinstance(args, dict) else None,
+        args=args,
     )
+
+
+def _fitting(rows: Sequence[tuple[int | None, Any]]) -> tuple[list[Failure], list[Invalid]]:
+    found, invalid = [], []
+    for id_, row in rows:
+        try:
+            found.append(_failure(id_, row))
+        except Unfit as exc:
+            invalid.append(invalid_reading("failures", exc))
+    return found, invalid
 
 
 def stored(engine: Engine, host: str, limit: int = LIST_LIMIT) -> list[Failure]:
@@ -74,12 +89,13 @@ def stored(engine: Engine, host: str, limit: int = LIST_LIMIT) -> list[Failure]:
     )
     with reading(engine) as conn:
         rows = conn.execute(query).mappings().all()
-    return [_failure(int(r["id"]), r) for r in rows]
+    return _fitting([(int(r["id"]), r) for r in rows])[0]
 
 
-def waiting(items: Sequence[Mapping[str, Any]]) -> list[Failure]:
-    """Failures still in the cache (the worker stores them every store interval)."""
-    return [_failure(None, i) for i in items if isinstance(i, Mapping)]
+def waiting(items: Sequence[Any]) -> tuple[list[Failure], list[Invalid]]:
+    """Failures still in the cache (the worker stores them every store interval), and an
+    Invalid for each record that does not fit."""
+    return _fitting([(None, item) for item in items])
 
 
 def count_since(engine: Engine, host: str, since: float) -> int:
@@ -92,7 +108,10 @@ def get(engine: Engine, host: str, failure_id: int) -> Failure | None:
     query = select(JobFailureRow).where(JobFailureRow.host == host, JobFailureRow.id == failure_id)
     with reading(engine) as conn:
         row = conn.execute(query).mappings().first()
-    return _failure(int(row["id"]), row) if row is not None else None
+    if row is None:
+        return None
+    found = _fitting([(int(row["id"]), row)])[0]
+    return found[0] if found else None
 
 
 def remove(engine: Engine, host: str, failure_id: int) -> int:

@@ -3,7 +3,9 @@ tasks enqueued again, all through huey's own API on the queue's storage.
 
 huey stores messages pickled. The console never unpickles arbitrary classes from a queue it
 merely watches: a restricted unpickler rebuilds huey's Message, dates and plain containers,
-and turns anything else into an inert placeholder that only shows its name.
+and turns anything else into an inert placeholder that only shows its name. A message is
+size-capped, decompressed with a cap and described with a bounded repr; one that does not
+fit is an Invalid reading, never an exception.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from __future__ import annotations
 import ast
 import calendar
 import datetime as dt
-import gzip
 import io
 import pickle
+import reprlib
 import uuid
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from console.core.parse import Invalid, Unfit, decompress
+from console.core.parse import invalid as parse_invalid
 from console.core.sanitize import clean
 
 SCHEDULED_LIMIT = 200
@@ -69,14 +72,43 @@ class _SafeUnpickler(pickle.Unpickler):
         return type("Opaque", (Opaque,), {"label": f"{module}.{name}"})
 
 
+MAX_MESSAGE_BYTES = 1 << 20  # one pickled message as stored; larger is not a task of ours
+_LOAD_ERRORS = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    KeyError,
+    OverflowError,
+    MemoryError,
+    RecursionError,
+)
+
+
 def safe_loads(data: bytes) -> Any:
-    """Unpickle a huey message without importing anything it names (gzip/zlib tolerated)."""
+    """Unpickle a huey message without importing anything it names. gzip/zlib are expanded
+    with a cap; anything that does not load raises Unfit with the reason."""
     raw = bytes(data)
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    elif raw[:1] == b"\x78":
-        raw = zlib.decompress(raw)
-    return _SafeUnpickler(io.BytesIO(raw)).load()
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise Unfit(f"message is {len(raw)} bytes (limit {MAX_MESSAGE_BYTES})")
+    if raw[:2] == b"\x1f\x8b" or raw[:1] == b"\x78":
+        raw = decompress(raw)
+    try:
+        return _SafeUnpickler(io.BytesIO(raw)).load()
+    except _LOAD_ERRORS as exc:
+        raise Unfit(f"message does not load ({type(exc).__name__})") from None
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist = 3, 80, 60, 8
+
+
+def shown(value: Any) -> str:
+    """A bounded repr: nesting, lengths and item counts are cut, so no payload is too deep
+    or too large to describe."""
+    return _SHOWN.repr(value)
 
 
 @dataclass(frozen=True)
@@ -99,13 +131,18 @@ def _epoch(value: Any, utc: bool = True) -> float | None:
     return calendar.timegm(value.utctimetuple()) + value.microsecond / 1e6
 
 
-def _describe(queue: str, app: Any, message: Any) -> ScheduledTask | None:
+def _plain(value: Any) -> str:
+    """A string as it is, anything else as its bounded repr."""
+    return value if isinstance(value, str) else shown(value)
+
+
+def _describe(queue: str, app: Any, message: Any) -> ScheduledTask:
     fields = getattr(message, "_fields", None)
     if not fields or "id" not in fields:
-        return None
-    name = str(message.name or "?").rpartition(".")[2]
-    task_id = str(message.id)
-    args = f"{message.args!r} {message.kwargs!r}" if message.kwargs else repr(message.args)
+        raise Unfit(f"message is {shown(type(message))}, not a huey task")
+    name = _plain(message.name or "?").rpartition(".")[2]
+    task_id = _plain(message.id)
+    args = shown(message.args) + (f" {shown(message.kwargs)}" if message.kwargs else "")
     return ScheduledTask(
         queue=clean(queue, 200),
         task_id=clean(task_id, 64),
@@ -116,18 +153,29 @@ def _describe(queue: str, app: Any, message: Any) -> ScheduledTask | None:
     )
 
 
-def scheduled(queue: str, app: Any, limit: int = SCHEDULED_LIMIT) -> list[ScheduledTask]:
-    """Tasks in a huey schedule, soonest first; unreadable messages are skipped."""
-    tasks = []
+def read_schedule(
+    queue: str, app: Any, limit: int = SCHEDULED_LIMIT
+) -> tuple[list[ScheduledTask], list[Invalid]]:
+    """Tasks in a huey schedule, soonest first, and an Invalid for each message that does not
+    load (bomb, damage, another serializer) or repeats a task id already listed."""
+    tasks: dict[str, ScheduledTask] = {}
+    invalid = []
     for data in app.storage.scheduled_items(limit):
         try:
-            message = safe_loads(data)
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, OSError, zlib.error):
-            continue  # another serializer or a damaged message: nothing we can show
-        task = _describe(queue, app, message)
-        if task is not None:
-            tasks.append(task)
-    return sorted(tasks, key=lambda t: (t.eta is None, t.eta or 0))
+            task = _describe(queue, app, safe_loads(data))
+            if task.task_id in tasks:
+                raise Unfit(f"task {task.task_id} is scheduled twice")
+        except Unfit as exc:
+            invalid.append(parse_invalid(f"schedule of {queue}", exc))
+            continue
+        tasks[task.task_id] = task
+    ordered = sorted(tasks.values(), key=lambda t: (t.eta is None, t.eta or 0))
+    return ordered, invalid
+
+
+def scheduled(queue: str, app: Any, limit: int = SCHEDULED_LIMIT) -> list[ScheduledTask]:
+    """Tasks in a huey schedule, soonest first; messages that do not fit are left out."""
+    return read_schedule(queue, app, limit)[0]
 
 
 def revoke(app: Any, task_id: str) -> None:

@@ -6,10 +6,11 @@ huey and Celery messages carry no enqueue time, so their age stays unknown (None
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import redis
+
+from console.core.parse import Unfit, decode_json, number
 
 
 def _text(raw: Any) -> str | None:
@@ -41,10 +42,13 @@ def laravel_oldest(client: redis.Redis, queue: str, now: float) -> float | None:
     if not raw:
         return None
     try:
-        pushed = json.loads(raw).get("pushedAt")
-        return max(0.0, now - float(pushed)) if pushed is not None else None
-    except (ValueError, TypeError, AttributeError):
-        return None
+        payload = decode_json(raw, "job payload")
+        pushed = payload.get("pushedAt") if isinstance(payload, dict) else None
+        if isinstance(pushed, str):  # Laravel writes it as text: "1717171717.1234"
+            pushed = float(pushed) if len(pushed) < 40 else None
+        return None if pushed is None else max(0.0, now - number(pushed, "pushedAt"))
+    except (Unfit, ValueError):
+        return None  # not a payload Laravel wrote: its age stays unknown
 
 
 def oldest_age(client: Any, kind: str, queue: str, now: float) -> float | None:

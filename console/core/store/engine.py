@@ -123,10 +123,14 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def store_errors(engine: Engine) -> Iterator[None]:
-    """Connection-level failures become SourceUnavailable with one readable line."""
+    """Connection-level failures become SourceUnavailable with one readable line. A file that
+    is not a database (or a damaged one) is raised as the bare DatabaseError class: the store
+    is unusable, like a server that is down."""
     try:
         yield
-    except (exc.OperationalError, exc.InterfaceError) as error:
+    except (exc.OperationalError, exc.InterfaceError, exc.DatabaseError) as error:
+        if type(error) not in (exc.OperationalError, exc.InterfaceError, exc.DatabaseError):
+            raise  # integrity or programming errors are ours to fix, not an outage
         where = mask_url(engine.url.render_as_string(hide_password=False))
         detail = first_line(str(error.orig) if error.orig is not None else str(error))
         raise SourceUnavailable(f"database {where}: {detail}") from None

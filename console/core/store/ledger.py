@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from console.core.failure_record import parse_failure
+from console.core.parse import Unfit
 from console.core.store.engine import reading, writing
 from console.core.store.models import JobFailureRow, JobRunRow, StateRow
 
@@ -69,23 +71,15 @@ def last_runs(engine: Engine, host: str) -> list[JobRun]:
         ]
 
 
-def record_failures(engine: Engine, host: str, failures: Sequence[dict[str, Any]]) -> int:
-    """Persist failures reported by instrumented huey apps (as pushed by JobRecorder)."""
-    rows = [
-        {
-            "host": host,
-            "ts": float(f.get("ts") or 0),
-            "queue": str(f.get("queue") or "")[:255],
-            "task": str(f.get("task") or "")[:255],
-            "task_id": str(f.get("task_id") or "")[:64],
-            "retries": int(f.get("retries") or 0),
-            "exception": str(f.get("exception") or ""),
-            "traceback": f.get("traceback"),
-            "args": f.get("args"),
-        }
-        for f in failures
-        if isinstance(f, dict)
-    ]
+def record_failures(engine: Engine, host: str, failures: Sequence[Any]) -> int:
+    """Persist failures reported by instrumented huey apps (as pushed by JobRecorder); a
+    record that does not fit is skipped (it never blocks the others)."""
+    rows = []
+    for item in failures:
+        try:
+            rows.append({"host": host, **parse_failure(item)})
+        except Unfit:
+            continue
     if not rows:
         return 0
     with writing(engine) as conn:

@@ -134,11 +134,21 @@ def series(
     )
     with reading(engine) as conn:
         rows = conn.execute(query).all()  # one fetch, not a driver call per row
-    values = {int(s): v for s, v in rows if v is not None}
+    values = {int(s): f for s, v in rows if (f := _finite(v)) is not None}
     count = math.ceil((until - since) / step)
-    return [
-        Point(start + i * step, float(values[i]) if i in values else None) for i in range(count)
-    ]
+    return [Point(start + i * step, values.get(i)) for i in range(count)]
+
+
+def _finite(value: Any) -> float | None:
+    """A stored value that can be drawn, as a float (Decimal from PostgreSQL sums included);
+    NaN and Infinity (PostgreSQL keeps them) or text (SQLite keeps any type) are a gap."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def recent_health(engine: Engine, host: str, since: float) -> list[SystemHealth]:

@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
+from console.core.parse import Invalid, Unfit, number
+from console.core.sanitize import clean
 from console.core.settings import SupervisorEndpoint, mask_url
 from console.core.supervisor.errors import (
     ReadOnlyRefused,
@@ -18,7 +20,13 @@ from console.core.supervisor.errors import (
     from_fault,
     from_os_error,
 )
-from console.core.supervisor.models import ConfigDiff, ProcessInfo
+from console.core.supervisor.models import (
+    ConfigDiff,
+    ProcessInfo,
+    parse_config_info,
+    parse_process,
+    parse_processes,
+)
 from console.core.supervisor.transport import DeadlineTransport
 
 # The only calls we make. Names from users (programs, groups) travel as parameters, never as
@@ -146,25 +154,38 @@ class SupervisorClient:
     # --- reads ---------------------------------------------------------------------------------
 
     def processes(self) -> list[ProcessInfo]:
-        """getAllProcessInfo as dataclasses."""
-        return [
-            ProcessInfo.from_rpc(self.name, info)
-            for info in self.call("supervisor.getAllProcessInfo")
-        ]
+        """getAllProcessInfo as dataclasses (processes that do not fit are left out)."""
+        return self.read_processes()[0]
+
+    def read_processes(self) -> tuple[list[ProcessInfo], list[Invalid]]:
+        """getAllProcessInfo: the processes, and an Invalid for each answer that did not fit."""
+        return parse_processes(self.name, self.call("supervisor.getAllProcessInfo"))
 
     def process(self, full_name: str) -> ProcessInfo:
-        return ProcessInfo.from_rpc(self.name, self.call("supervisor.getProcessInfo", full_name))
+        answer = self.call("supervisor.getProcessInfo", full_name)
+        try:
+            return parse_process(self.name, answer)
+        except Unfit as exc:
+            raise SupervisorUnavailable("invalid", f"{self.shown_url}: {exc}") from None
 
     def state(self) -> str:
         """supervisord's own state name (RUNNING, RESTARTING, SHUTDOWN)."""
-        return str(self.call("supervisor.getState").get("statename", "UNKNOWN"))
+        answer = self.call("supervisor.getState")
+        name = answer.get("statename") if isinstance(answer, dict) else None
+        if not isinstance(name, str):
+            raise SupervisorUnavailable("invalid", f"{self.shown_url}: getState answered no name")
+        return clean(name, 20)
 
     def pid(self) -> int:
-        return int(self.call("supervisor.getPID"))
+        answer = self.call("supervisor.getPID")
+        try:
+            return int(number(answer, "pid", integer=True))
+        except Unfit as exc:
+            raise SupervisorUnavailable("invalid", f"{self.shown_url}: {exc}") from None
 
     def config_info(self) -> dict[str, dict[str, Any]]:
         """Program options by `group:name` (startsecs, stopwaitsecs, ... on supervisor 4)."""
-        return {f"{c['group']}:{c['name']}": c for c in self.call("supervisor.getAllConfigInfo")}
+        return parse_config_info(self.call("supervisor.getAllConfigInfo"))
 
     # --- config --------------------------------------------------------------------------------
 

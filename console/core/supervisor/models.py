@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from console.core.parse import Invalid, Unfit, kind_of, number
+from console.core.parse import invalid as invalid_reading
 from console.core.sanitize import clean, first_line
 
 
@@ -81,30 +83,116 @@ class ProcessInfo:
         return state_group(self.statename)
 
     @classmethod
-    def from_rpc(cls, endpoint: str, info: dict[str, Any]) -> ProcessInfo:
-        """Build from a getProcessInfo struct; every string is sanitized here, once."""
-        return cls(
-            endpoint=endpoint,
-            group=clean(info.get("group", ""), 200),
-            name=clean(info.get("name", ""), 200),
-            state=int(info.get("state", ProcessState.UNKNOWN)),
-            statename=clean(info.get("statename", "UNKNOWN"), 20),
-            pid=int(info.get("pid") or 0),
-            start=int(info.get("start") or 0),
-            stop=int(info.get("stop") or 0),
-            now=int(info.get("now") or 0),
-            exitstatus=int(info.get("exitstatus") or 0),
-            spawnerr=first_line(info.get("spawnerr", "")),
-            stdout_logfile=clean(info.get("stdout_logfile", ""), 1024),
-            stderr_logfile=clean(info.get("stderr_logfile", ""), 1024),
-            description=clean(info.get("description", ""), 300),
-        )
+    def from_rpc(cls, endpoint: str, info: Any) -> ProcessInfo:
+        """Build from a getProcessInfo struct; raises Unfit when it does not fit."""
+        return parse_process(endpoint, info)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the computed fields."""
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
         data.update(full_name=self.full_name, uptime=self.uptime)
         return data
+
+
+MAX_PROCESSES = 10_000  # one supervisord's programs; more is not an answer we can show
+_TEXT_FIELDS = {"stdout_logfile": 1024, "stderr_logfile": 1024, "description": 300}
+_INT_FIELDS = ("pid", "start", "stop", "now", "exitstatus")
+
+
+def _str(info: dict, key: str, max_chars: int, default: str = "", line: bool = False) -> str:
+    """A string field: text (cut and made printable; its first line only when `line`), or
+    Unfit when it is another type."""
+    value = info.get(key, default)
+    if not isinstance(value, str):
+        raise Unfit(f"{key} is {kind_of(value)}, not text")
+    return first_line(value, max_chars) if line else clean(value, max_chars)
+
+
+def _int(info: dict, key: str) -> int:
+    value = info.get(key) or 0
+    return int(number(value, key, integer=True))
+
+
+def parse_process(endpoint: str, info: Any) -> ProcessInfo:
+    """One getProcessInfo struct as a ProcessInfo, every field checked; every string is
+    sanitized here, once. Raises Unfit (its message names the field) when it does not fit."""
+    if not isinstance(info, dict):
+        raise Unfit(f"a process is {kind_of(info)}, not a struct")
+    group, name = _str(info, "group", 200), _str(info, "name", 200)
+    if not group or not name:
+        raise Unfit("a process has no group or name")
+    try:
+        return ProcessInfo(
+            endpoint=endpoint,
+            group=group,
+            name=name,
+            state=int(number(info.get("state", ProcessState.UNKNOWN), "state", integer=True)),
+            statename=_str(info, "statename", 20, "UNKNOWN"),
+            spawnerr=_str(info, "spawnerr", 200, line=True),
+            **{key: _int(info, key) for key in _INT_FIELDS},
+            **{key: _str(info, key, size) for key, size in _TEXT_FIELDS.items()},
+        )
+    except Unfit as exc:
+        raise Unfit(f"{group}:{name} {exc}") from None
+
+
+def parse_processes(endpoint: str, answer: Any) -> tuple[list[ProcessInfo], list[Invalid]]:
+    """getAllProcessInfo's answer: the processes that fit, and an Invalid for each one that
+    does not (wrong types, a name listed twice) or for the whole answer when it is no list."""
+    what = f"supervisord {clean(endpoint, 60)}"
+    if not isinstance(answer, list):
+        return [], [Invalid(what, f"getAllProcessInfo answered {kind_of(answer)}, not a list")]
+    if len(answer) > MAX_PROCESSES:
+        return [], [Invalid(what, f"{len(answer)} processes (limit {MAX_PROCESSES})")]
+    found: dict[str, ProcessInfo] = {}
+    invalid = []
+    for info in answer:
+        try:
+            process = parse_process(endpoint, info)
+            if process.full_name in found:
+                raise Unfit(f"{process.full_name} is listed twice")
+        except Unfit as exc:
+            invalid.append(invalid_reading(what, exc))
+            continue
+        found[process.full_name] = process
+    return list(found.values()), invalid
+
+
+# getAllConfigInfo options we read, and the type each must have to be used.
+_CONFIG_TYPES: dict[str, type | tuple[type, ...]] = {
+    "command": str,
+    "autostart": bool,
+    "killasgroup": bool,
+    "stopasgroup": bool,
+    "stopsignal": int,
+    "startsecs": int,
+    "stopwaitsecs": int,
+    "stdout_logfile_maxbytes": int,
+    "stderr_logfile_maxbytes": int,
+}
+
+
+def parse_config_info(answer: Any) -> dict[str, dict[str, Any]]:
+    """getAllConfigInfo by `group:name`. An entry without text group/name is left out, and
+    so is an option we read that has the wrong type (it then counts as not set)."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in answer if isinstance(answer, list) else ():
+        if not isinstance(entry, dict):
+            continue
+        group, name = entry.get("group"), entry.get("name")
+        if not isinstance(group, str) or not isinstance(name, str):
+            continue
+        found[f"{group}:{name}"] = {
+            key: value
+            for key, value in entry.items()
+            if key not in _CONFIG_TYPES
+            or (isinstance(value, _CONFIG_TYPES[key]) and not _bool_for_int(key, value))
+        }
+    return found
+
+
+def _bool_for_int(key: str, value: Any) -> bool:
+    return _CONFIG_TYPES[key] is int and isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -130,6 +218,7 @@ class ProcessesSnapshot:
     ts: float
     processes: tuple[ProcessInfo, ...] = ()
     endpoints: tuple[EndpointStatus, ...] = ()
+    invalid: tuple[Invalid, ...] = ()  # answers that did not fit, each with its reason
 
     @property
     def reachable(self) -> bool:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from console.core.parse import Invalid
 from console.core.settings import Settings
 from console.core.supervisor.client import SupervisorClient
 from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
@@ -21,14 +22,17 @@ def make_clients(settings: Settings) -> list[SupervisorClient]:
     ]
 
 
-def _one(client: SupervisorClient) -> tuple[list[ProcessInfo], EndpointStatus]:
+Answer = tuple[list[ProcessInfo], EndpointStatus, list[Invalid]]
+
+
+def _one(client: SupervisorClient) -> Answer:
     try:
-        processes = client.processes()
+        processes, invalid = client.read_processes()
     except SupervisorUnavailable as exc:
-        return [], EndpointStatus(client.name, client.shown_url, exc.kind, str(exc))
+        return [], EndpointStatus(client.name, client.shown_url, exc.kind, str(exc)), []
     except SupervisorFault as exc:
-        return [], EndpointStatus(client.name, client.shown_url, "fault", str(exc))
-    return processes, EndpointStatus(client.name, client.shown_url, "ok", state="RUNNING")
+        return [], EndpointStatus(client.name, client.shown_url, "fault", str(exc)), []
+    return processes, EndpointStatus(client.name, client.shown_url, "ok", state="RUNNING"), invalid
 
 
 class Poller:
@@ -50,14 +54,15 @@ class Poller:
             answers = [_one(self.clients[0])]
         else:
             answers = list(self._pool.map(_one, self.clients))
-        processes: list[ProcessInfo] = [p for found, _ in answers for p in found]
+        processes: list[ProcessInfo] = [p for found, _, _ in answers for p in found]
         if self.sampler is not None:
             processes = self._with_usage(processes)
         return ProcessesSnapshot(
             host=self.host,
             ts=time.time() if now is None else now,
             processes=tuple(processes),
-            endpoints=tuple(status for _, status in answers),
+            endpoints=tuple(status for _, status, _ in answers),
+            invalid=tuple(bad for _, _, invalid in answers for bad in invalid),
         )
 
     def _with_usage(self, processes: list[ProcessInfo]) -> list[ProcessInfo]:

@@ -56,4 +56,5 @@ def lines(snapshot: ProcessesSnapshot) -> list[str]:
             f"{name:<{width + (len(p.endpoint) + 1 if several else 0)}} "
             f"{p.statename:<9} {detail(p)}".rstrip()
         )
+    out += [f"{bad.what}: {bad}" for bad in snapshot.invalid]
     return out

@@ -24,7 +24,9 @@ class AgeLabel(Static):
 
     def tick(self, now: float, collect_interval: float) -> None:
         """Re-render only if the words changed."""
-        if self._ts is None:
+        if self._ts is None and self._note.startswith("invalid"):
+            text, state = self._note, "age-stale"  # the entry is there but unusable
+        elif self._ts is None:
             text, state = "no data yet" + (f" · {self._note}" if self._note else ""), "age-none"
         else:
             stale = is_stale(self._ts, now, collect_interval) or bool(self._note)

@@ -54,7 +54,7 @@ def health_values(h: SystemHealth, settings: Settings) -> dict[str, tuple[str, s
 class HealthPanel(MetricPanel):
     """The System health widget."""
 
-    KIND, TITLE, ROWS = "health", "System health", ROWS
+    KIND, ENTRY, TITLE, ROWS = "health", "health", "System health", ROWS
 
     def reading(self, model: DashboardModel) -> SystemHealth | None:
         return model.cache.health if model.cache else None

@@ -18,6 +18,7 @@ class MetricPanel(Vertical):
     """Subclasses name their rows (id -> label, sparkline series) and how to read values."""
 
     KIND: ClassVar[str]
+    ENTRY: ClassVar[str]  # the cache entry it shows, as CacheReading names it ("perf")
     TITLE: ClassVar[str]
     ROWS: ClassVar[Mapping[str, tuple[str, str | None]]]
 
@@ -45,7 +46,7 @@ class MetricPanel(Vertical):
         if not self._rows:  # looked up once: show runs on every new reading
             self._rows = {row_id: self.query_one(f"#{row_id}", MetricRow) for row_id in self.ROWS}
         age = self.query_one(AgeLabel)
-        age.set_source(reading.ts if reading else None, "cache down" if model.cache_down else "")
+        age.set_source(reading.ts if reading else None, model.panel_note(self.ENTRY))
         values = self.values(reading, settings) if reading else {}
         stale = age.stale or model.cache_down
         series = model.history.series if model.history else {}

@@ -39,7 +39,7 @@ def perf_values(p: PerformanceSnapshot, settings: Settings) -> dict[str, tuple[s
 class PerformancePanel(MetricPanel):
     """The Performance metrics widget."""
 
-    KIND, TITLE, ROWS = "performance", "Performance", ROWS
+    KIND, ENTRY, TITLE, ROWS = "performance", "perf", "Performance", ROWS
 
     def reading(self, model: DashboardModel) -> PerformanceSnapshot | None:
         return model.cache.performance if model.cache else None

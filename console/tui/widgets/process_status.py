@@ -21,6 +21,7 @@ def status_line(view: Any, scope: str, text_filter: str) -> str:
             f"no supervisord configured for host {snapshot.host}"
             " (set [[supervisor]] or --supervisor-url)"
         )
+    parts += [f"{bad.what}: {bad}" for bad in snapshot.invalid]
     parts.append(f"scope: {scope}")
     if text_filter:
         parts.append(f"filter: {text_filter}")

@@ -16,6 +16,12 @@ def banner_text(model: DashboardModel, tz: object) -> str:
         since = f" since {clock_time(cache.since, tz)}" if cache.since else ""  # type: ignore[arg-type]
         kept = "Showing the last values read (STALE)" if model.cache else "No values to show"
         return f"Cache down{since} — {cache.reason}. {kept}; retrying by itself."
+    beat = model.cache.invalid_for("heartbeat") if model.cache else None
+    if beat is not None:
+        return (
+            f"Worker heartbeat unreadable ({beat}): the worker's state is unknown; "
+            "something other than stackwatch writes its key."
+        )
     if worker is None or worker.status == UNKNOWN:
         return ""
     if worker.status == DOWN:

@@ -39,6 +39,13 @@ class DashboardModel:
         state = self.state(CACHE)
         return state is not None and state.status == DOWN
 
+    def panel_note(self, what: str) -> str:
+        """What a panel says beside its age: the cache is down, or its entry is invalid."""
+        if self.cache_down:
+            return "cache down"
+        found = self.cache.invalid_for(what) if self.cache else None
+        return str(found) if found else ""
+
 
 def supervisor_key(name: str) -> str:
     return f"supervisor:{name}"
