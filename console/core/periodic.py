@@ -119,6 +119,25 @@ def ours(
     return rows
 
 
+def unscheduled(last: Mapping[str, Mapping[str, Any]]) -> list[LedgerRow]:
+    """Our jobs known only from their recorded runs (no published table to judge them by):
+    their last run, without a next run or MISSED."""
+    return [
+        LedgerRow(
+            task=clean(name, 200),
+            source=OURS,
+            schedule="not published",
+            last_run=_number(run.get("started")),
+            duration_ms=_number(run.get("duration_ms")),
+            outcome=clean(_text(run.get("outcome")), 40) or None,
+            error=first_line(_text(run.get("error")), 300) or None,
+            next_run=None,
+            missed=False,
+        )
+        for name, run in sorted(last.items())
+    ]
+
+
 def apps(items: Mapping[str, Mapping[str, Any]], now: float, own_queue: str) -> list[LedgerRow]:
     """Instrumented apps' periodic tasks from their last recorded runs (ours excluded)."""
     rows = []

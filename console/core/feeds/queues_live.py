@@ -218,11 +218,12 @@ class LiveQueues:
             runs.extend(vars(r) for r in ledger.last_runs(self.connections.engine(), host))
         except StackwatchError as exc:
             errors.append(str(exc))
-        if worker is None or not worker.schedule:
-            errors.append(f"no schedule published by {host}'s worker: start a current worker")
-        rows = []
-        if worker is not None:
+        last = periodic.newest(runs)
+        if worker is not None and worker.schedule:
             zone = safe_zone(worker.timezone or self.settings.timezone)
-            rows = periodic.ours(worker.schedule, zone, periodic.newest(runs), now)
+            rows = periodic.ours(worker.schedule, zone, last, now)
+        else:  # judged by no table but the worker's own: show what ran, say why no more
+            errors.append(f"no schedule published by {host}'s worker: start a current worker")
+            rows = periodic.unscheduled(last)
         rows += periodic.apps(apps, now, worker_queue_name(host))
         return {"ledger": tuple(rows), "ledger_error": "; ".join(errors) or None}
