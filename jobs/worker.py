@@ -16,7 +16,7 @@ import psutil
 from huey.consumer import Consumer, Scheduler
 
 from console.core.errors import SourceUnavailable
-from console.core.redact import RedactingFormatter
+from console.core.redact import redacting_formatter
 from console.core.sanitize import first_line
 from console.core.settings import Settings
 from console.core.store.engine import check_schema
@@ -76,7 +76,7 @@ def setup_logging(level: int = logging.INFO, secrets: tuple[str, ...] = ()) -> N
     URL passwords and the passwords we hold masked in every line and traceback."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+        redacting_formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
     handler.addFilter(RepeatFilter())
     root = logging.getLogger()

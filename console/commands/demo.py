@@ -4,7 +4,7 @@ in a directory of its own, open the console on it, and stop everything on the wa
 from __future__ import annotations
 
 import argparse
-import shutil
+import os
 import signal
 import sys
 import tempfile
@@ -12,21 +12,23 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from console.core.errors import StackwatchError
 from console.core.settings import LoadedSettings, load_settings
 
 HELP = "start a private demo stack and open the console on it"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    backend = parser.add_mutually_exclusive_group()
+    backend.add_argument(
         "--redis",
         metavar="URL",
-        help=f"use this Redis (default: embedded SQLite, or {DEFAULT_REDIS} when it answers)",
+        help="share this Redis (the demo takes an empty database of its own and empties it "
+        "at exit); default: its own redis-server on a private socket, else embedded SQLite",
     )
-    parser.add_argument("--embedded", action="store_true", help="never use Redis")
+    backend.add_argument("--embedded", action="store_true", help="never use Redis")
     parser.add_argument("--dir", metavar="DIR", help="where the demo keeps its files")
-    parser.add_argument("--clean", action="store_true", help="remove the demo's files at exit")
+    parser.add_argument("--clean", action="store_true", help="remove the demo's own files at exit")
     parser.add_argument(
         "--interval",
         type=int,
@@ -47,20 +49,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _redis_url(args: argparse.Namespace) -> str | None:
-    if args.embedded:
-        return None
-    if args.redis:
-        return args.redis
-    import redis
-
-    try:
-        redis.Redis.from_url(DEFAULT_REDIS, socket_connect_timeout=0.3, socket_timeout=0.3).ping()
-    except (redis.RedisError, OSError):
-        return None
-    return DEFAULT_REDIS
-
-
 def _stop_on_signals() -> None:
     def interrupt(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -69,45 +57,86 @@ def _stop_on_signals() -> None:
         signal.signal(signum, interrupt)
 
 
+def _claim_dir(args: argparse.Namespace):
+    from console.demo.files import DemoDir
+    from console.demo.stack import ALL_PROGRAMS
+
+    root = Path(args.dir or tempfile.mkdtemp(prefix="stackwatch-demo-")).resolve()
+    if len(str(root / "supervisor.sock")) > 100:
+        raise StackwatchError(f"{root} is too long a path for a unix socket; pick a shorter one")
+    return DemoDir.claim(root, ALL_PROGRAMS)
+
+
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from console.demo.stack import DemoConfig, DemoStack
+    from console.demo.redis_backend import DemoBackend
 
     if args.interval < 1:
         print("stackwatch demo: --interval must be at least 1", file=sys.stderr)
         return 2
-    root = Path(args.dir or tempfile.mkdtemp(prefix="stackwatch-demo-")).resolve()
-    cfg = DemoConfig(root=root, redis_url=_redis_url(args), interval=args.interval)
-    stack = DemoStack(cfg, seed_history=not args.no_history)
+    os.umask(0o077)  # the demo's files and its programs' files are private to its user
+    try:
+        files = _claim_dir(args)
+    except (StackwatchError, OSError) as exc:
+        print(f"stackwatch demo: {exc}", file=sys.stderr)
+        return 2
+    backend = DemoBackend(files.root, share_url=args.redis, embedded=args.embedded)
     _stop_on_signals()
-    backend = f"Redis at {cfg.redis_url}" if cfg.redis_url else "embedded SQLite (no Redis needed)"
-    print(f"stackwatch demo: starting a private supervisord in {root} ({backend})", flush=True)
+    try:
+        return _run_stack(args, loaded, files, backend)
+    except StackwatchError as exc:
+        print(f"stackwatch demo: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        _finish(args, files, backend)
+
+
+def _run_stack(args, loaded: LoadedSettings, files, backend) -> int:
+    from console.demo.stack import DemoConfig, DemoStack
+
+    backend.start()
+    cfg = DemoConfig(root=files.root, redis_url=backend.url, interval=args.interval)
+    stack = DemoStack(cfg, files, seed_history=not args.no_history)
+    print(f"stackwatch demo: a private supervisord in {files.root}, using {backend.describe()}")
     if not args.no_history:
         print("stackwatch demo: the hour before start is sample history; from now on it is real")
-    code = 0
     try:
         stack.start()
+        print(f"stackwatch demo: its settings are {cfg.settings_file}; from a second shell:")
+        print(f"  stackwatch --config {cfg.settings_file} status", flush=True)
         settings = load_settings(str(cfg.settings_file), env={}).settings
         if loaded.settings.read_only:
             settings = settings.with_overrides(read_only=True)
         _wait_for_first_collection(settings)
         if args.headless is not None:
-            code = _headless(stack, settings, args.headless)
-        else:
-            from console.tui.app import make_app
+            return _headless(stack, settings, args.headless)
+        from console.tui.app import make_app
 
-            make_app(settings).run()
+        make_app(settings).run()
+        return 0
     except KeyboardInterrupt:
-        pass
+        return 0
     finally:
         killed = stack.stop()
         if killed:
-            print(f"stackwatch demo: killed {len(killed)} stray process(es)", file=sys.stderr)
-        if args.clean:
-            shutil.rmtree(root, ignore_errors=True)
-            print("stackwatch demo: stopped; its files are removed")
-        else:
-            print(f"stackwatch demo: stopped; its files are in {root} (--clean removes them)")
-    return code
+            print(f"stackwatch demo: killed {len(killed)} stray processes", file=sys.stderr)
+
+
+def _finish(args: argparse.Namespace, files, backend) -> None:
+    """Stop or release the backend, then keep or remove the demo's files."""
+    done = backend.stop()
+    if done:
+        print(f"stackwatch demo: {done}")
+    if not args.clean:
+        print(f"stackwatch demo: stopped; its files are in {files.root} (--clean removes them)")
+        return
+    left = files.remove()
+    if left:
+        shown = ", ".join(left[:3]) + (", ..." if len(left) > 3 else "")
+        print(
+            f"stackwatch demo: stopped; removed its files, left the others in {files.root}: {shown}"
+        )
+    else:
+        print("stackwatch demo: stopped; its files are removed")
 
 
 def _wait_for_first_collection(settings, timeout: float = 30.0) -> bool:
@@ -134,6 +163,7 @@ def _headless(stack, settings, seconds: float) -> int:
     """Run for a while, then say what is running and what reached the store."""
     from console.core.store import queries
     from console.core.store.engine import make_engine
+    from console.demo.stack import WORKER
 
     time.sleep(seconds)
     states = {f"{p['group']}:{p['name']}": p["statename"] for p in stack.processes()}
@@ -149,5 +179,5 @@ def _headless(stack, settings, seconds: float) -> int:
         engine.dispose()
     for table, count in counts.items():
         print(f"{table:<36} {count} rows")
-    worker_ok = states.get("stackwatch-worker:stackwatch-worker") == "RUNNING"
+    worker_ok = states.get(f"{WORKER}:{WORKER}") == "RUNNING"
     return 0 if worker_ok and counts["system_health_metrics"] > 0 else 1

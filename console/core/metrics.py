@@ -47,8 +47,9 @@ class SystemHealth:
     disks: tuple[DiskUsage, ...] = ()
     disk_read_bps: float | None = None
     disk_write_bps: float | None = None
-    net_rx_bps: float | None = None
+    net_rx_bps: float | None = None  # summed over net_interfaces (loopback never counts)
     net_tx_bps: float | None = None
+    net_interfaces: tuple[str, ...] = ()
     process_count: int | None = None
     uptime_s: float | None = None
 
@@ -126,6 +127,8 @@ def _hints(cls: type) -> dict[str, Any]:
 def _field(hint: Any, value: Any, name: str) -> Any:
     """One field's value checked against its type hint (str, int, float, optional, tuples)."""
     args = typing.get_args(hint)
+    if typing.get_origin(hint) is tuple and args[0] is str:
+        return _names(value, name)
     if typing.get_origin(hint) is tuple:
         return _entries(args[0], value, name)
     if type(None) in args:
@@ -135,6 +138,15 @@ def _field(hint: Any, value: Any, name: str) -> Any:
     if hint is str:
         return parse.text(value, name)
     return parse.number(value, name, integer=hint is int)
+
+
+def _names(value: Any, name: str) -> tuple[str, ...]:
+    """A short list of names (network interfaces), each made safe to print."""
+    if not isinstance(value, list | tuple):
+        raise parse.Unfit(f"{name} is {parse.kind_of(value)}, expected a list")
+    if len(value) > MAX_ENTRIES:
+        raise parse.Unfit(f"{name} has {len(value)} entries (limit {MAX_ENTRIES})")
+    return tuple(parse.text(v, f"{name}[{i}]", 64) for i, v in enumerate(value))
 
 
 def _entries(cls: type, value: Any, name: str) -> tuple:

@@ -7,10 +7,13 @@ Neither ever raises: a URL too broken to parse is masked by pattern instead.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import logging
 
 MASK = "***"
 # Query parameters that carry a credential (libpq's `password`/`sslpassword`, redis-py's).
@@ -67,12 +70,17 @@ def url_password(url: str | None) -> str | None:
         return match.group("secret") if match else None
 
 
-class RedactingFormatter(logging.Formatter):
-    """A log formatter whose every line (tracebacks included) goes through `redact`."""
+def redacting_formatter(fmt: str, secrets: Iterable[str] = ()) -> logging.Formatter:
+    """A log formatter whose every line (tracebacks included) goes through `redact`.
 
-    def __init__(self, fmt: str, secrets: Iterable[str] = ()) -> None:
-        super().__init__(fmt)
-        self.secrets = tuple(secrets)
+    Built on demand so that importing this module does not import logging (`status` is quick).
+    """
+    import logging
 
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self.secrets)
+    known = tuple(secrets)
+
+    class RedactingFormatter(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return redact(super().format(record), known)
+
+    return RedactingFormatter(fmt)

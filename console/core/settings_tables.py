@@ -3,7 +3,6 @@ their types and the parsers that check every field of them."""
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from console.core.settings_check import (
     SUPERVISOR_SCHEMES,
     bad,
     boolean,
+    host_name,
     path,
     text,
     url,
@@ -153,12 +153,14 @@ def supervisors_from_toml(items: Any, where: str) -> tuple[SupervisorEndpoint, .
     _array_of_tables(items, "supervisor", where)
     endpoints = []
     for item in items:
-        _only_keys(
-            item, {"name", "url", "username", "password_env", "host"}, "supervisor", where
-        )
+        _only_keys(item, {"name", "url", "username", "password_env", "host"}, "supervisor", where)
         if "url" not in item:
             raise bad("supervisor", where, "each entry needs a url")
-        given = {k: _field(item, k, text, "supervisor", where) for k in item if k != "url"}
+        given = {
+            k: _field(item, k, host_name if k == "host" else text, "supervisor", where)
+            for k in item
+            if k != "url"
+        }
         password_env = given.get("password_env")
         try:
             endpoint = _endpoint(
@@ -264,6 +266,8 @@ def keys_from_toml(table: Any, where: str) -> dict[str, str]:
     for binding_id, keys in table.items():
         key = f"keys.{binding_id}"
         if binding_id not in BINDING_IDS:
+            import difflib  # only on this error: keeps every command's start quick
+
             near = difflib.get_close_matches(str(binding_id), sorted(BINDING_IDS), n=1)
             hint = f"did you mean {near[0]!r}?" if near else "README's Keys section lists them"
             raise bad(key, where, f"unknown binding id ({hint})")

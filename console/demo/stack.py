@@ -19,6 +19,8 @@ from pathlib import Path
 
 from console.core.errors import StackwatchError
 from console.core.hueys import worker_queue_name
+from console.core.private_files import private_dir
+from console.demo.files import DemoDir
 
 PY = sys.executable
 PROGRAMS: dict[str, str] = {
@@ -30,6 +32,9 @@ PROGRAMS: dict[str, str] = {
     "leaky-cache": "console.demo.programs.grower",
 }
 GROUPS = {"shop": ["demo-web", "demo-jobs"]}
+WORKER = "stackwatch-worker"
+LISTENER = "stackwatch-events"  # its stdout is supervisord's event protocol: not logged
+ALL_PROGRAMS = (WORKER, LISTENER, *PROGRAMS)  # every name whose logs the demo writes
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ def listener_section(cfg: DemoConfig) -> str:
     """stackwatch's event listener, as in supervisor/conf.d/stackwatch-events.conf."""
     return textwrap.dedent(
         f"""\
-        [eventlistener:stackwatch-events]
+        [eventlistener:{LISTENER}]
         command={PY} -m console events listen
         events=PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE
         buffer_size=4096
@@ -133,7 +138,8 @@ def listener_section(cfg: DemoConfig) -> str:
         autostart=true
         autorestart=true
         priority=-1
-        stderr_logfile={cfg.root / "logs"}/stackwatch-events.err.log
+        stdout_logfile=NONE
+        stderr_logfile={cfg.root / "logs"}/{LISTENER}.err.log
         """
     )
 
@@ -150,6 +156,7 @@ def supervisord_conf(cfg: DemoConfig) -> str:
         pidfile={cfg.root / "supervisord.pid"}
         childlogdir={cfg.root / "logs"}
         nodaemon=true
+        umask=077
 
         [rpcinterface:supervisor]
         supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
@@ -159,40 +166,50 @@ def supervisord_conf(cfg: DemoConfig) -> str:
 
         """
     )
-    worker = program_section(
-        cfg, "stackwatch-worker", f"{PY} -m console worker --max-time 3600 --memory 256"
-    )
+    worker = program_section(cfg, WORKER, f"{PY} -m console worker --max-time 3600 --memory 256")
     sections = [worker] + [program_section(cfg, n, f"{PY} -m {m}") for n, m in PROGRAMS.items()]
     sections.append(listener_section(cfg))
     groups = "".join(f"\n[group:{g}]\nprograms={','.join(p)}\n" for g, p in GROUPS.items())
     return head + "\n".join(sections) + groups
 
 
+def _seed_history(engine, settings, now: float) -> None:
+    """The hour before start, in the store and in the cache's recent lists."""
+    from console.core.cache import open_cache
+    from console.demo.history import seed, seed_recent
+
+    seed(engine, settings, now=now)
+    cache = open_cache(settings)
+    try:
+        seed_recent(cache, settings, now=now)
+    finally:
+        cache.close()
+
+
 class DemoStack:
-    def __init__(self, cfg: DemoConfig, seed_history: bool = True) -> None:
+    def __init__(
+        self, cfg: DemoConfig, files: DemoDir | None = None, seed_history: bool = True
+    ) -> None:
         self.cfg = cfg
+        self.files = files or DemoDir.claim(cfg.root, ALL_PROGRAMS)
         self.seed_history = seed_history
         self.process: subprocess.Popen | None = None
         self.pids: set[int] = set()
 
     def prepare(self) -> None:
         """Write the files and bring the database schema up to date."""
-        from console.core.private_files import private_dir
         from console.core.settings import load_settings
         from console.core.store.engine import make_engine, upgrade
 
-        private_dir(self.cfg.root)  # --dir may name a new directory: created 0700
         private_dir(self.cfg.root / "logs")
-        self.cfg.settings_file.write_text(settings_toml(self.cfg))
-        self.cfg.supervisord_conf.write_text(supervisord_conf(self.cfg))
+        self.files.write(self.cfg.settings_file.name, settings_toml(self.cfg))
+        self.files.write(self.cfg.supervisord_conf.name, supervisord_conf(self.cfg))
         settings = load_settings(str(self.cfg.settings_file), env={}).settings
         engine = make_engine(settings.resolved_database_url)
         try:
             upgrade(engine)
             if self.seed_history:
-                from console.demo.history import seed
-
-                seed(engine, settings, now=time.time())
+                _seed_history(engine, settings, now=time.time())
         finally:
             engine.dispose()
 

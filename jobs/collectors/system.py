@@ -22,6 +22,9 @@ SKIP_FSTYPES = frozenset(
     {"squashfs", "tmpfs", "devtmpfs", "proc", "sysfs", "cgroup", "cgroup2", "nsfs", "iso9660"}
 )
 PARTITIONS_EVERY = 10  # re-list mounts every N samples: the list rarely changes
+# Host-side ends of container and VM links: their traffic is already counted on the real
+# interface it leaves by, so counting them too would double it.
+VIRTUAL_PREFIXES = ("veth", "docker", "br-", "virbr", "cni", "cali", "flannel", "vnet")
 
 
 class SystemCollector:
@@ -49,7 +52,7 @@ class SystemCollector:
         return self.limits is not None and self.limits.limited
 
     def _io(self) -> tuple[object, object]:
-        return psutil.disk_io_counters(), psutil.net_io_counters()
+        return psutil.disk_io_counters(), real_interface_counters()
 
     def _cgroup_cpu(self) -> float | None:
         if not self.in_container:
@@ -129,6 +132,43 @@ def real_mounts() -> list[str]:
     return mounts or ["/"]
 
 
+def real_interface_counters() -> dict[str, tuple[int, int]]:
+    """{interface: (bytes received, bytes sent)} of the interfaces that carry real traffic:
+    up, not loopback, not the host side of a container or VM link."""
+    try:
+        stats = psutil.net_if_stats()
+        counters = psutil.net_io_counters(pernic=True)
+    except OSError:
+        return {}
+    real = {}
+    for name, counter in counters.items():
+        nic = stats.get(name)
+        if nic is None or not nic.isup or "loopback" in nic.flags.split(","):
+            continue
+        if name == "lo" or name.startswith(VIRTUAL_PREFIXES):
+            continue
+        real[name] = (counter.bytes_recv, counter.bytes_sent)
+    return real
+
+
+def _net_rates(elapsed: float, before: dict, after: dict) -> dict:
+    """Summed rates over interfaces present in both samples; a reset counter is left out."""
+    names = sorted(
+        n
+        for n in after
+        if n in before and after[n][0] >= before[n][0] and after[n][1] >= before[n][1]
+    )
+    if not names or elapsed <= 0:
+        return {"net_interfaces": tuple(sorted(after))}
+    rx = sum(after[n][0] - before[n][0] for n in names)
+    tx = sum(after[n][1] - before[n][1] for n in names)
+    return {
+        "net_rx_bps": round(rx / elapsed, 1),
+        "net_tx_bps": round(tx / elapsed, 1),
+        "net_interfaces": tuple(names),
+    }
+
+
 def _load() -> dict:
     try:
         one, five, fifteen = os.getloadavg()
@@ -155,6 +195,5 @@ def _rates(elapsed: float, prev_disk, disk, prev_net, net) -> dict:
         rates["disk_read_bps"] = _rate(prev_disk.read_bytes, disk.read_bytes, elapsed)
         rates["disk_write_bps"] = _rate(prev_disk.write_bytes, disk.write_bytes, elapsed)
     if prev_net is not None and net is not None:
-        rates["net_rx_bps"] = _rate(prev_net.bytes_recv, net.bytes_recv, elapsed)
-        rates["net_tx_bps"] = _rate(prev_net.bytes_sent, net.bytes_sent, elapsed)
+        rates.update(_net_rates(elapsed, prev_net, net))
     return rates

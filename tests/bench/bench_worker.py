@@ -59,7 +59,8 @@ def bare_calls(raw: Any) -> None:
     for mount in real_mounts():
         psutil.disk_usage(mount)
     psutil.disk_io_counters()
-    psutil.net_io_counters()
+    psutil.net_if_stats()
+    psutil.net_io_counters(pernic=True)
     len(psutil.pids())
     raw.supervisor.getAllProcessInfo()
     for proc in psutil.process_iter(PROCESS_ATTRS, ad_value=None):

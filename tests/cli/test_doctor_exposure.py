@@ -89,4 +89,3 @@ def test_the_main_log_tells_when_the_config_cannot_be_read(supervisord_factory) 
 def test_the_configured_url_alone(url: str, found: str | None) -> None:
     problems = url_problems(url, has_credentials=True, answered=True)
     assert (found in problems[0]) if found else problems == []
-

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from console.core.cache.redis_cache import RedisCache
-from console.core.redact import RedactingFormatter, mask_url, redact
+from console.core.redact import mask_url, redact, redacting_formatter
 from console.core.settings import Settings, SupervisorEndpoint, load_settings
 from console.core.supervisor.client import SupervisorClient
 from console.core.supervisor.transport import DeadlineTransport
@@ -88,7 +88,7 @@ def test_userinfo_in_a_supervisor_url_becomes_the_credentials(monkeypatch) -> No
 
 
 def test_log_lines_and_tracebacks_are_redacted() -> None:
-    formatter = RedactingFormatter("%(levelname)s %(message)s", secrets=[PW])
+    formatter = redacting_formatter("%(levelname)s %(message)s", secrets=[PW])
     try:
         raise ConnectionError(f"redis://:{PW}@h:1/0 refused; password {PW}")
     except ConnectionError:

@@ -49,6 +49,7 @@ BAD_FILES = [
     ('[[supervisor]]\nurl = "ftp://host"\n', "supervisor.url", "unix:// or http://"),
     ("[[supervisor]]\nurl = 9001\n", "supervisor.url", "URL string"),
     ('[[supervisor]]\nurl = "unix:///a"\nusername = 5\n', "supervisor.username", "string"),
+    ('[[supervisor]]\nurl = "unix:///a"\nhost = "a b"\n', "supervisor.host", "host name"),
     (
         '[[supervisor]]\nurl = "unix:///a"\n'
         '[[supervisor]]\nurl = "unix:///b"\nname = "supervisor1"\n',
@@ -176,7 +177,7 @@ HOSTILE = [
     "{}", "{ a = 1 }", "1979-05-27T07:32:00Z", '"redis://:p@[::1:1/0"', '"http://h:99999"',
 ]  # fmt: skip
 TABLE_FIELDS = {
-    "supervisor": ("name", "url", "username", "password_env"),
+    "supervisor": ("name", "url", "username", "password_env", "host"),
     "queue": ("name", "kind", "key", "warning", "critical", "hidden"),
     "log": ("name", "path"),
 }

@@ -135,3 +135,120 @@ async def _test_show_program_with_unknown_endpoint_says_so(tmp_path: Path) -> No
         await wait_for(pilot, lambda: screen.pane.note is not None)
         assert "no supervisord named 'nowhere'" in (screen.pane.note or "")
         assert view.lines == type(view.lines)(maxlen=view.lines.maxlen)
+
+
+def test_a_long_filter_shows_progress_first_matches_at_once_and_esc_stops_it(
+    tmp_path: Path,
+) -> None:
+    asyncio.run(_test_long_filter(tmp_path))
+
+
+async def _test_long_filter(tmp_path: Path) -> None:
+    from console.core.logs.workers import shared_pool
+    from console.tui.widgets.log_pane import LogPane
+
+    body = b"".join(b"2024-01-01 10:00:00 INFO worker: job %d done\n" % i for i in range(300_000))
+    tail = b"2024-01-01 10:00:01 ERROR worker: job failed near the end\n"
+    app, _ = app_for(tmp_path, b"2024-01-01 09:00:00 ERROR at the top\n" + body + tail)
+    pool = shared_pool()
+    pool.lock.acquire()  # the worker processes are busy: the scan cannot pass its first segment
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await app.switch_mode("logs")
+            view = view_of(app)
+            pane = app.screen.query_one("#pane-1", LogPane)
+            await wait_for(pilot, lambda: len(view.lines) > 100)
+            await pilot.press("f", *"ERROR", "enter")
+            # The newest match is on screen at once, while the scan goes on, with its progress.
+            await wait_for(pilot, lambda: any("near the end" in r.text for r in view.rows))
+            await wait_for(pilot, lambda: pane.status.display, tries=300)
+            assert "esc stops" in pane.status.text and "1 match" in pane.status.text
+            await pilot.press("w")  # the pane answers keys during the scan
+            await wait_for(pilot, lambda: view.wrap)
+            await app.switch_mode("dashboard")  # and other screens are there
+            await app.switch_mode("logs")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: pane.status.stopped)
+            assert "stopped" in pane.status.text
+            assert any("near the end" in r.text for r in view.rows)
+            assert not any("at the top" in r.text for r in view.rows)
+    finally:
+        pool.lock.release()
+
+
+def test_a_preset_is_a_filter_the_user_can_read_and_edit(tmp_path: Path) -> None:
+    asyncio.run(_test_preset_edit(tmp_path))
+
+
+async def _test_preset_edit(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from console.core.logs.search import PRESETS
+    from console.tui.widgets.log_pane import LogPane
+
+    lines = b'{"level":"error","msg":"json"}\nlevel=error msg=logfmt\nINFO fine\n'
+    lines += b"Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'k'\n"
+    app, _ = app_for(tmp_path, lines)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.switch_mode("logs")
+        view = view_of(app)
+        pane = app.screen.query_one("#pane-1", LogPane)
+        await wait_for(pilot, lambda: len(view.lines) == 6)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: len(view.rows) == 5)
+        assert [r.text for r in view.rows] == [
+            '{"level":"error","msg":"json"}',
+            "level=error msg=logfmt",
+            "Traceback (most recent call last):",  # the whole traceback, as one match
+            '  File "a.py", line 1',
+            "KeyError: 'k'",
+        ]
+        title = str(pane.query_one(".log-title").render())
+        assert "errors preset" in title
+        await pilot.press("f")
+        box = app.screen.query_one("#log-input", Input)
+        assert box.value == f"/{PRESETS['errors']}/"
+        box.value = "/level=error/"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: [r.text for r in view.rows] == ["level=error msg=logfmt"])
+
+
+def test_several_logs_read_as_one_in_the_screen(tmp_path: Path) -> None:
+    asyncio.run(_test_merged_screen(tmp_path))
+
+
+async def _test_merged_screen(tmp_path: Path) -> None:
+    a = tmp_path / "web.log"
+    a.write_text("2024-05-01 10:00:00 INFO a1\n2024-05-01 10:00:02 ERROR a2\n  frame of a2\n")
+    b = tmp_path / "api.log"
+    b.write_text("2024-05-01 10:00:01 INFO b1\n2024-05-01 10:00:03 ERROR b2\n")
+    specs = (LogFileSpec("web", str(a)), LogFileSpec("api", str(b)))
+    app = make_app(Settings(log_files=specs, data_dir=str(tmp_path)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.switch_mode("logs")
+        view = view_of(app)
+        await wait_for(pilot, lambda: len(view.lines) == 3)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "LogSourcePicker")
+        await pilot.press("space", "down", "space", "enter")
+        expected = [
+            (0, "2024-05-01 10:00:00 INFO a1"),
+            (1, "2024-05-01 10:00:01 INFO b1"),
+            (0, "2024-05-01 10:00:02 ERROR a2"),
+            (0, "  frame of a2"),
+            (1, "2024-05-01 10:00:03 ERROR b2"),
+        ]
+        await wait_for(pilot, lambda: [(x.source, x.text) for x in view.lines] == expected)
+        first = "".join(segment.text for segment in view.render_line(0))
+        assert first.startswith("web │ 2024-05-01 10:00:00 INFO a1")
+        with open(b, "a") as handle:
+            handle.write("2024-05-01 10:00:04 INFO b3\n")
+        await wait_for(pilot, lambda: view.lines[-1].text.endswith("b3"))
+        await pilot.press("f", *"ERROR", "enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                [r.text for r in view.rows]
+                == ["2024-05-01 10:00:02 ERROR a2", "2024-05-01 10:00:03 ERROR b2"]
+            ),
+        )

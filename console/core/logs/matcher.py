@@ -11,9 +11,11 @@ possessive repeats); `engine_note` says so, because `re` has no time guarantee.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 import re2
 
@@ -114,7 +116,11 @@ class LineMatcher:
 
     def count(self, data: bytes | bytearray, end: int) -> int:
         """How many lines of data[:end] the filter keeps."""
-        found = len(self.matching(data, end))
+        found = None
+        if self._needles is not None and self._pure:
+            found = _count_lines_with_any(data, end, self._needles, self._icase)
+        if found is None:
+            found = len(self.matching(data, end))
         if not self.spec.invert:
             return found
         return line_count(data, end) - found
@@ -298,6 +304,34 @@ def _by_byte(
             pos = find(byte, stop + 1 + offset, end)
         else:
             pos = find(byte, pos + 1, end)
+
+
+def _count_lines_with_any(
+    data: bytes | bytearray, end: int, needles: Needles, icase: bool
+) -> int | None:
+    """Lines of data[:end] holding one of the needles, counted in C: no Python per line.
+
+    The needles are all replaced by one byte the block lacks; then between two consecutive
+    occurrences either a newline lies (two lines) or not (one line holding both).
+    """
+    hay = bytes(data[:end])
+    if icase:
+        hay = hay.lower()
+    if len(needles) == 1:
+        (needle,) = needles
+    else:
+        needle = next((m for m in _MARKERS if m not in hay), b"")
+        if not needle:
+            return None
+        for each in needles:
+            hay = hay.replace(each, needle)
+    pieces = hay.split(needle)
+    between = pieces[1:-1]
+    same_line = len(between) - sum(map(operator.contains, between, repeat(_NL)))
+    return len(pieces) - 1 - same_line
+
+
+_MARKERS = [bytes([b]) for b in (0, 1, 2, 3, 4, 5, 6, 0x7F, 0xFF)]
 
 
 def line_count(data: bytes | bytearray, end: int) -> int:

@@ -22,6 +22,7 @@ from console.core.logs.workers import Cancelled, Pool, shared_pool
 
 FIRST_SEGMENT = 1024 * 1024
 MAX_SEGMENT = 32 * 1024 * 1024
+ALL_SEGMENT = 4 * 1024 * 1024  # when every kept line comes back: bounds what is in flight
 IN_PROCESS_BELOW = 8 * 1024 * 1024  # smaller ranges: not worth a process
 
 
@@ -41,6 +42,22 @@ class Progress:
         """Bytes per second so far."""
         return self.scanned / self.elapsed if self.elapsed > 0 else 0.0
 
+    def describe(self) -> str:
+        """`scanned 312 MB of 1.0 GB (30 %) · 1,234 matches · 850 MB/s`"""
+        share = f" ({100 * self.scanned // self.total} %)" if self.total else ""
+        return (
+            f"scanned {_size(self.scanned)} of {_size(self.total)}{share} · "
+            f"{self.matches:,} match{'es' if self.matches != 1 else ''} · {_size(self.rate)}/s"
+        )
+
+
+def _size(count: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} GB"
+
 
 @dataclass(frozen=True)
 class Piece:
@@ -52,20 +69,23 @@ class Piece:
     progress: Progress
 
 
-def segments(lo: int, hi: int, backward: bool) -> list[tuple[int, int]]:
+def segments(
+    lo: int, hi: int, backward: bool, largest: int | None = None
+) -> list[tuple[int, int]]:
     """[lo, hi) cut into pieces that grow from the end the scan starts at."""
+    largest = largest or MAX_SEGMENT
     out = []
     size = FIRST_SEGMENT
     if backward:
         while hi > lo:
             out.append((max(lo, hi - size), hi))
             hi -= size
-            size = min(size * 2, MAX_SEGMENT)
+            size = min(size * 2, largest)
     else:
         while lo < hi:
             out.append((lo, min(hi, lo + size)))
             lo += size
-            size = min(size * 2, MAX_SEGMENT)
+            size = min(size * 2, largest)
     return out
 
 
@@ -109,7 +129,7 @@ def scan(
     source = _proc_path(fd, path)
     jobs = [
         SegmentJob(source, ident, spec, a, b, hi, keep, n, cap)
-        for a, b in segments(lo, hi, backward)
+        for a, b in segments(lo, hi, backward, ALL_SEGMENT if keep == "all" else None)
     ]
     started = time.monotonic()
     total = max(0, hi - lo)
@@ -134,9 +154,15 @@ def _results(
                 return
             yield scan_segment(job)
         return
+    yield scan_segment(jobs[0])  # at once, in the caller, even while the workers are busy
     pool = shared_pool()
-    with pool.lock:
-        yield from _pooled(pool, jobs, cancelled)
+    while not pool.lock.acquire(timeout=0.05):  # another scan has the workers: wait, or stop
+        if cancelled():
+            return
+    try:
+        yield from _pooled(pool, jobs[1:], cancelled)
+    finally:
+        pool.lock.release()
 
 
 def _pooled(
@@ -144,23 +170,20 @@ def _pooled(
 ) -> Iterator[SegmentResult]:
     """Job i goes to worker i % size, two ahead each; results are read back in job order."""
     workers = pool.workers()
-    ahead = 2 * len(workers)
-    sent = 1
+    ahead = min(len(jobs), 2 * len(workers))
     finished = False
     try:
-        for i in range(1, min(len(jobs), ahead + 1)):
+        for i in range(ahead):
             workers[i % len(workers)].send(jobs[i])
-            sent = i + 1
-        yield scan_segment(jobs[0])  # at once, in the caller, while the workers start
-        for i in range(1, len(jobs)):
+        for i in range(len(jobs)):
             result = workers[i % len(workers)].receive(cancelled)
-            if sent < len(jobs):
-                workers[sent % len(workers)].send(jobs[sent])
-                sent += 1
+            if ahead < len(jobs):
+                workers[ahead % len(workers)].send(jobs[ahead])
+                ahead += 1
             yield result
         finished = True
     except Cancelled:
         return
     finally:
-        if not finished:
+        if not finished and jobs:
             pool.settle(kill=matcher_for(jobs[0].spec).engine == "re")

@@ -112,6 +112,14 @@ class Query:
         """Whether a filter with this query shows the line."""
         return (pattern.search(line) is None) == self.invert
 
+    @property
+    def preset_name(self) -> str | None:
+        """`errors preset` when the filter is a preset as shipped (edited, it is just a regex)."""
+        for name, text in PRESETS.items():
+            if self.regex and self.text == text:
+                return f"{'not ' if self.invert else ''}{name} preset"
+        return None
+
     def describe(self) -> str:
         """The filter as the user would type it again."""
         text = f"/{self.text}/" if self.regex else self.text

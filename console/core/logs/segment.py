@@ -146,7 +146,10 @@ def _scan(fd: int, job: SegmentJob) -> SegmentResult:
         if pos + end > hi:  # the lines starting at hi and after belong to the next segment
             nl = buf.find(_NL, hi - pos - 1, end)
             end = end if nl < 0 else nl + 1
-        found.add(buf, pos, matcher.kept(buf, end))
+        if job.keep == "count" and not blocks:
+            found.count += matcher.count(buf, end)  # no lines wanted: counted in C when it can
+        else:
+            found.add(buf, pos, matcher.kept(buf, end))
         pos += end
     return SegmentResult(job.lo, job.hi, found.count, tuple(found.lines))
 

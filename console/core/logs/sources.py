@@ -254,3 +254,18 @@ def find_source(name: str, sources: list[LogSource]) -> LogSource | None:
         if found is not None and found.kind == "program":
             return found.with_stream(stream)
     return None
+
+
+def merge_suggestions(sources: list[LogSource]) -> list[LogSource]:
+    """Merged views worth offering: each group's programs, and a program's stdout + stderr."""
+    groups: dict[tuple[str | None, str], list[LogSource]] = {}
+    out: list[LogSource] = []
+    for source in sources:
+        if source.kind != "program":
+            continue
+        group = (source.program or "").split(":")[0]
+        groups.setdefault((source.endpoint, group), []).append(source)
+        if not source.stderr_redirected:
+            out.append(merged_source([source, source.with_stream("stderr")]))
+    wanted = [merged_source(members) for members in groups.values() if len(members) > 1]
+    return wanted + out

@@ -57,7 +57,7 @@ class ProcessInfo:
     start: int = 0
     stop: int = 0
     now: int = 0
-    exitstatus: int = 0
+    exitstatus: int = 0  # supervisord's `exitstatus or 0`: see exits.py before trusting it
     spawnerr: str = ""
     stdout_logfile: str = ""
     stderr_logfile: str = ""
@@ -65,6 +65,7 @@ class ProcessInfo:
     cpu_percent: float | None = None  # process + children; None until primed or not local
     memory_rss: int | None = None  # bytes, process + children
     children: int = 0
+    exit_words: str = ""  # how it last ended, in supervisord's words (exits.py)
 
     @property
     def full_name(self) -> str:

@@ -11,6 +11,7 @@ from console.core.parse import Invalid
 from console.core.settings import Settings
 from console.core.supervisor.client import SupervisorClient
 from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
+from console.core.supervisor.exits import LOG_TAIL_BYTES, ExitWords
 from console.core.supervisor.models import EndpointStatus, ProcessesSnapshot, ProcessInfo
 
 
@@ -25,14 +26,28 @@ def make_clients(settings: Settings) -> list[SupervisorClient]:
 Answer = tuple[list[ProcessInfo], EndpointStatus, list[Invalid]]
 
 
-def _one(client: SupervisorClient) -> Answer:
+def _one(client: SupervisorClient, exits: ExitWords) -> Answer:
     try:
         processes, invalid = client.read_processes()
     except SupervisorUnavailable as exc:
         return [], EndpointStatus(client.name, client.shown_url, exc.kind, str(exc)), []
     except SupervisorFault as exc:
         return [], EndpointStatus(client.name, client.shown_url, "fault", str(exc)), []
-    return processes, EndpointStatus(client.name, client.shown_url, "ok", state="RUNNING"), invalid
+    ok = EndpointStatus(client.name, client.shown_url, "ok", state="RUNNING")
+    return _with_exit_words(client, processes, exits), ok, invalid
+
+
+def _with_exit_words(
+    client: SupervisorClient, processes: list[ProcessInfo], exits: ExitWords
+) -> list[ProcessInfo]:
+    """Each process with how it last ended; supervisord's log is read only after a stop."""
+    if exits.stale(processes):
+        try:
+            text = client.call("supervisor.readLog", -LOG_TAIL_BYTES, 0)
+        except (SupervisorUnavailable, SupervisorFault):
+            text = ""  # no main log file (syslog) or gone meanwhile: the fields must do
+        exits.learn(processes, text if isinstance(text, str) else "")
+    return [dataclasses.replace(p, exit_words=exits.words(p)) for p in processes]
 
 
 class Poller:
@@ -48,12 +63,13 @@ class Poller:
             self.sampler = ResourceSampler()
         # Endpoints are asked in parallel so one hung supervisord delays no other.
         self._pool = ThreadPoolExecutor(max(1, len(self.clients)), "sv-poll")
+        self.exits = ExitWords()
 
     def poll(self, now: float | None = None) -> ProcessesSnapshot:
         if len(self.clients) == 1:
-            answers = [_one(self.clients[0])]
+            answers = [_one(self.clients[0], self.exits)]
         else:
-            answers = list(self._pool.map(_one, self.clients))
+            answers = list(self._pool.map(lambda c: _one(c, self.exits), self.clients))
         processes: list[ProcessInfo] = [p for found, _, _ in answers for p in found]
         if self.sampler is not None:
             processes = self._with_usage(processes)

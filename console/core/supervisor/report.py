@@ -6,6 +6,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from console.core.supervisor.exits import fallback_words
 from console.core.supervisor.models import ProcessesSnapshot, ProcessInfo
 
 
@@ -34,10 +35,12 @@ def detail(info: ProcessInfo, now: float | None = None) -> str:
     if info.statename == "RUNNING":
         return f"pid {info.pid}, uptime {uptime_text(info.uptime)}"
     if info.statename in ("BACKOFF", "FATAL"):
-        return info.spawnerr or "exited too quickly (see its log)"
+        why = info.spawnerr or "exited too quickly (see its log)"
+        return f"{why}; last {info.exit_words}" if info.exit_words else why
     if info.statename in ("STOPPED", "EXITED") and info.stop:
         when = time.strftime("%b %d %H:%M", time.localtime(info.stop))
-        exit_part = f"exit {info.exitstatus}, " if info.statename == "EXITED" else ""
+        words = info.exit_words or fallback_words(info)
+        exit_part = f"{words}, " if words else ""
         return f"{exit_part}{when}"
     return "not started" if info.statename == "STOPPED" else ""
 

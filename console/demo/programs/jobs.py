@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from console.core.report import instrument
 from console.core.settings import load_settings
-from console.demo.shop import build_shop
+from console.demo.shop import build_shop, instrument_shop
 
 
 def main() -> None:
@@ -15,7 +14,7 @@ def main() -> None:
     )
     settings = load_settings().settings
     huey, _tasks = build_shop(settings)
-    instrument(huey, settings=settings)
+    instrument_shop(huey, settings)
     huey.create_consumer(workers=2, worker_type="thread").run()
 
 

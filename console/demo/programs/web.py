@@ -32,6 +32,8 @@ def main() -> None:
             tasks["send_receipt"](order)
             if order % 3 == 0:
                 tasks["resize_image"](order)
+            if order % 10 == 0:
+                tasks["remind_cart"].schedule((order,), delay=random.randint(120, 900))
         time.sleep(random.uniform(0.2, 0.6))
 
 

@@ -19,6 +19,7 @@ from console.tui.widgets.dash_health import HealthPanel
 from console.tui.widgets.dash_performance import PerformancePanel
 from console.tui.widgets.dash_queues import QueuePanel
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.status_banner import StatusBanner
 from console.tui.widgets.status_model import DashboardModel
 
@@ -61,7 +62,7 @@ class DashboardScreen(Screen):
             yield HealthPanel()
             yield QueuePanel()
             yield ChartPanel(self.app.settings.collect_interval)  # type: ignore[attr-defined]
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         app = self.app

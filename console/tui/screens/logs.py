@@ -11,12 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from console.core.logs.search import Query, QueryError, parse_query
 from console.core.logs.sources import LogSource, load_sources, same_program
 from console.core.sanitize import clean
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.log_pane import LogPane
 from console.tui.widgets.log_source_picker import LogSourcePicker
 from console.tui.widgets.log_view import LogView
@@ -66,7 +67,7 @@ class LogsScreen(Screen):
             yield LogPane(id="pane-1")
             yield LogPane(id="pane-2", classes="hidden")
         yield Input(id="log-input", classes="hidden", placeholder="text, /regex/, !inverted")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#pane-1 LogView").focus()
@@ -200,15 +201,19 @@ class LogsScreen(Screen):
         self._input_mode = mode
         box = self.query_one("#log-input", Input)
         box.border_title = "search" if mode == "search" else "filter"
-        box.value = ""
+        current = self.pane.view.filter_query if mode == "filter" else None
+        box.value = current.describe() if current is not None else ""  # a preset: to edit
         box.remove_class("hidden")
         box.focus()
 
     def action_cancel_input(self) -> None:
+        """Esc: close the input if open, else stop the pane's running filter scan."""
         box = self.query_one("#log-input", Input)
         if not box.has_class("hidden"):
             box.add_class("hidden")
             self.query_one(f"#{self._active} LogView").focus()
+        else:
+            self.pane.stop_scan()
 
     @on(Input.Submitted, "#log-input")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.core.supervisor.models import ProcessInfo
 from console.core.supervisor.targets import SCOPES, Selection
@@ -23,6 +23,7 @@ from console.tui.screens.process_events import (
     open_transitions,
 )
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.process_action_log import ProcessActionLog
 from console.tui.widgets.process_rows import build_rows
 from console.tui.widgets.process_status import status_line
@@ -57,7 +58,7 @@ class ProcessesScreen(ProcessActionsScreen):
         yield ProcessTable(id="processes-table")
         yield ProcessActionLog(id="processes-log")
         yield Input(placeholder="filter programs (Esc clears)", id="processes-filter")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.service = self.app.feeds.processes  # type: ignore[attr-defined]

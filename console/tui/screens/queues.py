@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.tui.screens.confirm import Confirmation
 from console.tui.screens.polled import PolledScreen
@@ -21,6 +21,7 @@ from console.tui.screens.queue_commands import QueueCommands
 from console.tui.screens.traceback import TracebackScreen
 from console.tui.text import outside
 from console.tui.widgets.header_bar import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.queue_depths import QueueDepthTable
 from console.tui.widgets.queue_failures import FailureTable
 from console.tui.widgets.queue_jobs import InFlightTable, TaskStatsTable
@@ -78,7 +79,7 @@ class QueuesScreen(PolledScreen):
                 yield LedgerTable(id="queue-ledger")
             with TabPane("Scheduled", id="scheduled"):
                 yield ScheduledTable(id="queue-scheduled")
-        yield Footer()
+        yield KeyFooter()
 
     # --- polling -------------------------------------------------------------------------
 

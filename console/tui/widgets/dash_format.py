@@ -42,6 +42,10 @@ def rate(value: float | None) -> str:
     return "-" if value is None else f"{size(value)}/s"
 
 
+# A value as one text, or several from longest to shortest (the row shows the longest that fits).
+Fit = str | tuple[str, ...]
+
+
 def rate_short(value: float | None) -> str:
     """Bytes per second in few cells: '1.2M/s', '31K/s', '512B/s'."""
     if value is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from console.core.metrics import SystemHealth
 from console.core.sanitize import clean
 from console.core.settings import Settings
-from console.tui.widgets.dash_format import LEVEL_WORDS, bar, level, num, rate_short
+from console.tui.widgets.dash_format import LEVEL_WORDS, Fit, bar, level, num, rate_short
 from console.tui.widgets.dash_metric_panel import MetricPanel
 from console.tui.widgets.status_model import DashboardModel
 
@@ -32,13 +32,24 @@ def _load(h: SystemHealth, settings: Settings) -> tuple[str, str]:
     return f"{num(h.load1, 2)} ({num(per_core, 2)}/core){LEVEL_WORDS[lvl]}", lvl
 
 
-def _disk(h: SystemHealth, settings: Settings) -> tuple[str, str]:
+def _disk(h: SystemHealth, settings: Settings) -> tuple[Fit, str]:
     text, lvl = _percent(h.disk_percent, settings, "disk_percent")
     fullest = max(h.disks, key=lambda d: d.percent, default=None)
-    return (f"{text} {clean(fullest.mount, 40)}" if fullest else text), lvl
+    return ((f"{text} {clean(fullest.mount, 40)}", text) if fullest else text), lvl
 
 
-def health_values(h: SystemHealth, settings: Settings) -> dict[str, tuple[str, str]]:
+def _net(h: SystemHealth) -> tuple[Fit, str]:
+    """Received and sent over the real interfaces, named when there is room."""
+    rx, tx = rate_short(h.net_rx_bps), rate_short(h.net_tx_bps)
+    plain = f"rx {rx} tx {tx}"
+    short = f"rx {rx.removesuffix('/s')} tx {tx.removesuffix('/s')}"
+    if not h.net_interfaces:
+        return (plain, short), "ok"
+    names = ",".join(clean(n, 16) for n in h.net_interfaces)
+    return (f"{plain} {names}", plain, short), "ok"
+
+
+def health_values(h: SystemHealth, settings: Settings) -> dict[str, tuple[Fit, str]]:
     """Row id -> (text, level) for one sample."""
     mem_text, mem_lvl = _percent(h.mem_percent, settings, "mem_percent")
     return {
@@ -47,7 +58,7 @@ def health_values(h: SystemHealth, settings: Settings) -> dict[str, tuple[str, s
         "health-mem": (mem_text, mem_lvl),
         "health-swap": _percent(h.swap_percent, settings, "swap_percent"),
         "health-disk": _disk(h, settings),
-        "health-net": (f"rx {rate_short(h.net_rx_bps)} tx {rate_short(h.net_tx_bps)}", "ok"),
+        "health-net": _net(h),
     }
 
 
@@ -59,7 +70,7 @@ class HealthPanel(MetricPanel):
     def reading(self, model: DashboardModel) -> SystemHealth | None:
         return model.cache.health if model.cache else None
 
-    def values(self, reading: SystemHealth, settings: Settings) -> dict[str, tuple[str, str]]:
+    def values(self, reading: SystemHealth, settings: Settings) -> dict[str, tuple[Fit, str]]:
         return health_values(reading, settings)
 
     def show(self, model: DashboardModel, settings: Settings) -> None:

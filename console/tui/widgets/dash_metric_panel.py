@@ -10,6 +10,7 @@ from textual.containers import Vertical
 
 from console.core.settings import Settings
 from console.tui.widgets.dash_age import AgeLabel
+from console.tui.widgets.dash_format import Fit
 from console.tui.widgets.dash_metric_row import MetricRow
 from console.tui.widgets.status_model import DashboardModel
 
@@ -36,8 +37,8 @@ class MetricPanel(Vertical):
         """The snapshot this panel shows (None when nothing was read yet)."""
         raise NotImplementedError
 
-    def values(self, reading: Any, settings: Settings) -> dict[str, tuple[str, str]]:
-        """row id -> (text, threshold level) for a snapshot."""
+    def values(self, reading: Any, settings: Settings) -> dict[str, tuple[Fit, str]]:
+        """row id -> (text or texts longest first, threshold level) for a snapshot."""
         raise NotImplementedError
 
     def show(self, model: DashboardModel, settings: Settings) -> None:

@@ -12,10 +12,12 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from console.core.logs.lines import Batch, marker
+from console.core.logs.lines import Batch, LogLine, marker
+from console.core.logs.scan import Progress
 from console.core.logs.search import Query
 from console.core.logs.sources import LogReader, LogSource, open_reader
 from console.core.sanitize import clean
+from console.tui.widgets.log_scan import ScanStatus
 from console.tui.widgets.log_view import LogView
 
 INITIAL_LINES = 500
@@ -42,17 +44,33 @@ class LogPane(Vertical):
         mode: str  # "start", "poll", "before", "window"
         reader: LogReader | None = None
 
+    @dataclass
+    class Scanned(Message):
+        """One step of a whole-file filter: older kept lines, and the progress so far."""
+
+        scan: int
+        lines: tuple[LogLine, ...]
+        progress: Progress | None
+        first: bool
+        last: bool = False
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.source: LogSource | None = None
         self.reader: LogReader | None = None
         self.paused = False
         self._token = 0  # bumped per source, so batches of a previous source are dropped
+        self._scan = 0  # bumped per filter scan, so steps of a previous scan are dropped
         self._busy = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content("no source: press s to pick one"), classes="log-title")
         yield LogView()
+        yield ScanStatus()
+
+    @property
+    def status(self) -> ScanStatus:
+        return self.query_one(ScanStatus)
 
     @property
     def view(self) -> LogView:
@@ -68,9 +86,12 @@ class LogPane(Vertical):
         """Switch this pane to a source and start following it."""
         self.source = source
         self._token += 1
+        self.stop_scan()
+        self.status.clear()
         self._close_reader()
         self.paused = False
         self.view.following = True
+        self.view.set_tags([part.short for part in source.parts])
         self.view.set_lines((), None)
         self.update_title()
         self._start(self._token, source)
@@ -87,6 +108,8 @@ class LogPane(Vertical):
         )
 
     def _tick(self) -> None:
+        if self.status.running:
+            self.status.show_state()  # progress shows once the scan has run SHOW_AFTER
         if self.reader is None or self.paused or self._busy or not self._on_top():
             return  # polls never overlap, and stop while a modal is open
         self._busy = True
@@ -174,31 +197,60 @@ class LogPane(Vertical):
         self.post_message(self.Loaded(token, _guarded(reader.read_after, 0, PAGE_LINES), "window"))
 
     def apply_filter(self, query: Query | None) -> None:
-        """Show only the lines the query keeps; for a file, the last matches of the whole file."""
+        """Show only the lines the query keeps; for a file, the last matches of the whole file
+        (newest first on screen at once, then older ones as the scan goes back)."""
+        self.stop_scan()
+        self._scan += 1
         self.view.set_filter(query)
         reader = self.reader
         if query is not None and reader is not None and hasattr(reader, "filtered"):
-            self._filter_file(self._token, reader, query)
+            self.status.begin(query.engine_note)
+            self._filter_file(self._scan, reader, query)
         elif query is None and self._filtered_window and self.source is not None:
             self._filtered_window = False
+            self.status.clear()
             self.show(self.source)
+        else:
+            self.status.clear()
         self.update_title()
 
     _filtered_window = False
 
-    @work(thread=True, exclusive=True, group="log-page")
-    def _filter_file(self, token: int, reader, query: Query) -> None:
+    def stop_scan(self) -> bool:
+        """Stop a running whole-file filter (Esc); what it found so far stays. True if one ran."""
+        if not self.status.running:
+            return False
+        self.workers.cancel_group(self, "log-scan")
+        self.status.stop()
+        return True
+
+    @work(thread=True, exclusive=True, group="log-scan")
+    def _filter_file(self, scan: int, reader, query: Query) -> None:
         worker = get_current_worker()
+        first = True
+        try:
+            for lines, progress in reader.filtered(query, PAGE_LINES, lambda: worker.is_cancelled):
+                self.post_message(self.Scanned(scan, lines, progress, first))
+                first = False
+        except OSError as exc:
+            why = marker(f"read error: {clean(exc.strerror or str(exc), 200)}")
+            self.post_message(self.Scanned(scan, (why,), None, first))
+            first = False
+        self.post_message(self.Scanned(scan, (), None, first, last=True))
 
-        def collect() -> Batch:
-            older = [lines for lines, _ in reader.filtered(query, PAGE_LINES, cancelled)]
-            found = tuple(line for lines in reversed(older) for line in lines)
-            return Batch(found, reset=True)
-
-        def cancelled() -> bool:
-            return worker.is_cancelled
-
-        self.post_message(self.Loaded(token, _guarded(collect), "filtered"))
+    def on_log_pane_scanned(self, message: Scanned) -> None:
+        message.stop()
+        if message.scan != self._scan:
+            return
+        if message.first:
+            self._filtered_window = True
+            self.view.set_lines(message.lines, None)
+        elif message.lines:
+            self.view.prepend(message.lines)
+        if message.progress is not None:
+            self.status.advance(message.progress)
+        if message.last:
+            self.status.finish()
 
     def page_back(self) -> None:
         """Older lines above the first one held (files only)."""
@@ -230,7 +282,7 @@ class LogPane(Vertical):
             parts = [self.source.title, "paused" if self.paused else "following"]
             query = self.view.filter_query
             if query is not None:
-                parts.append(f"filter: {'not ' if query.invert else ''}{query.text}")
+                parts.append(f"filter: {query.preset_name or query.describe()}")
             if self.view.wrap:
                 parts.append("wrap")
             if self.view.pretty:

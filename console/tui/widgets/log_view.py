@@ -18,10 +18,12 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from console.core.logs.blocks import TextBlocks
 from console.core.logs.lines import LogLine
 from console.core.logs.search import PRESETS, Query, pretty_json
 
 MAX_LINES = 5000
+TAG_COLOURS = ["cyan", "yellow", "magenta", "green", "blue", "red"]
 _ERRORS = re.compile(PRESETS["errors"], re.MULTILINE)
 _WARNINGS = re.compile(r"\bWARN(?:ING)?\b")
 
@@ -32,8 +34,9 @@ class Row:
 
     line: LogLine
     text: str
-    width: int
+    width: int  # cells, the source tag included
     partial: bool = False
+    first: bool = True  # the line's first row (a wrapped line has more)
 
 
 def _width(text: str) -> int:
@@ -64,6 +67,18 @@ class LogView(ScrollView, can_focus=True):
         self._filter: tuple[Query, re.Pattern[str]] | None = None
         self._rows: list[Row] = []
         self._max_width = 0
+        self._blocks = TextBlocks()  # a kept traceback header keeps the lines of its block
+        self.tags: list[str] = []  # source names, in a merged view
+
+    def set_tags(self, tags: list[str]) -> None:
+        """Name each line's source in front of it (a merged view), or not (empty)."""
+        width = max((len(t) for t in tags), default=0)
+        self.tags = [t.ljust(width) + " │ " for t in tags]
+        self.rebuild()
+
+    @property
+    def _tag_width(self) -> int:
+        return len(self.tags[0]) if self.tags else 0
 
     # --- content ---------------------------------------------------------------------
 
@@ -133,6 +148,7 @@ class LogView(ScrollView, can_focus=True):
         """Recompute the rows from the lines (after a mode change or dropped lines)."""
         self._rows = []
         self._max_width = 0
+        self._blocks = TextBlocks()
         self._add_rows(tuple(self.lines))
         self._add_partial()
         self._resize()
@@ -174,7 +190,12 @@ class LogView(ScrollView, can_focus=True):
         if self._filter is None or line.marker:
             return True
         query, pattern = self._filter
-        return query.keeps(pattern, line.text)
+        if not query.invert and self._blocks.continues(line.text):
+            return True
+        kept = query.keeps(pattern, line.text)
+        if kept and not query.invert:
+            self._blocks.opened(line.text)
+        return kept
 
     def _add_rows(self, lines: tuple[LogLine, ...]) -> None:
         for line in lines:
@@ -185,10 +206,11 @@ class LogView(ScrollView, can_focus=True):
                 self._add_text(line, text)
 
     def _add_text(self, line: LogLine, text: str, partial: bool = False) -> None:
-        width = self.scrollable_content_region.width or 80
+        tag = self._tag_width
+        width = max(10, (self.scrollable_content_region.width or 80) - tag)
         parts = chop_cells(text, width) if self.wrap and _width(text) > width else [text]
-        for part in parts or [""]:
-            row = Row(line, part, _width(part), partial)
+        for i, part in enumerate(parts or [""]):
+            row = Row(line, part, _width(part) + tag, partial, first=i == 0)
             self._rows.append(row)
             self._max_width = max(self._max_width, row.width)
 
@@ -229,7 +251,17 @@ class LogView(ScrollView, can_focus=True):
             return base + self.get_component_rich_style("log-view--warning")
         return base
 
+    def _tag(self, row: Row, base: Style) -> list[Segment]:
+        source = row.line.source
+        if not self.tags or source is None or source >= len(self.tags):
+            return [Segment(" " * self._tag_width, base)] if self.tags else []
+        text = self.tags[source] if row.first else " " * self._tag_width
+        return [Segment(text, base + Style(color=TAG_COLOURS[source % len(TAG_COLOURS)]))]
+
     def _segments(self, row: Row, index: int, base: Style) -> list[Segment]:
+        return self._tag(row, base) + self._text_segments(row, index, base)
+
+    def _text_segments(self, row: Row, index: int, base: Style) -> list[Segment]:
         style = self._line_style(row, base)
         if self.search is None:
             return [Segment(row.text, style)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from console.core.supervisor.exits import fallback_words
 from console.core.supervisor.models import ProcessInfo, state_group
 
 COLUMNS = ("Program", "State", "PID", "Uptime", "Exit", "CPU%", "Memory", "R 1h/1d", "Info")
@@ -52,9 +53,12 @@ def size(value: int | None) -> str:
 
 
 def _exit(p: ProcessInfo) -> str:
+    """How it last ended in supervisord's words ("exit status 3"), and when."""
     if p.statename in ("RUNNING", "STARTING") or not p.stop:
         return ""
-    return f"{p.exitstatus} ({duration(max(0, p.now - p.stop))} ago)"
+    words = (p.exit_words or fallback_words(p)).split(";")[0]  # "; not expected": the state says
+    ago = f"{duration(max(0, p.now - p.stop))} ago"
+    return f"{words}, {ago}" if words else ago
 
 
 def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool) -> Row:
