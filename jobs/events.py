@@ -13,5 +13,12 @@ def move_process_events(ctx: JobContext, now: float | None = None) -> Outcome:
     """Everything `stackwatch events listen` wrote since the last run; raises (and is retried)
     when the cache or database is down, and the events wait in the stream meanwhile."""
     moved = move_events(ctx.cache, ctx.engine, ctx.host, ctx.clock() if now is None else now)
-    note = f" ({moved.invalid} invalid skipped)" if moved.invalid else ""
-    return Outcome(wrote=[f"database: {moved.stored} process_events rows{note}"])
+    notes = [
+        f"{moved.invalid} invalid skipped" if moved.invalid else "",
+        f"{moved.duplicates} delivered twice, stored once" if moved.duplicates else "",
+        f"{moved.lost} LOST before the stream (see the LOST rows)" if moved.lost else "",
+    ]
+    note = "; ".join(n for n in notes if n)
+    return Outcome(
+        wrote=[f"database: {moved.stored} process_events rows" + (f" ({note})" if note else "")]
+    )

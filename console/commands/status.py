@@ -1,8 +1,9 @@
 """`stackwatch status [--json]`: every program on every endpoint, like supervisorctl status.
 
 Exit 0 when every expected program runs, 1 when some do not (or an answer does not fit: it is
-listed as invalid), 2 when an endpoint cannot be reached. No Textual, no SQLAlchemy, no
-psutil: it must be as quick as supervisorctl.
+listed as invalid), 2 when an endpoint cannot be reached. A last line says whether the cache
+and the store answer (and names invalid cache entries); it does not change the exit code.
+No Textual, no SQLAlchemy, no psutil: it must be as quick as supervisorctl.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from console.core.source_check import check_sources
     from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
     from console.core.supervisor.poll import Poller, make_clients
     from console.core.supervisor.report import expected_down, is_up, lines
@@ -51,6 +53,7 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             if not expected_down(p, {p.full_name: configs.get((p.endpoint, p.full_name), {})})
         ]
     code = 2 if not snapshot.reachable else (1 if down or snapshot.invalid else 0)
+    sources = check_sources(settings)  # told, but the exit code stays about the programs
     if args.json:
         print(
             json.dumps(
@@ -62,9 +65,10 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                     "processes": [p.to_dict() for p in snapshot.processes],
                     "not_running": [f"{p.endpoint}/{p.full_name}" for p in down],
                     "invalid": [vars(bad) for bad in snapshot.invalid],
+                    "sources": sources.to_dict(),
                 }
             )
         )
     else:
-        print("\n".join(lines(snapshot)))
+        print("\n".join([*lines(snapshot), *sources.lines()]))
     return code

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from console.core.doctor_jobs import check_jobs, intervals, published_by_worker
@@ -274,15 +274,15 @@ def check_database(settings: Settings, now: float, worker: WorkerInfo | None) ->
             )
         yield from check_jobs(last_runs(engine, settings.host), worker, now)
     except SourceUnavailable as exc:
-        yield Check(
-            "database",
-            "reachable",
-            FAIL,
-            clean(str(exc)),
-            "start the database or fix STACKWATCH_DATABASE_URL",
-        )
+        yield Check("database", "reachable", FAIL, clean(str(exc)), _database_fix(str(exc)))
     finally:
         engine.dispose()
+
+
+def _database_fix(reason: str) -> str:
+    if "not a database" in reason or "malformed" in reason:
+        return "the SQLite file is damaged: move it aside, then `stackwatch db upgrade`"
+    return "start the database or fix STACKWATCH_DATABASE_URL"
 
 
 # --- logs -----------------------------------------------------------------------------------
@@ -300,12 +300,22 @@ def check_logs(settings: Settings) -> Iterator[Check]:
         )
 
 
+def check_environment(env: Mapping[str, str]) -> Iterator[Check]:
+    """A STACKWATCH_* variable that no setting reads is a typo until proven otherwise."""
+    from console.core.settings import unknown_variables
+
+    for var, near in unknown_variables(env):
+        fix = f"did you mean {near}?" if near else "see README's Settings for every variable"
+        yield Check("settings", clean(var, 80), WARN, "not a stackwatch variable: ignored", fix)
+
+
 def run_checks(settings: Settings, now: float | None = None) -> list[Check]:
     """Every check for `settings.host` (narrow the settings with `Settings.for_host` to look
     at another host); staleness is judged by what that host's worker published."""
     now = time.time() if now is None else now
     worker = published_by_worker(settings)
     sections: list[Callable[[], Iterator[Check]]] = [
+        lambda: check_environment(os.environ),
         lambda: check_supervisors(settings),
         lambda: check_cache(settings, now, worker),
         lambda: check_database(settings, now, worker),

@@ -183,6 +183,28 @@ def parse_supervisor_urls(
     return tables.supervisors_from_text(text, where, key)
 
 
+def unknown_variables(env: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """STACKWATCH_* variables no setting reads (a typo is silently ignored otherwise), each
+    with the nearest real name."""
+    import difflib
+
+    known = {_env_name(name) for name in RULES} | {
+        ENV_PREFIX + suffix
+        for suffix in ("CONFIG", "SUPERVISOR_URL", "SUPERVISOR_USERNAME", "SUPERVISOR_PASSWORD")
+    }
+    found = []
+    for var in sorted(env):
+        if (
+            var.startswith(ENV_PREFIX)
+            and var not in known
+            and not var.startswith("STACKWATCH_TEST_")
+        ):
+            suffixes = sorted(name[len(ENV_PREFIX) :] for name in known)
+            near = difflib.get_close_matches(var[len(ENV_PREFIX) :], suffixes, n=1)
+            found.append((var, ENV_PREFIX + near[0] if near else None))
+    return found
+
+
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in table.items():

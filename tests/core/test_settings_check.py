@@ -232,3 +232,21 @@ def test_no_environment_value_escapes_as_anything_but_one_settings_line() -> Non
             except SettingsError as exc:
                 assert str(exc).startswith(f"settings: {var} in the environment: ")
                 assert len(str(exc)) < 600 and "\x1b" not in str(exc)
+
+
+def test_doctor_warns_about_a_variable_no_setting_reads() -> None:
+    from console.core.doctor import check_environment
+
+    env = {
+        "STACKWATCH_COLLECT_INTERVALL": "5",
+        "STACKWATCH_ZZZ": "1",
+        "STACKWATCH_REDIS_URL": "redis://h/0",
+        "STACKWATCH_SUPERVISOR_PASSWORD": "x",
+        "STACKWATCH_TEST_PG_HOST": "db",
+        "PATH": "/bin",
+    }
+    checks = list(check_environment(env))
+    assert [(c.name, c.status, c.fix) for c in checks] == [
+        ("STACKWATCH_COLLECT_INTERVALL", "warn", "did you mean STACKWATCH_COLLECT_INTERVAL?"),
+        ("STACKWATCH_ZZZ", "warn", "see README's Settings for every variable"),
+    ]

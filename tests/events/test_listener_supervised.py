@@ -69,6 +69,7 @@ def test_crash_loop_into_fatal_is_stored_exactly(
     upgrade(engine)
     moved = move_events(cache, engine, HOST, now=0)
     assert moved.stored >= 2 * (RETRIES + 1) + 1
+    assert (moved.lost, moved.duplicates) == (0, 0)  # supervisord's numbers have no gap
     assert_crash_loop(stored(engine, "crash:crash"))
     assert move_events(cache, engine, HOST, now=0).stored == 0  # nothing twice
     assert_printed(redis_url, database_url, capsys)
@@ -137,8 +138,8 @@ def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
     wait_for(lambda: burst_in_stream() == total, what=f"{total} events in the stream")
     engine = make_engine(database_url)
     upgrade(engine)
-    move_events(cache, engine, HOST, now=0)
-    move_events(cache, engine, HOST, now=0)
+    assert move_events(cache, engine, HOST, now=0).lost == 0  # supervisord dropped none
+    assert move_events(cache, engine, HOST, now=0).stored == 0
     with engine.connect() as conn:
         rows = list(
             conn.execute(
@@ -187,7 +188,7 @@ def test_the_listener_keeps_events_in_memory_while_redis_is_down(
         )
         engine = make_engine(sqlite_url)
         upgrade(engine)
-        move_events(cache, engine, HOST, now=0)
+        assert move_events(cache, engine, HOST, now=0).lost == 0  # all kept in memory
         assert_crash_loop(stored(engine, "crash:crash"))
         assert "cache is back" in err_log.read_text()
     finally:

@@ -104,3 +104,81 @@ def test_channel_speaks_the_listener_protocol() -> None:
 def test_channel_refuses_what_is_not_a_header() -> None:
     with pytest.raises(ProtocolError):
         Channel(io.BytesIO(b"hello\n"), io.BytesIO()).receive()
+
+
+def test_events_of_the_same_millisecond_keep_the_stream_order(tmp_path) -> None:
+    from console.core import keys
+    from console.core.cache.sqlite_cache import SqliteCache
+    from console.core.events.timeline import transitions
+
+    cache = SqliteCache(tmp_path / "cache.db")
+    for to_state, from_state in (
+        ("EXITED", "RUNNING"),
+        ("STARTING", "EXITED"),
+        ("RUNNING", "STARTING"),
+    ):
+        event = from_supervisor(
+            f"PROCESS_STATE_{to_state}",
+            f"processname:w groupname:g from_state:{from_state}",
+            "d",
+            7.0,
+        )
+        cache.stream_add(keys.process_events("h"), event.to_item(), 100)
+    shown = transitions(cache, None, "h", "d", "g:w")
+    assert [e.to_state for e in shown.events] == ["RUNNING", "STARTING", "EXITED"]  # newest first
+    cache.close()
+
+
+def test_supervisord_numbers_prove_nothing_went_missing(tmp_path) -> None:
+    from sqlalchemy import select
+
+    from console.core import keys
+    from console.core.cache.sqlite_cache import SqliteCache
+    from console.core.events.mover import move_events
+    from console.core.store.engine import make_engine, upgrade
+    from console.core.store.models import ProcessEventRow
+
+    cache = SqliteCache(tmp_path / "cache.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'sw.db'}")
+    upgrade(engine)
+    name = keys.process_events("h")
+
+    def write(serial: int, run: int = 7) -> None:
+        payload = "processname:w groupname:g from_state:STARTING pid:1"
+        event = from_supervisor("PROCESS_STATE_RUNNING", payload, "d", 1.0, serial, run)
+        cache.stream_add(name, event.to_item(), 1000)
+
+    for serial in (0, 1, 2):
+        write(serial)
+    assert move_events(cache, engine, "h", now=0).lost == 0
+    for serial in (2, 5, 6):  # 2 again (delivered twice), then 3 and 4 missing
+        write(serial)
+    moved = move_events(cache, engine, "h", now=0)
+    assert (moved.stored, moved.duplicates, moved.lost) == (2, 1, 2)
+    write(0, run=8)  # supervisord restarted: its numbers start again
+    assert move_events(cache, engine, "h", now=0).lost == 0
+    with engine.connect() as conn:
+        rows = conn.execute(select(ProcessEventRow.to_state, ProcessEventRow.detail)).all()
+    assert [r.to_state for r in rows].count("LOST") == 1
+    assert any("2 events lost" in (r.detail or "") for r in rows)
+    cache.close()
+
+
+class _Closed:
+    """A pipe whose reader went away (supervisord exited)."""
+
+    def write(self, data: bytes) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        return None
+
+
+def test_the_listener_stops_quietly_when_supervisord_is_gone() -> None:
+    from console.core.events.handoff import Handoff
+    from console.core.events.listener import serve
+
+    handoff = Handoff(lambda event: "1-0")
+    assert serve(Channel(io.BytesIO(b""), _Closed()), handoff, "default") == 0
+    assert serve(Channel(io.BytesIO(b"garbage\n"), io.BytesIO()), handoff, "default") == 2
+    assert handoff.close() == 0

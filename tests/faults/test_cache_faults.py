@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from console.core.settings import Settings
 from console.core.store.engine import make_engine, upgrade
 from console.tui.app import make_app
 from tests.faults.outside_data import HOST, MARKUP_HOST, faults, write_fault
+from tests.support.supervisord import Program
 from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
 
 FAULTS = faults()
@@ -55,6 +57,9 @@ def test_plain_mode_and_doctor_say_invalid_in_one_line(
     lines = [line for line in out.splitlines() if fault.shown in line]
     assert len(lines) == 1 and "FAIL" in lines[0] and "invalid: " in lines[0], out
     assert code == 1
+    code, out = _cli(["doctor", "--json"], redis_url, store_url, capsys)
+    failed = [c for c in json.loads(out)["checks"] if fault.shown in c["detail"]]
+    assert code == 1 and [c["status"] for c in failed] == ["fail"], out
 
 
 @sync
@@ -101,3 +106,22 @@ def test_the_real_command_without_a_terminal(redis_url, store_url, tmp_path) -> 
     )
     assert "performance: invalid: perf.rps_avg is a list" in done.stdout
     assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_status_names_each_fault_and_keeps_its_exit_code(
+    redis_url, store_url, capsys, supervisord_factory
+) -> None:
+    sv = supervisord_factory([Program("web", "sleep 60")])
+    sv.wait_for_state("web", {"RUNNING"})
+    client = redis.Redis.from_url(redis_url)
+    for fault in FAULTS:
+        write_fault(client, fault)
+        code, out = _cli(["--supervisor-url", sv.url, "status"], redis_url, store_url, capsys)
+        lines = [line for line in out.splitlines() if fault.shown in line]
+        assert code == 0 and len(lines) == 1 and "invalid: " in lines[0], out
+        assert "cache ok · db ok" in out
+        code, out = _cli(
+            ["--supervisor-url", sv.url, "status", "--json"], redis_url, store_url, capsys
+        )
+        sources = json.loads(out)["sources"]
+        assert code == 0 and fault.shown in sources["invalid"][0]["reason"], out

@@ -78,3 +78,14 @@ async def test_the_queues_screen_shows_them_and_keeps_running(
         await pilot.press("3")
         await wait_for(pilot, lambda: "3 messages invalid" in screen_text(app), 10.0)
         assert app.is_running and app.return_code is None
+
+
+def test_a_key_name_that_is_not_utf8_is_not_discovered(redis_url: str) -> None:
+    import redis
+
+    from console.core.queues.discover import discover
+
+    client = redis.Redis.from_url(redis_url)
+    client.rpush(b"queues:\xff\xfe", b"{}")
+    client.rpush(b"queues:[@click=app.quit]x[/]", b"{}")
+    assert [q.name for q in discover(client)] == ["[@click=app.quit]x[/]"]

@@ -59,6 +59,10 @@ def test_plain_mode_and_doctor_say_db_down(redis_url, tmp_path, capsys, monkeypa
     assert main([*flags, "doctor"]) == 1
     out, err = capsys.readouterr()
     assert any("FAIL" in line and REASON in line for line in out.splitlines()), out
+    assert "the SQLite file is damaged" in out
+    assert main([*flags, "--supervisor-url", "unix:///nonexistent.sock", "status"]) == 2
+    out, err = capsys.readouterr()
+    assert f"db DOWN — {REASON}" in out and "Traceback" not in out + err
     assert "Traceback" not in out + err
 
 

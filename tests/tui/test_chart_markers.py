@@ -40,6 +40,7 @@ async def test_markers_legend_list_and_gap() -> None:
         await wait_for(pilot, lambda: "restarts 2 (shop:payments ×2)" in screen_text(app))
         text = screen_text(app)
         assert "FATAL shop:payments" in text and "deploy shop added" in text
+        assert "no data " in text  # the gap is listed too
         assert "restart" in text.split("restarts 2")[0]  # the legend, inside the plot
         plot = app.screen.query_one(ChartPanel).query_one(PlotextPlot)
         gap = [(t - NOW) / 60 for t in GAP]

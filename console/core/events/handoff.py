@@ -21,6 +21,11 @@ log = logging.getLogger("stackwatch.events")
 MAX_BUFFERED = 10_000
 
 
+def _worth_saying(count: int) -> bool:
+    """Repeated troubles are logged the 1st, 10th, 100th and every 1000th time."""
+    return count in (1, 10, 100) or count % 1000 == 0
+
+
 class Handoff:
     """A writer thread: `put` never blocks; events reach `write` in order, each once."""
 
@@ -34,6 +39,7 @@ class Handoff:
         self.exit_line = exit_line
         self.max_buffered = max_buffered
         self.dropped = 0
+        self.lookups_failed = 0
         self.written = 0
         self._pending: deque[ProcessEvent] = deque()
         self._cond = threading.Condition()
@@ -48,7 +54,7 @@ class Handoff:
             if len(self._pending) >= self.max_buffered:
                 self._pending.popleft()
                 self.dropped += 1
-                if self.dropped in (1, 10, 100) or self.dropped % 1000 == 0:
+                if _worth_saying(self.dropped):
                     log.error(
                         "events buffer full (%d): %d oldest dropped",
                         self.max_buffered,
@@ -66,7 +72,14 @@ class Handoff:
         try:
             line = self.exit_line(event.program.split(":", 1)[-1])
         except SourceUnavailable as exc:
-            log.warning("exit status of %s unknown: %s", event.program, exc)
+            self.lookups_failed += 1
+            if _worth_saying(self.lookups_failed):  # an unreachable socket: not a line per exit
+                log.warning(
+                    "exit status of %s unknown (%d so far): %s",
+                    event.program,
+                    self.lookups_failed,
+                    exc,
+                )
             return event
         if line is None:
             return event

@@ -76,17 +76,23 @@ def serve(
     clock: Callable[[], float] = time.time,
 ) -> int:
     """The protocol loop until supervisord closes stdin; each event is acknowledged first."""
+    run = os.getppid()  # supervisord: its pool numbers our events from 0 in each of its runs
     while True:
-        channel.ready()
         try:
+            channel.ready()
             envelope = channel.receive()
+            if envelope is None:
+                return 0
+            channel.ok()
         except ProtocolError as exc:
             log.error("%s", exc)
             return 2
-        if envelope is None:
+        except (BrokenPipeError, ConnectionResetError):
+            log.warning("supervisord closed the listener's pipes: stopping")
             return 0
-        channel.ok()
-        event = from_supervisor(envelope.eventname, envelope.payload, endpoint, clock())
+        event = from_supervisor(
+            envelope.eventname, envelope.payload, endpoint, clock(), envelope.poolserial, run
+        )
         if event is not None:
             handoff.put(event)
 

@@ -9,7 +9,7 @@ counted by the reader), never an exception further in.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from console.core.sanitize import clean
@@ -38,6 +38,8 @@ class ProcessEvent:
     detail: str | None = None  # supervisord's words: "exit status 3", "terminated by SIGKILL"
     tries: int | None = None
     stream_id: str | None = None  # the cache stream's entry id, once it has one
+    serial: int | None = None  # supervisord's number for it in our pool (poolserial)
+    run: int | None = None  # which run of supervisord numbered it (its pid)
 
     @property
     def is_start(self) -> bool:
@@ -69,8 +71,23 @@ def _name(value: Any) -> str:
     return clean(str(value), MAX_NAME) if value is not None else ""
 
 
-def from_supervisor(eventname: str, payload: str, endpoint: str, now: float) -> ProcessEvent | None:
-    """The event supervisord sent, or None when it is not one we keep."""
+def from_supervisor(
+    eventname: str,
+    payload: str,
+    endpoint: str,
+    now: float,
+    serial: int | None = None,
+    run: int | None = None,
+) -> ProcessEvent | None:
+    """The event supervisord sent (numbered `serial` by its `run`), or None when it is not
+    one we keep."""
+    event = _from_supervisor(eventname, payload, endpoint, now)
+    return None if event is None else replace(event, serial=serial, run=run)
+
+
+def _from_supervisor(
+    eventname: str, payload: str, endpoint: str, now: float
+) -> ProcessEvent | None:
     fields = parse_tokens(payload.split("\n", 1)[0])
     if eventname.startswith(STATE_PREFIX):
         group, name = _name(fields.get("groupname")), _name(fields.get("processname"))
@@ -119,4 +136,6 @@ def from_item(item: dict[str, Any], stream_id: str | None = None) -> ProcessEven
         detail=_opt_str(item, "detail", 200),
         tries=_int(item.get("tries")),
         stream_id=stream_id,
+        serial=_int(item.get("serial")),
+        run=_int(item.get("run")),
     )

@@ -23,6 +23,7 @@ class Envelope:
     eventname: str
     serial: str
     payload: str
+    poolserial: int | None = None
 
 
 class Channel:
@@ -53,4 +54,6 @@ class Channel:
         if len(payload) < int(length):
             return None
         text = payload.decode("utf-8", errors="replace")
-        return Envelope(header["eventname"], header.get("serial", ""), text)
+        pool = header.get("poolserial", "")
+        serial = int(pool) if pool.isdigit() and len(pool) < 20 else None
+        return Envelope(header["eventname"], header.get("serial", ""), text, serial)

@@ -63,16 +63,23 @@ def transitions(
 
 
 def _merge(events: list[ProcessEvent]) -> list[ProcessEvent]:
-    """Newest first, an event seen in both places (same stream id) once."""
+    """Newest first (the stream's order for events stamped the same millisecond), an event
+    seen in both places (same stream id) once."""
     seen: set[str] = set()
     out = []
-    for event in sorted(events, key=lambda e: e.ts, reverse=True):
+    for event in sorted(events, key=_order, reverse=True):
         if event.stream_id is not None:
             if event.stream_id in seen:
                 continue
             seen.add(event.stream_id)
         out.append(event)
     return out
+
+
+def _order(event: ProcessEvent) -> tuple[float, tuple[int, int]]:
+    from console.core.cache.base import stream_key
+
+    return event.ts, stream_key(event.stream_id) if event.stream_id else (-1, -1)
 
 
 def pending_starts(events: list[ProcessEvent], watermark: str, since: float) -> dict:

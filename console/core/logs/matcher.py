@@ -118,7 +118,7 @@ class LineMatcher:
         """How many lines of data[:end] the filter keeps."""
         found = None
         if self._needles is not None and self._pure:
-            found = _count_lines_with_any(data, end, self._needles, self._icase)
+            found = self._count_pure(data, end)
         if found is None:
             found = len(self.matching(data, end))
         if not self.spec.invert:
@@ -132,15 +132,37 @@ class LineMatcher:
             return found
         return _complement(data, end, found)
 
-    def _by_needles(self, data: bytes | bytearray, end: int) -> list[tuple[int, int]]:
-        """Lines holding a needle (found at memchr speed), then checked by the engine."""
+    def _ways_for(self, data: bytes | bytearray, end: int) -> list[_Way]:
+        """How to look for each needle, decided on the first block (the file's sample)."""
         assert self._needles is not None
-        if self._ways is None:  # the first block of the file is the sample
+        if self._ways is None:
             sample = data[: min(end, SAMPLE_BYTES)]
             self._ways = [_way(n, self._icase, sample) for n in self._needles]
+        return self._ways
+
+    def _count_pure(self, data: bytes | bytearray, end: int) -> int | None:
+        """Lines holding a needle: common needles counted in C, rare ones found by memchr and
+        counted unless their line holds a common one too."""
+        ways = self._ways_for(data, end)
+        common = frozenset(w.needle for w in ways if w.byte_at is None)
+        found = _count_lines_with_any(data, end, common, self._icase) if common else 0
+        if found is None:
+            return None
+        rare: dict[int, int] = {}
+        block = _Block(data, end)
+        for way in ways:
+            if way.byte_at is not None:
+                _lines_with(block, way, rare)
+        for stop, start in rare.items():
+            line = data[start:stop].lower() if self._icase else data[start:stop]
+            found += not any(n in line for n in common)
+        return found
+
+    def _by_needles(self, data: bytes | bytearray, end: int) -> list[tuple[int, int]]:
+        """Lines holding a needle (found at memchr speed), then checked by the engine."""
         block = _Block(data, end)
         lines: dict[int, int] = {}  # line end -> line start: a line found twice counts once
-        for way in self._ways:
+        for way in self._ways_for(data, end):
             _lines_with(block, way, lines)
         spans = [(s, e) for e, s in lines.items()]
         if len(self._needles) > 1:

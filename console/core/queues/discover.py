@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import redis
 
 from console.core.errors import SourceUnavailable
+from console.core.parse import Unfit, utf8
 from console.core.sanitize import first_line
 
 MAX_KEYS = 10_000  # scan no more than this many keys: discovery must stay cheap on big databases
@@ -31,11 +32,18 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^queues:([^:]+):(?:delayed|reserved)$"), "laravel", "Laravel delayed/reserved"),
     (re.compile(r"^rq:queue:(.+)$"), "rq", "RQ queue list"),
 )
+MAX_KEY_CHARS = 1024
 _CELERY_MARKERS = ("_kombu.binding.", "unacked_index")
 
 
-def _decode(raw: bytes | str) -> str:
-    return raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+def _decode(raw: bytes | str) -> str | None:
+    """A key name as text; a name that is not UTF-8 (or absurdly long) is no queue we could
+    read back by name, so it is skipped."""
+    try:
+        key = utf8(raw, "key name")
+    except Unfit:
+        return None
+    return key if len(key) <= MAX_KEY_CHARS else None
 
 
 def discover(client: redis.Redis, max_keys: int = MAX_KEYS) -> list[FoundQueue]:
@@ -47,6 +55,8 @@ def discover(client: redis.Redis, max_keys: int = MAX_KEYS) -> list[FoundQueue]:
             if count >= max_keys:
                 break
             key = _decode(raw)
+            if key is None:
+                continue
             _match(key, found)
             if key.startswith("_kombu.binding."):
                 celery_queues.add(key[len("_kombu.binding.") :])

@@ -14,7 +14,7 @@ from textual_plotext import PlotextPlot
 
 from console.core.events.markers import summary
 from console.core.feeds.dashboard import ChartReading
-from console.core.gaps import segments
+from console.core.gaps import describe, gaps, segments
 from console.tui.dash_choices import range_name
 
 SERIES_LABELS = {
@@ -100,7 +100,8 @@ class ChartPanel(Vertical):
         plot.refresh()
 
     def _draw_markers(self, plt, reading: ChartReading, unit: float) -> None:
-        """A vertical line per marker, a symbol on top for the legend, the list below."""
+        """A vertical line per marker, a symbol on top for the legend; below the chart, the
+        markers and the gaps (times without rows: the worker or a source was down)."""
         values = [p.value for p in reading.points if p.value is not None]
         top = max(values) if values else 1.0
         for kind, (color, symbol) in MARKER_STYLE.items():
@@ -110,6 +111,7 @@ class ChartPanel(Vertical):
             if xs:
                 plt.scatter(xs, [top] * len(xs), marker=symbol, color=color, label=kind)
         listed = self.query_one("#chart-markers", Static)
-        text = summary(reading.markers)
+        outages = describe(gaps(reading.points, self.collect_interval))
+        text = " · ".join(part for part in (summary(reading.markers), outages) if part)
         listed.update(Content(text))
         listed.display = bool(text)  # no empty row under a chart without markers
