@@ -19,6 +19,7 @@ from console.core.store import ledger, writes
 from jobs import sketch
 from jobs.collection import Outcome
 from jobs.context import JobContext
+from jobs.roll_item import fitting
 from jobs.schedule import RETRIES, periodic
 
 ITEMS_KEPT = 2000  # per-interval items kept: more than a day at one a minute
@@ -41,9 +42,9 @@ def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
     requests += len(counted)
     latencies = _numbers(cache.drain(keys.latency_samples(host)) + counted, "ms")
     events = cache.drain(keys.job_events(host))
-    previous = cache.items(keys.rps_minutes(host), 1)
+    previous = fitting(cache.items(keys.rps_minutes(host), 1))
     interval = float(ctx.settings.collect_interval)
-    elapsed = now - float(previous[0].get("ts", 0)) if previous else interval
+    elapsed = now - previous[0]["ts"] if previous else interval
     elapsed = min(max(elapsed, 1.0), 10 * interval)  # a long outage must not flatten the rate
     item = {
         "ts": now,
@@ -79,10 +80,11 @@ def items_since(ctx: JobContext, start: float, now: float) -> list[dict]:
     interval = max(1, ctx.settings.collect_interval)
     limit = 2 * math.ceil(max(0.0, now - start) / interval + 1) + 4
     while True:
-        items = ctx.cache.items(keys.rps_minutes(ctx.host), min(limit, ITEMS_KEPT))
-        oldest = float(items[-1].get("ts", -1)) if items else -1.0
-        if len(items) < limit or oldest < start or limit >= ITEMS_KEPT:
-            return [i for i in reversed(items) if float(i.get("ts", -1)) >= start]
+        read = ctx.cache.items(keys.rps_minutes(ctx.host), min(limit, ITEMS_KEPT))
+        items = fitting(read)  # a foreign item is left out, never a failed collection
+        oldest = items[-1]["ts"] if items else -1.0
+        if len(read) < limit or oldest < start or limit >= ITEMS_KEPT:
+            return [i for i in reversed(items) if i["ts"] >= start]
         limit *= 2
 
 

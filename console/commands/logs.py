@@ -128,10 +128,13 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from console.commands.logs_history import history
 
     readers = [_open(source, settings) for source in sources]
-    shown = history(sources, readers, query, since, args)
-    if shown is None:  # --count printed
-        return 0
-    Printer(sources).lines(shown)
+    try:
+        shown = history(sources, readers, query, since, args)
+        if shown is None:  # --count printed
+            return 0
+        Printer(sources).lines(shown)
+    except OSError as exc:  # the file went away or became unreadable during the search
+        raise StackwatchError(f"cannot read: {clean(exc.strerror or str(exc), 200)}") from None
     if args.follow:
         _follow(sources, readers, query, min(settings.refresh_logs, 1.0))
     return 0

@@ -302,7 +302,7 @@ def check_logs(settings: Settings) -> Iterator[Check]:
 
 def check_environment(env: Mapping[str, str]) -> Iterator[Check]:
     """A STACKWATCH_* variable that no setting reads is a typo until proven otherwise."""
-    from console.core.settings import unknown_variables
+    from console.core.settings_report import unknown_variables
 
     for var, near in unknown_variables(env):
         fix = f"did you mean {near}?" if near else "see README's Settings for every variable"

@@ -7,6 +7,7 @@ from console.core.settings import Settings, SupervisorEndpoint
 from console.core.supervisor.exits import words_from_log
 from console.core.supervisor.poll import Poller, make_clients
 from console.core.supervisor.report import detail
+from console.tui.widgets.process_layout import NARROW, cells_for
 from console.tui.widgets.process_rows import program_row
 from tests.support.supervisord import Program
 
@@ -34,6 +35,8 @@ def test_fatal_after_backoff_shows_the_exit_status_supervisord_logged(supervisor
     assert payments.exit_words == "exit status 3; not expected"
     row = program_row(payments, None, several=False)
     assert row.cells[4].startswith("exit status 3, ")
+    narrow_info = cells_for(row, NARROW.widths(80), brief=True)[-1]
+    assert narrow_info == "exit status 3; Exited too quickly"  # at 80 columns, whole
     assert detail(payments).endswith("; last exit status 3; not expected")
 
 

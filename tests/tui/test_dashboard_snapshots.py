@@ -1,4 +1,4 @@
-"""Dashboard screenshots at 80x24 and 160x50: with data, with no data yet, every source down.
+"""Dashboard screenshots at 80x24, 100x30 and 200x50: with data, with no data yet, all down.
 
 Deterministic: a fixed clock, a fixed host name, fixed readings (tests/tui/dash_data.py).
 """
@@ -26,7 +26,9 @@ async def _settle(pilot) -> None:
     await pilot.pause(0.1)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (200, 50)], ids=["80x24", "100x30", "200x50"]
+)
 @pytest.mark.parametrize("case", list(CASES))
 def test_dashboard(snap_compare, case: str, size: tuple[int, int]) -> None:
     settings = dash_data.settings()

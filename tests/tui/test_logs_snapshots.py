@@ -1,4 +1,4 @@
-"""Snapshots of the logs screen with a fixed file, at 80x24 and 160x50."""
+"""Snapshots of the logs screen with a fixed file, at 80x24, 100x30 and 200x50."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ LINES = [
 ]
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (200, 50)], ids=["80x24", "100x30", "200x50"]
+)
 def test_logs_screen_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     log = tmp_path / "app.log"
     body = [f"2024-05-01 09:59:{i:02d},000 INFO app.web: request {i}" for i in range(40)]

@@ -1,4 +1,4 @@
-"""Snapshots of the processes screen from fixed data, at 80x24 and 160x50; hostile names."""
+"""Snapshots of the processes screen from fixed data, at 80x24, 100x30 and 200x50; hostile names."""
 
 from __future__ import annotations
 
@@ -90,7 +90,9 @@ async def _ready(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (200, 50)], ids=["80x24", "100x30", "200x50"]
+)
 def test_processes_screen_snapshot(snap_compare, fixed_app, size) -> None:
     assert snap_compare(fixed_app, terminal_size=size, run_before=_ready)
 

@@ -1,4 +1,4 @@
-"""Snapshots of the queues screen on fixed data at 80x24 and 160x50."""
+"""Snapshots of the queues screen on fixed data at 80x24, 100x30 and 200x50."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ async def _loaded(pilot) -> None:
     raise AssertionError("the queues screen never showed its data")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (200, 50)], ids=["80x24", "100x30", "200x50"]
+)
 def test_queues_tab(snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(fixed_app(), terminal_size=size, run_before=_loaded)
 

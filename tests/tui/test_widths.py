@@ -9,10 +9,12 @@ from dataclasses import replace
 import pytest
 
 from console.core.feeds.dashboard import CacheReading
+from console.core.settings import Settings, SupervisorEndpoint
 from console.core.store.audit import AuditEntry
 from console.tui.app import make_app
 from console.tui.screens.audit import AuditScreen
 from tests.tui import dash_data
+from tests.tui import test_processes_snapshots as processes_snapshots
 from tests.tui.test_dashboard_pilot import screen_text, sync, wait_for
 from tests.tui.test_dashboard_snapshots import _settle
 
@@ -90,3 +92,22 @@ async def test_audit_result_is_whole_and_does_not_repeat_the_command(size: tuple
         for word in why.split():
             assert word in words, word
         assert "…" not in text
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@sync
+async def test_processes_show_memory_and_why_whole_at_every_width(size: tuple[int, int]) -> None:
+    settings = Settings(host="snap", supervisors=(SupervisorEndpoint("local", "unix:///sv"),))
+    steady = dash_data.steady(settings)
+    steady["feeds"] = replace(steady["feeds"], processes=processes_snapshots.FixedProcesses())
+    app = make_app(settings, **steady)
+    async with app.run_test(size=size) as pilot:
+        await processes_snapshots._ready(pilot)
+        await wait_for(pilot, lambda: "huey_consumer" in screen_text(app))
+        text = screen_text(app)
+        assert "Memory" in text and "50.0M" in text
+        assert "can't find command 'huey_consumer'" in text  # the FATAL reason, whole
+        assert "exit status 2, 2m05s ago" in text  # how cron ended, in supervisord's words
+        assert "Exited too quickly" in text
+        footer = _footer(app)
+        assert "? Help" in footer and "q Quit" in footer

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from console.core.supervisor.exits import fallback_words
 from console.core.supervisor.models import ProcessInfo, state_group
 
 COLUMNS = ("Program", "State", "PID", "Uptime", "Exit", "CPU%", "Memory", "R 1h/1d", "Info")
-# Fixed widths: the layout never jumps between polls, and State is visible at 80 columns.
-WIDTHS = (24, 16, 7, 7, 12, 6, 7, 7, 60)
+# Which of them each width shows, and how wide: process_layout.py.
 
 
 @dataclass(frozen=True)
@@ -22,6 +21,7 @@ class Row:
     kind: str  # running | transition | stopped | failed | group
     endpoint: str = ""
     target: str = ""  # group:name for programs, group:* for group rows
+    brief: str = ""  # Info when PID, Uptime and Exit are not shown: what matters, first
 
 
 def cap(text: str, limit: int) -> str:
@@ -61,6 +61,16 @@ def _exit(p: ProcessInfo) -> str:
     return f"{words}, {ago}" if words else ago
 
 
+def _brief(p: ProcessInfo) -> str:
+    """Running: pid and uptime; stopped: how it ended; failed: its exit, then the spawn error."""
+    if p.statename == "RUNNING":
+        return f"pid {p.pid}, up {duration(p.uptime)}"
+    if p.statename in ("BACKOFF", "FATAL"):
+        words = p.exit_words.split(";")[0]
+        return f"{words}; {p.spawnerr}" if words and p.spawnerr else (words or p.spawnerr)
+    return _exit(p) or p.description
+
+
 def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool) -> Row:
     name = f"{p.endpoint}/{p.name}" if several else p.name
     info = p.spawnerr if p.statename in ("BACKOFF", "FATAL") else p.description
@@ -73,10 +83,10 @@ def program_row(p: ProcessInfo, restarts: tuple[int, int] | None, several: bool)
         "" if p.cpu_percent is None else f"{p.cpu_percent:.1f}",
         size(p.memory_rss),
         f"{restarts[0]}/{restarts[1]}" if restarts else "",
-        cap(info, 60),
+        info,
     )
     key = f"{p.endpoint}/{p.full_name}"
-    return Row(key, cells, state_group(p.statename), p.endpoint, p.full_name)
+    return Row(key, cells, state_group(p.statename), p.endpoint, p.full_name, _brief(p))
 
 
 def group_row(endpoint: str, group: str, members: Sequence[ProcessInfo], collapsed: bool) -> Row:
@@ -84,9 +94,9 @@ def group_row(endpoint: str, group: str, members: Sequence[ProcessInfo], collaps
     bad = sum(1 for p in members if state_group(p.statename) == "failed")
     arrow = "▸" if collapsed else "▾"
     label = cap(f"{arrow} {group}" + (f"  [{endpoint}]" if endpoint else ""), 24)
-    state = f"{up}/{len(members)} up" + (f", {bad} failed" if bad else "")
-    cells = (label, state, "", "", "", "", "", "", "")
-    return Row(f"group:{endpoint}/{group}", cells, "group", endpoint, f"{group}:*")
+    failed = f"{bad} failed" if bad else ""
+    cells = (label, f"{up}/{len(members)} up", "", "", "", "", "", "", failed)
+    return Row(f"group:{endpoint}/{group}", cells, "group", endpoint, f"{group}:*", failed)
 
 
 def build_rows(
@@ -109,7 +119,7 @@ def build_rows(
         key = f"group:{endpoint}/{group}"
         folded = key in collapsed
         rows.append(group_row(endpoint if several else "", group, members, folded))
-        rows[-1] = Row(key, rows[-1].cells, "group", endpoint, f"{group}:*")
+        rows[-1] = replace(rows[-1], key=key, endpoint=endpoint)
         if not folded:
             rows.extend(
                 program_row(p, restarts.get((p.endpoint, p.full_name)), several) for p in members

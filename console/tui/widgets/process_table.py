@@ -1,4 +1,5 @@
-"""The processes table: rows from `process_rows`, coloured by CSS component classes."""
+"""The processes table: rows from `process_rows`, coloured by CSS component classes, in the
+columns `process_layout` picks for the width (re-picked when the width changes)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import DataTable
 
-from console.tui.widgets.process_rows import COLUMNS, WIDTHS, Row
+from console.tui.widgets.process_layout import cells_for, layout_for
+from console.tui.widgets.process_rows import Row
 
 
 class ProcessTable(DataTable):
@@ -25,14 +27,34 @@ class ProcessTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._rows: list[Row] = []
+        self._columns: tuple[tuple[str, int], ...] = ()
+        self._brief = True
 
     def on_mount(self) -> None:
-        for label, width in zip(COLUMNS, WIDTHS, strict=True):
-            self.add_column(label, key=label, width=width)
+        self._lay_out(self.app.size.width)
+
+    def on_resize(self) -> None:
+        self._lay_out(self.app.size.width)
+
+    def _lay_out(self, width: int) -> None:
+        """Columns for `width`; rows are drawn again only when they change."""
+        layout = layout_for(width)
+        columns = layout.widths(width)
+        if columns == self._columns:
+            return
+        self._columns, self._brief = columns, layout.brief
+        rows, self._rows = self._rows, []
+        current = self.cursor_row
+        self.clear(columns=True)
+        for label, cells in columns:
+            self.add_column(label, key=label, width=cells)
+        if rows:
+            self.show_rows(rows)
+            self.move_cursor(row=min(current, len(rows) - 1), animate=False)
 
     def _cells(self, row: Row) -> list[Text]:
         style = self.get_component_rich_style(f"process-table--{row.kind}", partial=True)
-        cells = [Text(value) for value in row.cells]
+        cells = [Text(value) for value in cells_for(row, self._columns, self._brief)]
         cells[1].stylize(style)
         if row.kind == "group":
             cells[0].stylize(style)
@@ -44,7 +66,8 @@ class ProcessTable(DataTable):
         if [r.key for r in old] == [r.key for r in rows]:
             for before, after in zip(old, rows, strict=True):
                 if before != after:
-                    for column, value in zip(COLUMNS, self._cells(after), strict=True):
+                    labels = (label for label, _cells in self._columns)
+                    for column, value in zip(labels, self._cells(after), strict=True):
                         self.update_cell(after.key, column, value)
             self._rows = list(rows)
             return
