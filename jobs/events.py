@@ -5,8 +5,10 @@ from __future__ import annotations
 from console.core.events.mover import move_events
 from jobs.collection import Outcome
 from jobs.context import JobContext
+from jobs.schedule import RETRIES, periodic
 
 
+@periodic(every="collect_interval", retries=RETRIES)
 def move_process_events(ctx: JobContext, now: float | None = None) -> Outcome:
     """Everything `stackwatch events listen` wrote since the last run; raises (and is retried)
     when the cache or database is down, and the events wait in the stream meanwhile."""

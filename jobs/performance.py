@@ -20,6 +20,8 @@ from console.core.store import ledger, writes
 from jobs import sketch
 from jobs.collection import Outcome
 from jobs.context import JobContext
+from jobs.roll_item import fitting
+from jobs.schedule import RETRIES, periodic
 
 CACHE_SPAN_S = 26 * 3600  # per-interval items kept: a day of outage, and then some
 ITEMS_MAX = 10_000  # ... but never more than this many (~30 MB) at very short intervals
@@ -57,6 +59,7 @@ def _claim(ctx: JobContext) -> tuple[dict, list[str]]:
     return material, [keys.staged(key) for key, _value in staged.values()]
 
 
+@periodic(every="collect_interval")
 def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
     """Roll the counters of the interval just ended into one item; returns the item."""
     now = ctx.clock() if now is None else now
@@ -65,9 +68,9 @@ def reset_tps_counter(ctx: JobContext, now: float | None = None) -> dict:
     requests = got["requests"] + len(got["counted"])
     latencies = _numbers(got["latency"] + got["counted"], "ms")
     events = got["events"]
-    previous = cache.items(keys.rps_minutes(host), 1)
+    previous = fitting(cache.items(keys.rps_minutes(host), 1))
     interval = float(ctx.settings.collect_interval)
-    elapsed = now - float(previous[0].get("ts", 0)) if previous else interval
+    elapsed = now - previous[0]["ts"] if previous else interval
     elapsed = min(max(elapsed, 1.0), 10 * interval)  # a long outage must not flatten the rate
     item = {
         "ts": now,
@@ -105,10 +108,11 @@ def items_since(ctx: JobContext, start: float, now: float) -> list[dict]:
     kept = items_kept(interval)
     limit = 2 * math.ceil(max(0.0, now - start) / interval + 1) + 4
     while True:
-        items = ctx.cache.items(keys.rps_minutes(ctx.host), min(limit, kept))
-        oldest = float(items[-1].get("ts", -1)) if items else -1.0
-        if len(items) < limit or oldest < start or limit >= kept:
-            return [i for i in reversed(items) if float(i.get("ts", -1)) >= start]
+        read = ctx.cache.items(keys.rps_minutes(ctx.host), min(limit, kept))
+        items = fitting(read)  # a foreign item is left out, never a failed collection
+        oldest = items[-1]["ts"] if items else -1.0
+        if len(read) < limit or oldest < start or limit >= kept:
+            return [i for i in reversed(items) if i["ts"] >= start]
         limit *= 2
 
 
@@ -164,6 +168,7 @@ def closed_windows(stamps: list[float], size: int) -> list[int]:
     return sorted({writes.bucket_of(ts, size) for ts in stamps} - {open_window})
 
 
+@periodic(every="store_interval", retries=RETRIES)
 def store_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     """Persist every closed window since the last one stored; the latest value goes to the
     cache first, so a database outage never stops it."""

@@ -6,6 +6,7 @@ lists instead of keeping every sample.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -25,8 +26,27 @@ def make(values: Iterable[float]) -> dict[str, Any] | None:
     return {"n": len(data), "sum": float(sum(data)), "q": points}
 
 
-def _valid(sketch: Any) -> bool:
-    return isinstance(sketch, dict) and sketch.get("n") and isinstance(sketch.get("q"), list)
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def is_valid(sketch: Any) -> bool:
+    """A sketch as `make` writes it: n a positive count, sum and up to POINTS points finite."""
+    if not isinstance(sketch, dict):
+        return False
+    n, total, points = sketch.get("n"), sketch.get("sum"), sketch.get("q")
+    return (
+        isinstance(n, int)
+        and not isinstance(n, bool)
+        and n > 0
+        and _number(total)
+        and isinstance(points, list)
+        and 0 < len(points) <= POINTS
+        and all(_number(v) for v in points)
+    )
+
+
+_valid = is_valid
 
 
 def mean(sketches: Sequence[Any]) -> float | None:

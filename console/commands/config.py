@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from console.core.settings import LoadedSettings, describe
+from console.core.settings import LoadedSettings
+from console.core.settings_report import describe
 
 HELP = "print the effective settings and where each came from"
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from console.core import settings_tables as tables
 from console.core.redact import mask_url
-from console.core.sanitize import clean
 from console.core.settings_check import RULES, TOML_KEYS, SettingsError, bad, check_value
 from console.core.settings_tables import (
     DEFAULT_THRESHOLDS,
@@ -40,7 +39,6 @@ __all__ = [
     "SettingsError",
     "SupervisorEndpoint",
     "Threshold",
-    "describe",
     "load_settings",
     "mask_url",
     "parse_supervisor_urls",
@@ -111,6 +109,11 @@ class Settings:
         """The configured supervisords of one host, in settings order."""
         return tuple(e for e in self.supervisors if self.endpoint_host(e) == host)
 
+    def for_host(self, host: str) -> Settings:
+        """These settings as a read-only command sees `host`: its name and its supervisords
+        only (the commands that read one host; actions keep this console's own name)."""
+        return replace(self, host=host, supervisors=self.endpoints_of(host))
+
     def threshold(self, metric: str) -> Threshold:
         return self.thresholds.get(metric) or DEFAULT_THRESHOLDS[metric]
 
@@ -176,28 +179,6 @@ def parse_supervisor_urls(
     """`url` or `name=url,name=url` (a flag or STACKWATCH_SUPERVISOR_URL) -> checked endpoints."""
     key = "--supervisor-url" if where == ON_COMMAND_LINE else ENV_PREFIX + "SUPERVISOR_URL"
     return tables.supervisors_from_text(text, where, key)
-
-
-def unknown_variables(env: Mapping[str, str]) -> list[tuple[str, str | None]]:
-    """STACKWATCH_* variables no setting reads (a typo is silently ignored otherwise), each
-    with the nearest real name."""
-    import difflib
-
-    known = {_env_name(name) for name in RULES} | {
-        ENV_PREFIX + suffix
-        for suffix in ("CONFIG", "SUPERVISOR_URL", "SUPERVISOR_USERNAME", "SUPERVISOR_PASSWORD")
-    }
-    found = []
-    for var in sorted(env):
-        if (
-            var.startswith(ENV_PREFIX)
-            and var not in known
-            and not var.startswith("STACKWATCH_TEST_")
-        ):
-            suffixes = sorted(name[len(ENV_PREFIX) :] for name in known)
-            near = difflib.get_close_matches(var[len(ENV_PREFIX) :], suffixes, n=1)
-            found.append((var, ENV_PREFIX + near[0] if near else None))
-    return found
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -295,35 +276,3 @@ def load_settings(
     if values.get("database_url") is None:
         values.pop("database_url", None)  # unset or empty: the SQLite file in data_dir
     return LoadedSettings(settings=Settings(**values), sources=sources, config_path=path)
-
-
-def describe(loaded: LoadedSettings) -> list[tuple[str, str, str]]:
-    """(name, value, source) rows for `stackwatch config`, secrets masked."""
-    rows = []
-    settings = loaded.settings
-    for f in fields(Settings):
-        value = getattr(settings, f.name)
-        if f.name == "supervisors":
-            shown = (
-                ", ".join(
-                    f"{e.name}={mask_url(e.url)}"
-                    + (f" on {e.host}" if e.host else "")
-                    + (f" (user {e.username}, password ***)" if e.password else "")
-                    for e in value
-                )
-                or "(none)"
-            )
-        elif f.name in ("queues", "log_files"):
-            shown = ", ".join(f"{item.name}" for item in value) or "(none)"
-        elif f.name == "thresholds":
-            shown = ", ".join(f"{k}={t.warning:g}/{t.critical:g}" for k, t in value.items())
-        elif f.name == "keys":
-            shown = ", ".join(f"{k}={v}" for k, v in value.items()) or "(defaults)"
-        elif f.name == "redis_url":
-            shown = mask_url(value) if value else "(none: embedded SQLite cache)"
-        elif f.name == "database_url":
-            shown = mask_url(settings.resolved_database_url)
-        else:
-            shown = str(value)
-        rows.append((f.name, clean(shown), clean(loaded.sources.get(f.name, "default"))))
-    return rows

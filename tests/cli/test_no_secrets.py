@@ -140,6 +140,8 @@ def test_no_password_in_the_output_of_any_command(stack: Outputs) -> None:
     stack.run("config", "--json", code=0)
     assert "web" in stack.run("status", code=0)
     stack.run("status", "--json", code=0)
+    stack.run("restart", "web", "--yes", code=0)
+    stack.run("logs", "web", "-n", "5", code=0)
     stack.run("collect", "--once")
     stack.run("queues")
     stack.run("doctor")

@@ -50,7 +50,7 @@ def stream_events(cache: Cache, program: str | None = None) -> list[ProcessEvent
     return [e for e in events if program is None or e.program == program]
 
 
-def wait_for(check, timeout: float = 30.0, what: str = "condition"):
+def wait_for(check, timeout: float = 60.0, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()

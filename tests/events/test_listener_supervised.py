@@ -109,9 +109,12 @@ BURST_PROGRAMS, BURST_CYCLES = 50, 5  # each cycle: STARTING, RUNNING, STOPPING,
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
-    redis_url: str, database_url: str, tmp_path: Path, supervisord_factory
+    redis_url: str, pg_url: str, tmp_path: Path, supervisord_factory
 ) -> None:
+    """Production's pair (Redis, PostgreSQL); SQLite's insert path is the crash loop's."""
+    database_url = pg_url
     cache = open_cache(Settings(redis_url=redis_url))
     programs = [
         Program(f"p{i:02d}", "sleep 600", {"autostart": "false", "stopsignal": "KILL"})
@@ -135,7 +138,7 @@ def test_a_burst_of_1000_events_is_stored_in_order_none_twice(
     def burst_in_stream() -> int:
         return sum(1 for e in stream_events(cache) if e.program.startswith("burst:"))
 
-    wait_for(lambda: burst_in_stream() == total, what=f"{total} events in the stream")
+    wait_for(lambda: burst_in_stream() == total, 120, what=f"{total} events in the stream")
     engine = make_engine(database_url)
     upgrade(engine)
     assert move_events(cache, engine, HOST, now=0).lost == 0  # supervisord dropped none

@@ -74,3 +74,11 @@ def test_non_finite_stored_values_are_gaps(database_url: str) -> None:
     points = queries.series(engine, "health.cpu_percent", "h1", t0, t0 + 180, points=3)
     assert [p.value for p in points] == [None, None, None]
     engine.dispose()
+
+
+def test_a_foreign_continuity_state_starts_afresh() -> None:
+    from console.core.events.continuity import Continuity
+
+    assert Continuity.load("[" * 5000 + "]" * 5000).last == {}
+    assert Continuity.load('{"main": [1, NaN]}').last == {}
+    assert Continuity.load('{"main": [1, 7]}').last == {"main": [1, 7]}

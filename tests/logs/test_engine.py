@@ -230,3 +230,22 @@ def test_a_file_growing_or_rotated_during_the_scan(tmp_path: Path) -> None:
     finally:
         os.close(fd)
     assert total == expected
+
+
+def test_a_scan_worker_killed_midway_is_replaced_by_scanning_here(tmp_path: Path) -> None:
+    log = tmp_path / "big.log"
+    lines = [f"line {i} {'ERROR' if i % 13 == 0 else 'ok'}" for i in range(700_000)]
+    data = ("\n".join(lines) + "\n").encode()
+    log.write_bytes(data)
+    fd = os.open(log, os.O_RDONLY)
+    try:
+        total = 0
+        for i, piece in enumerate(scan_module.scan(fd, str(log), Query("ERROR").spec())):
+            total = piece.progress.matches
+            if i == 1:  # the workers have jobs in hand: end them all
+                for worker in shared_pool().workers():
+                    worker.proc.kill()
+    finally:
+        os.close(fd)
+    assert total == reference_count(data, Query("ERROR"))
+    assert all(w.alive() for w in shared_pool().workers())  # fresh ones for the next scan

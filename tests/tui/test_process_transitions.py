@@ -118,7 +118,7 @@ def app_with(monkeypatch, tmp_path, service):
 
 async def _on_queue_01(pilot) -> None:
     await pilot.app.switch_mode("processes")
-    for _ in range(200):
+    for _ in range(1000):  # up to 20 s on a loaded machine
         table = pilot.app.screen.query_one(ProcessTable)
         keys = [r.key for r in table.rows_shown]
         if "local/queue:queue_01" in keys:
@@ -131,7 +131,7 @@ async def _on_queue_01(pilot) -> None:
 async def _open(pilot) -> None:
     await _on_queue_01(pilot)
     await pilot.press("enter")
-    for _ in range(200):
+    for _ in range(1000):  # up to 20 s on a loaded machine
         screen = pilot.app.screen
         if isinstance(screen, TransitionsScreen) and screen.transitions is not None:
             break

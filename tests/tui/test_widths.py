@@ -51,6 +51,7 @@ async def test_dashboard_values_are_whole_at_every_width(size: tuple[int, int]) 
         text = screen_text(app)
         assert re.search(r"\bp(ea)?k 141\.5\b", text), "peak without its number"
         assert re.search(r"\brx 128\.3K(/s)? tx 1\.2M(/s)?", text), "net cut"
+        assert re.search(r"queue +pending .*failed", text), "queue stats lost their failures"
         if size[0] >= 200:
             assert "tx 1.2M/s eth0" in text  # room to name the interfaces
         footer = _footer(app)
@@ -111,3 +112,19 @@ async def test_processes_show_memory_and_why_whole_at_every_width(size: tuple[in
         assert "Exited too quickly" in text
         footer = _footer(app)
         assert "? Help" in footer and "q Quit" in footer
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@sync
+async def test_a_toast_never_covers_a_dialog_border(size: tuple[int, int]) -> None:
+    settings = dash_data.settings()
+    app = make_app(settings, **dash_data.steady(settings))
+    entry = AuditEntry(dash_data.NOW, "ops", "web-1", "restart", "main/web:web", "restart", "ok")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await app.push_screen(AuditScreen([entry]))
+        app.notify("restarted web:web (RUNNING)", title="Processes")
+        await wait_for(pilot, lambda: "restarted web:web" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        bottom = max(i for i, line in enumerate(lines) if "▄▄▄▄" in line)  # thick border
+        toast = min(i for i, line in enumerate(lines) if "restarted web:web" in line)
+        assert toast > bottom  # the toast sits below the dialog, its border whole

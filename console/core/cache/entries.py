@@ -11,7 +11,6 @@ from typing import Any
 from console.core.cache.base import Cache, Latest
 from console.core.metrics import PerformanceSnapshot, QueueSnapshot, SystemHealth, parse_snapshot
 from console.core.parse import Invalid
-from console.core.sources import WorkerStore, parse_worker_store
 
 # cache kind -> (the short name a reason starts with, the snapshot type)
 ENTRIES: dict[str, tuple[str, type]] = {
@@ -39,13 +38,11 @@ def read_entry(cache: Cache, kind: str, host: str) -> Entry | Invalid | None:
 
 def read_heartbeat(cache: Cache, host: str) -> float | Invalid | None:
     """The worker's last beat (epoch s), Invalid, or None when it never beat."""
-    beat = cache.heartbeat(host)
+    return heartbeat_of(cache.heartbeat(host))
+
+
+def heartbeat_of(beat: Latest) -> float | Invalid | None:
+    """A heartbeat entry as read -> its time, Invalid, or None when it never beat."""
     if beat.status == "invalid":
         return Invalid("heartbeat", beat.error or "unusable entry")
     return beat.ts if beat.ok else None
-
-
-def read_worker_store(cache: Cache, host: str) -> WorkerStore | None:
-    """The store state the worker publishes with its heartbeat (None: not published)."""
-    beat = cache.heartbeat(host)
-    return parse_worker_store(beat.payload.get("store")) if beat.ok and beat.payload else None

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from console.core.events.model import ProcessEvent
+from console.core.parse import Unfit, decode_json
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,9 @@ class Continuity:
     @classmethod
     def load(cls, text: str | None) -> Continuity:
         try:
-            data = json.loads(text) if text else {}
-        except ValueError:
-            data = {}
+            data = decode_json(text, "continuity state", depth=4) if text else {}
+        except Unfit:
+            data = {}  # not ours (or damaged): every endpoint starts afresh
         ok = {
             k: [int(v[0]), int(v[1])]
             for k, v in (data.items() if isinstance(data, dict) else [])

@@ -174,7 +174,13 @@ def _pooled(
         for i in range(ahead):
             workers[i % len(workers)].send(jobs[i])
         for i in range(len(jobs)):
-            result = workers[i % len(workers)].receive(cancelled)
+            try:
+                result = workers[i % len(workers)].receive(cancelled)
+            except OSError:  # a worker died (killed, out of memory): finish here instead
+                pool.close()
+                finished = True
+                yield from _results(jobs[i:], False, cancelled)
+                return
             if ahead < len(jobs):
                 workers[ahead % len(workers)].send(jobs[ahead])
                 ahead += 1

@@ -18,6 +18,7 @@ from console.tui.widgets.dash_format import level, trend
 from console.tui.widgets.status_model import DashboardModel
 
 COLUMNS = ("queue", "pending", "sched", "reserved", "failed", "trend")
+DROP_ORDER = ("reserved", "sched", "trend")  # what a narrow panel leaves out, first to last
 MARKS = {"ok": "", "warning": "!", "critical": "!!"}
 
 
@@ -35,18 +36,40 @@ class QueueTable(Static):
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id, markup=False)
         self._lines = 0
+        self._last: list[tuple[Text, ...]] = []
 
     def on_mount(self) -> None:
         self.show_rows([])
 
     def show_rows(self, rows: list[tuple[Text, ...]]) -> None:
-        """The header and one line per queue; a layout pass only when the line count changes."""
+        """The header and one line per queue; a layout pass only when the line count changes.
+        Columns that do not fit are left out whole, least important first (DROP_ORDER)."""
+        self._last = rows
         header = tuple(Text(c) for c in COLUMNS)
         widths = [max(t.cell_len for t in column) for column in zip(header, *rows, strict=True)]
+        keep = _columns_that_fit(widths, self.size.width)
         head_style = self.get_component_rich_style("queue--header", partial=True)
-        lines = [_line(header, widths, head_style), *(_line(r, widths) for r in rows)]
+        lines = [_line(_pick(header, keep), _pick(widths, keep), head_style)]
+        lines += [_line(_pick(r, keep), _pick(widths, keep)) for r in rows]
         self.update(Text("\n").join(lines), layout=len(lines) != self._lines)
         self._lines = len(lines)
+
+    def on_resize(self) -> None:
+        self.show_rows(self._last)
+
+
+def _columns_that_fit(widths: list[int], room: int) -> list[int]:
+    """Indexes of the columns to show in `room` cells (each padded by one a side)."""
+    keep = list(range(len(widths)))
+    for name in DROP_ORDER:
+        if room <= 0 or sum(widths[i] + 2 for i in keep) <= room:
+            break
+        keep.remove(COLUMNS.index(name))
+    return keep
+
+
+def _pick(values, keep: list[int]) -> tuple:
+    return tuple(values[i] for i in keep)
 
 
 def _line(cells: tuple[Text, ...], widths: list[int], style: Style | str = "") -> Text:
