@@ -53,3 +53,19 @@ def test_foreign_heartbeats_become_what_fits_never_an_exception() -> None:
     assert [s.name for s in info.schedule] == ["[b]x[/b]"] and info.schedule[0].retries == 0
     assert "\x1b" not in (info.timezone or "") and safe_zone(info.timezone or "") == "UTC"
     assert parse_worker_info(None, 2.0).schedule == () and info.interval(60.0) == 60.0
+
+
+def test_the_header_judges_the_worker_by_its_own_interval() -> None:
+    from console.core.feeds.dashboard import CacheReading
+    from console.core.sources import OK, STALE
+    from console.core.worker_info import WorkerInfo
+    from console.tui.widgets.status_model import WORKER, fold_cache, initial_model
+
+    now = 1_780_000_000.0
+    model = initial_model(Settings(host="web-1"), "web-1")  # the console's interval: 60 s
+    slow = WorkerInfo(ts=now - 300, collect_interval=600)  # a worker that beats every 10 min
+    reading = CacheReading(True, "", "web-1", now, heartbeat_ts=now - 300, worker=slow)
+    judged = fold_cache(model, reading, reading.collect_interval(60.0))
+    assert judged.state(WORKER).status == OK
+    unknown = CacheReading(True, "", "web-1", now, heartbeat_ts=now - 300)
+    assert fold_cache(model, unknown, unknown.collect_interval(60.0)).state(WORKER).status == STALE

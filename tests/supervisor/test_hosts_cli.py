@@ -72,3 +72,12 @@ def test_status_looks_at_the_host_asked(two_hosts, capsys) -> None:
     assert data["host"] == "web-1" and [e["name"] for e in data["endpoints"]] == ["one"]
     assert main([*args, "status", "--host", "nowhere"]) == 2
     assert "no supervisord configured for host nowhere" in capsys.readouterr().err
+
+
+def test_doctor_looks_at_the_host_asked(two_hosts, capsys) -> None:
+    _one, two, args = two_hosts
+    main([*args, "doctor", "--json", "--host", "web-2"])
+    data = json.loads(capsys.readouterr().out)
+    shown = json.dumps([c for c in data["checks"] if c["area"] == "supervisord"])
+    assert data["host"] == "web-2" and two.url.removeprefix("unix://") in shown
+    assert _one.url.removeprefix("unix://") not in shown
