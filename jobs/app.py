@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from huey import Huey
@@ -28,28 +27,12 @@ from jobs.ledger import RunRecorder
 log = logging.getLogger("stackwatch.worker")
 
 
-def job_functions() -> dict[str, Callable[[JobContext], Any]]:
-    """Job name -> function(ctx); imported here so `jobs.app` stays cheap to import."""
-    from jobs.collection import collect_system_metrics
-    from jobs.events import move_process_events
-    from jobs.maintenance import cleanup_old_metrics
-    from jobs.performance import reset_tps_counter, store_metrics
-
-    return {
-        "collect_system_metrics": collect_system_metrics,
-        "reset_tps_counter": reset_tps_counter,
-        "store_metrics": store_metrics,
-        "cleanup_old_metrics": cleanup_old_metrics,
-        "move_process_events": move_process_events,
-    }
-
-
 def run_job(ctx: JobContext, recorder: RunRecorder, huey: Huey, name: str, task: Any) -> Any:
     """Run one job under its lock; record the run; set the next retry's delay on failure."""
     started, t0 = time.time(), time.monotonic()
     try:
         with huey.lock_task(name):
-            result = job_functions()[name](ctx)
+            result = schedule.job_functions()[name](ctx)
             if isinstance(result, Outcome):
                 result.fail_if_errors()
     except TaskLockedException:
@@ -97,6 +80,7 @@ def build(settings: Settings, ctx: JobContext | None = None) -> tuple[Huey, JobC
     ctx = ctx or JobContext(settings)
     ctx.huey = huey
     tasks = register(huey, ctx)
-    recorder = JobRecorder(settings.host, huey.name, ctx.cache)
+    # shown on the queues screen, but not counted in the host's job throughput
+    recorder = JobRecorder(settings.host, huey.name, ctx.cache, throughput=False)
     huey.signal()(recorder.handle)
     return huey, ctx, tasks

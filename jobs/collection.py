@@ -18,6 +18,7 @@ from console.core.metrics import to_payload
 from console.core.store import writes
 from jobs.collectors.queues import collect_queues
 from jobs.context import JobContext
+from jobs.schedule import periodic
 
 log = logging.getLogger("stackwatch.worker")
 
@@ -41,6 +42,16 @@ def _processes(ctx: JobContext, now: float) -> Any:
     return collect_processes(ctx.settings, now=now)
 
 
+def _heartbeat(ctx: JobContext, now: float) -> dict[str, Any]:
+    """The heartbeat and what this worker runs: any console judges by these, not its own."""
+    from jobs.schedule import published
+
+    beat = {"pid": os.getpid(), "version": __version__, "started": ctx.started, "collected": now}
+    # the store's state too: a console then shows "db DOWN/hung", not a stale worker
+    return beat | published(ctx.settings) | {"store": ctx.store.state.payload()}
+
+
+@periodic(every="collect_interval")
 def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     """One collection: latest values and heartbeat to the cache, then the minute's rows."""
     now = ctx.clock() if now is None else now
@@ -56,7 +67,7 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
     try:
         ctx.cache.put_latest("health", ctx.host, to_payload(health))
         ctx.cache.put_latest("queue", ctx.host, to_payload(queues))
-        ctx.cache.beat(ctx.host, {"pid": os.getpid(), "version": __version__, "collected": now})
+        ctx.cache.beat(ctx.host, _heartbeat(ctx, now))
         interval = ctx.settings.collect_interval
         recent.push(ctx.cache, "health", ctx.host, recent.health_sample(health), interval)
         recent.push(ctx.cache, "queue", ctx.host, recent.queue_sample(queues), interval)
@@ -64,8 +75,8 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
     except SourceUnavailable as exc:
         out.errors.append(f"cache: {exc}")
     try:
-        writes.write_health(ctx.engine, [health])
-        rows = writes.write_queues(ctx.engine, queues)
+        ctx.store.run(lambda: writes.write_health(ctx.engine, [health]))
+        rows = ctx.store.run(lambda: writes.write_queues(ctx.engine, queues))
         out.wrote.append(f"database: 1 system_health_metrics row, {rows} queue_metrics rows")
     except SourceUnavailable as exc:
         out.errors.append(str(exc))
@@ -85,7 +96,9 @@ def _record_processes(ctx: JobContext, procs: Any, out: Outcome) -> None:
     # them, late (and count a restart twice).
     listening = listening_endpoints(procs.processes)
     try:
-        changed = process_events.record_changes(ctx.engine, procs, skip=listening)
+        changed = ctx.store.run(
+            lambda: process_events.record_changes(ctx.engine, procs, skip=listening)
+        )
         out.wrote.append(f"database: {changed} process_events rows")
     except SourceUnavailable as exc:
         out.errors.append(str(exc))

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from console.core.cache import Cache, open_cache
 from console.core.settings import Settings
 from console.core.store.engine import make_engine
+from jobs.storegate import StoreGate, deadline_for
 
 
 class JobContext:
@@ -28,6 +29,7 @@ class JobContext:
         self.settings = settings
         self.host = settings.host
         self.clock = clock
+        self.started = clock()  # published with the heartbeat: when this worker started
         self.lock = threading.Lock()  # collectors keep state between samples
         self.huey: Any = None  # set by the app factory: our own queue is reported too
         if engine is not None:
@@ -40,26 +42,22 @@ class JobContext:
         return make_engine(self.settings.resolved_database_url)
 
     @cached_property
+    def store(self) -> StoreGate:
+        """Every database call of the jobs goes through here: deadline, state, outage log."""
+        return StoreGate(deadline_for(self.settings.collect_interval), clock=self.clock)
+
+    @cached_property
     def cache(self) -> Cache:
-        return open_cache(self.settings)
+        return open_cache(self.settings, client=self.redis)  # one Redis client per worker
 
     @cached_property
     def redis(self) -> Any:
         """A Redis client for the queue readers (None when embedded: no Redis configured)."""
         if not self.settings.redis_url:
             return None
-        import redis
-        from redis.backoff import ExponentialBackoff
-        from redis.retry import Retry
+        from console.core.redis_client import redis_client
 
-        timeout = self.settings.rpc_timeout
-        return redis.Redis.from_url(
-            self.settings.redis_url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            health_check_interval=15,
-            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
-        )
+        return redis_client(self.settings.redis_url, self.settings.rpc_timeout)
 
     @cached_property
     def system(self) -> Any:

@@ -36,8 +36,7 @@ class RunRecorder:
             batch = [*self.pending, run][-MAX_PENDING:]
             self.pending = []
         try:
-            ledger.record_runs(self.ctx.engine, batch)
-        except SourceUnavailable as exc:
-            log.warning("job ledger: database unavailable, %d runs waiting: %s", len(batch), exc)
+            self.ctx.store.run(lambda: ledger.record_runs(self.ctx.engine, batch))
+        except SourceUnavailable:  # the store gate has said so, once per outage
             with self._lock:
                 self.pending = (batch + self.pending)[-MAX_PENDING:]

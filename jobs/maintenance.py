@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from console.core.store import ledger, queries
 from jobs.collection import Outcome
 from jobs.context import JobContext
+from jobs.schedule import RETRIES, periodic
 
 LAST_RUN_KEY = "cleanup_old_metrics.last_run"
 DAY = 86400
@@ -43,9 +44,17 @@ def read_last_run(ctx: JobContext) -> float | None:
         return None
 
 
+CLEANUP_DEADLINE_S = 900.0  # a big prune takes minutes; a hung database must still let go
+
+
+@periodic(daily_at="cleanup_hour", retries=RETRIES)
 def cleanup_old_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     """Rollup, then prune raw rows past retention and rollups past theirs, in batches."""
     now = ctx.clock() if now is None else now
+    return ctx.store.run(lambda: _cleanup(ctx, now), deadline=CLEANUP_DEADLINE_S)
+
+
+def _cleanup(ctx: JobContext, now: float) -> Outcome:
     settings = ctx.settings
     out = Outcome()
     rolled = queries.rollup(

@@ -79,11 +79,19 @@ def setup_logging(level: int = logging.INFO, secrets: tuple[str, ...] = ()) -> N
         redacting_formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
     handler.addFilter(RepeatFilter())
+    handler.addFilter(quiet_outages)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for noisy in ("huey", "alembic"):  # huey logs every task at INFO
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def quiet_outages(record: logging.LogRecord) -> bool:
+    """huey logs a full traceback for every failed try; an unreachable source is no bug, and
+    the store gate has already said it once per outage."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not (record.name.startswith("huey") and isinstance(error, SourceUnavailable))
 
 
 def scheduler_class(settings: Settings) -> type[Scheduler]:
@@ -121,6 +129,9 @@ def make_consumer(
         worker_type="thread",
         periodic=True,
         flush_locks=True,  # a kill -9 leaves locks behind; only one worker per host holds them
+        # huey flushes only the locks it has seen taken in this process, and ours are taken
+        # per run (jobs.app.run_job), so at start it knows none: name them all
+        extra_locks=",".join(entry.name for entry in schedule.schedule(settings)),
         check_worker_health=True,
         health_check_interval=5,
         max_delay=min(5.0, settings.collect_interval / 2),  # idle polling and outage backoff
@@ -131,8 +142,12 @@ def run_worker(settings: Settings, workers: int, max_time: float, memory_mb: flo
     """Run until SIGINT/SIGTERM or a limit; returns the exit code."""
     setup_logging(secrets=settings.secrets())
     huey, ctx, tasks = build(settings)
-    check_schema(ctx.engine)
-    run_missed_cleanup(ctx, tasks, settings)
+    try:
+        ctx.store.run(lambda: check_schema(ctx.engine))
+    except SourceUnavailable:
+        pass  # the gate logged it; the cache side runs, the rows catch up later
+    else:
+        run_missed_cleanup(ctx, tasks, settings)
     consumer = make_consumer(settings, huey, workers, max_time, memory_mb)
     log.info(
         "stackwatch worker on %s: %d workers, collecting every %d s",

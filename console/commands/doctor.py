@@ -6,6 +6,7 @@ import argparse
 import json
 from dataclasses import asdict
 
+from console.commands.host_option import add_host_argument, chosen_host
 from console.core.settings import LoadedSettings
 
 HELP = "check every part of the stack and explain what is wrong"
@@ -14,6 +15,7 @@ MARK = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_host_argument(parser)
     parser.epilog = (
         "Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 cannot run."
     )
@@ -32,8 +34,8 @@ def settings_failed(args: argparse.Namespace, error: Exception) -> int:
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from console.core.doctor import run_checks
 
-    checks = run_checks(loaded.settings)
-    return _report(args, loaded.settings.host, checks)
+    settings = loaded.settings.for_host(chosen_host(args, loaded.settings))
+    return _report(args, settings.host, run_checks(settings))
 
 
 def _report(args: argparse.Namespace, host: str, checks: list) -> int:

@@ -11,7 +11,9 @@ import os
 import sys
 import time
 
+from console.commands.host_option import add_host_argument, chosen_host
 from console.core.errors import StackwatchError
+from console.core.host_targets import split_host
 from console.core.logs.lines import Batch, LogLine
 from console.core.logs.search import Query, QueryError
 from console.core.logs.sources import LogReader, LogSource, find_source, load_sources, open_reader
@@ -39,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--invert", action="store_true", help="lines NOT matching --grep")
     parser.add_argument("--count", action="store_true", help="print how many lines match")
     parser.add_argument("--since", metavar="TIME", help="from TIME on: 10m, 2h, 1d, 09:30, a date")
+    add_host_argument(parser)
 
 
 def resolve(targets: list[str], stream: str, settings: Settings) -> list[LogSource]:
@@ -91,6 +94,18 @@ class Printer:
         return f"{tag} │ "
 
 
+def _on_host(args: argparse.Namespace, settings: Settings) -> tuple[Settings, list[str]]:
+    """The settings narrowed to the host asked (--host, or `host/` before every SOURCE)."""
+    host = getattr(args, "view_host", None)
+    split = [split_host(t, settings) for t in args.sources]
+    named = {h for h, _ in split if h is not None}
+    if len(named) > 1 or (named and host and named != {host}):
+        raise StackwatchError("logs of one host at a time: name one host")
+    host = named.pop() if named else host
+    targets = [rest for _, rest in split]  # `rest` is the whole target where no host was named
+    return settings.for_host(chosen_host(args, settings) if host is None else host), targets
+
+
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if args.lines is not None and args.lines < 0:
         print("stackwatch: -n must be 0 or more", file=sys.stderr)
@@ -98,10 +113,10 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if (args.count or args.invert or args.ignore_case) and args.grep is None:
         print("stackwatch: --count, -v and -i go with --grep PATTERN", file=sys.stderr)
         return 2
-    settings = loaded.settings
-    if not args.sources:
+    settings, targets = _on_host(args, loaded.settings)
+    if not targets:
         return _list(settings)
-    sources = resolve(args.sources, "stderr" if args.stderr else "stdout", settings)
+    sources = resolve(targets, "stderr" if args.stderr else "stdout", settings)
     for source in sources:
         if source.note:
             print(f"stackwatch: {source.label}: {source.note}", file=sys.stderr)

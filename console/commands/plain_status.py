@@ -8,7 +8,15 @@ from console.core.feeds import build_feeds
 from console.core.feeds.dashboard import CacheReading, HistoryReading
 from console.core.metrics import PerformanceSnapshot, QueueSnapshot, SystemHealth
 from console.core.sanitize import clean
-from console.core.sources import DOWN, OK, SourceState, advance, age_text, heartbeat_state
+from console.core.sources import (
+    DOWN,
+    OK,
+    SourceState,
+    advance,
+    age_text,
+    database_state,
+    heartbeat_state,
+)
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -79,7 +87,7 @@ def _states(settings: object, cache: CacheReading, history: HistoryReading, sups
     db_ok, db_reason = _database(history)
     states: list[SourceState] = [
         advance(None, "cache", "cache", OK if cache.ok else DOWN, cache.reason, now),
-        advance(None, "database", "db", OK if db_ok else DOWN, db_reason, now),
+        database_state(None, db_ok, db_reason, cache.worker_store if cache.ok else None, now),
         *(
             advance(
                 None,

@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 
+from console.commands.host_option import add_host_argument, chosen_host
 from console.core.settings import LoadedSettings
 
 HELP = "every supervised program, like supervisorctl status"
@@ -19,6 +20,7 @@ HELP = "every supervised program, like supervisorctl status"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_host_argument(parser)
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
@@ -27,10 +29,11 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from console.core.supervisor.errors import SupervisorFault, SupervisorUnavailable
     from console.core.supervisor.poll import Poller, make_clients
 
-    settings = loaded.settings
+    settings = loaded.settings.for_host(chosen_host(args, loaded.settings))
     if not settings.supervisors:
         print(
-            "stackwatch: no supervisord configured (set [[supervisor]] or --supervisor-url)",
+            f"stackwatch: no supervisord configured for host {settings.host}"
+            " (set [[supervisor]] or --supervisor-url)",
             file=sys.stderr,
         )
         return 2

@@ -10,28 +10,20 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from console.core.doctor_jobs import check_jobs, intervals, published_by_worker
+from console.core.doctor_model import FAIL, OK, WARN, Check, age_text
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
-from console.core.formatting import ago
 from console.core.sanitize import clean
 from console.core.settings import Settings
+from console.core.worker_info import WorkerInfo
 
 if TYPE_CHECKING:
     from console.core.supervisor.client import SupervisorClient
 
-OK, WARN, FAIL = "ok", "warn", "fail"
 LATEST_KINDS = ("health", "queue", "performance")
-
-
-@dataclass(frozen=True)
-class Check:
-    area: str
-    name: str
-    status: str
-    detail: str
-    fix: str = ""
+_age = age_text
 
 
 # --- supervisord ----------------------------------------------------------------------------
@@ -186,7 +178,7 @@ def _check_worker_config(name: str, conf: dict) -> Iterator[Check]:
 # --- cache ----------------------------------------------------------------------------------
 
 
-def check_cache(settings: Settings, now: float) -> Iterator[Check]:
+def check_cache(settings: Settings, now: float, worker: WorkerInfo | None) -> Iterator[Check]:
     from console.core.cache import open_cache
 
     cache = open_cache(settings)
@@ -198,19 +190,18 @@ def check_cache(settings: Settings, now: float) -> Iterator[Check]:
             "cache", "reachable", FAIL, clean(str(exc)), "start Redis or fix STACKWATCH_REDIS_URL"
         )
         return
+    collect, store = intervals(settings, worker)
     try:
         yield Check("cache", "reachable", OK, where)
         for kind in LATEST_KINDS:
-            limit = 2 * (
-                settings.store_interval if kind == "performance" else settings.collect_interval
-            )
+            limit = 2 * (store if kind == "performance" else collect)
             yield _entry_check(kind, cache.get_latest(kind, settings.host), now, limit)
         yield _freshness(
             "cache",
             "worker heartbeat",
             cache.heartbeat(settings.host),
             now,
-            2 * settings.collect_interval + 10,
+            2 * collect + 10,
         )
     except SourceUnavailable as exc:
         yield Check("cache", "read", FAIL, clean(str(exc)), "check the cache server")
@@ -244,7 +235,7 @@ def _freshness(area: str, name: str, latest, now: float, limit: float) -> Check:
         area,
         name,
         OK if fresh else FAIL,
-        f"updated {ago(age)}",
+        f"updated {_age(age)}",
         "" if fresh else f"older than {limit:.0f} s: is the worker running? " + fix,
     )
 
@@ -252,11 +243,12 @@ def _freshness(area: str, name: str, latest, now: float, limit: float) -> Check:
 # --- database -------------------------------------------------------------------------------
 
 
-def check_database(settings: Settings, now: float) -> Iterator[Check]:
+def check_database(settings: Settings, now: float, worker: WorkerInfo | None) -> Iterator[Check]:
     from console.core.store import queries
     from console.core.store.engine import check_schema, make_engine
     from console.core.store.ledger import last_runs
 
+    collect, store = intervals(settings, worker)
     engine = make_engine(settings.resolved_database_url)
     try:
         try:
@@ -266,9 +258,9 @@ def check_database(settings: Settings, now: float) -> Iterator[Check]:
             return
         yield Check("database", "schema", OK, "current")
         for table, limit in (
-            ("system_health_metrics", 2 * settings.collect_interval),
-            ("queue_metrics", 2 * settings.collect_interval),
-            ("performance_metrics", 2 * settings.store_interval),
+            ("system_health_metrics", 2 * collect),
+            ("queue_metrics", 2 * collect),
+            ("performance_metrics", 2 * store),
         ):
             count, newest = queries.latest_bucket(engine, table)
             age = None if newest is None else now - newest
@@ -277,10 +269,10 @@ def check_database(settings: Settings, now: float) -> Iterator[Check]:
                 "database",
                 table,
                 OK if fresh else WARN,
-                f"{count} rows, newest {ago(age)}",
+                f"{count} rows, newest {_age(age)}",
                 "" if fresh else "no recent rows: check the worker's log",
             )
-        yield from _check_jobs(last_runs(engine, settings.host), settings, now)
+        yield from check_jobs(last_runs(engine, settings.host), worker, now)
     except SourceUnavailable as exc:
         yield Check("database", "reachable", FAIL, clean(str(exc)), _database_fix(str(exc)))
     finally:
@@ -291,34 +283,6 @@ def _database_fix(reason: str) -> str:
     if "not a database" in reason or "malformed" in reason:
         return "the SQLite file is damaged: move it aside, then `stackwatch db upgrade`"
     return "start the database or fix STACKWATCH_DATABASE_URL"
-
-
-def _check_jobs(runs: list, settings: Settings, now: float) -> Iterator[Check]:
-    from console.core.periodic import our_schedule
-
-    by_job = {r.job: r for r in runs}
-    for spec in our_schedule(settings):
-        every = spec.every or 86400
-        run = by_job.get(spec.name)
-        if run is None:
-            status = FAIL if spec.every else WARN  # a daily job may simply not be due yet
-            yield Check("jobs", spec.name, status, "has never run", "start the worker")
-            continue
-        age = now - run.started
-        if run.outcome == "error":
-            yield Check(
-                "jobs",
-                spec.name,
-                FAIL,
-                f"failed {ago(age)}: {clean(run.error or '')}",
-                "see the worker's stderr log: stackwatch logs stackwatch-worker --stderr",
-            )
-        elif age > 2 * every + 60:
-            yield Check(
-                "jobs", spec.name, FAIL, f"MISSED: last ran {ago(age)}", "is the worker running?"
-            )
-        else:
-            yield Check("jobs", spec.name, OK, f"{run.outcome} {ago(age)}")
 
 
 # --- logs -----------------------------------------------------------------------------------
@@ -346,12 +310,15 @@ def check_environment(env: Mapping[str, str]) -> Iterator[Check]:
 
 
 def run_checks(settings: Settings, now: float | None = None) -> list[Check]:
+    """Every check for `settings.host` (narrow the settings with `Settings.for_host` to look
+    at another host); staleness is judged by what that host's worker published."""
     now = time.time() if now is None else now
+    worker = published_by_worker(settings)
     sections: list[Callable[[], Iterator[Check]]] = [
         lambda: check_environment(os.environ),
         lambda: check_supervisors(settings),
-        lambda: check_cache(settings, now),
-        lambda: check_database(settings, now),
+        lambda: check_cache(settings, now, worker),
+        lambda: check_database(settings, now, worker),
         lambda: check_logs(settings),
     ]
     return [check for section in sections for check in section()]

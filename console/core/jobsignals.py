@@ -46,11 +46,20 @@ def _epoch(value: Any) -> float | None:
 class JobRecorder:
     """Turns huey signals into in-flight entries, job events and failures in the cache."""
 
-    def __init__(self, host: str, queue: str, cache: Cache, capture_args: bool = False) -> None:
+    def __init__(
+        self,
+        host: str,
+        queue: str,
+        cache: Cache,
+        capture_args: bool = False,
+        throughput: bool = True,
+    ) -> None:
         self.host = host
         self.queue = queue
         self.cache = cache
         self.capture_args = capture_args
+        # False for stackwatch's own queue: its collection jobs are not the host's work
+        self.throughput = throughput
         self.breaker = Breaker()
         self._started: dict[str, tuple[float, float, float | None]] = {}
         self._enqueued: dict[str, float] = {}
@@ -96,7 +105,8 @@ class JobRecorder:
 
         def send() -> None:
             self.cache.map_del(keys.jobs_inflight(self.host), task.id)
-            self.cache.push(keys.job_events(self.host), event, MAX_EVENTS)
+            if self.throughput:
+                self.cache.push(keys.job_events(self.host), event, MAX_EVENTS)
             jobhistory.remember(self.cache, self.host, task, event)
             if signal in ("error", "timeout"):
                 failure = self._failure(signal, task, now, exc)

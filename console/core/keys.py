@@ -49,7 +49,8 @@ def request_samples(host: str) -> str:
 
 
 def rps_minutes(host: str) -> str:
-    """Per-minute request counts rolled by reset_tps_counter (capped list)."""
+    """Per-interval items rolled by reset_tps_counter (capped list): store_metrics persists
+    every closed window of them since the last one stored."""
     return f"stackwatch:rps:minutes:{host}"
 
 
@@ -66,6 +67,12 @@ def jobs_inflight(host: str) -> str:
 def job_failures(host: str) -> str:
     """Recent failures waiting to be persisted into the job_failures table."""
     return f"stackwatch:jobs:failures:{host}"
+
+
+def staged(key: str) -> str:
+    """Where a counter or list waits between being claimed and being stored (see
+    Cache.claim_items): "stackwatch:requests:web1" -> "stackwatch:staged:requests:web1"."""
+    return "stackwatch:staged:" + key.removeprefix("stackwatch:")
 
 
 def job_runs(host: str) -> str:

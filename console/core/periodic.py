@@ -1,9 +1,10 @@
 """The periodic job ledger: every periodic task, when it last ran, when it runs next, and
 MISSED when a run that should have happened did not (huey never catches up missed runs).
 
-Our own schedule is described here, once: the worker (`jobs.schedule`) builds its huey
-entries from it and the console reads it. Apps' periodic tasks come from what the
-instrumented consumers record (`console.core.jobhistory`).
+Our own schedule is declared at the job functions (`jobs.schedule`) and published by the
+worker with its heartbeat (`console.core.worker_info`): the ledger judges by the worker's own
+table, never by the console's settings. Apps' periodic tasks come from what the instrumented
+consumers record (`console.core.jobhistory`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from console.core.sanitize import clean, first_line
-from console.core.settings import Settings
 
 APP_GRACE_S = 60.0  # an app's crontab run may start this late before it counts as missed
 OURS = "stackwatch"
@@ -23,11 +23,14 @@ OURS = "stackwatch"
 
 @dataclass(frozen=True)
 class PeriodicSpec:
-    """One of our periodic jobs: every `every` seconds, or daily at `daily_hour` local time."""
+    """One of our periodic jobs: every `every` seconds, or daily at `daily_hour` local time;
+    `retries` tries after a failure; a queued run older than `expires` seconds is dropped."""
 
     name: str
     every: int | None = None
     daily_hour: int | None = None
+    retries: int = 0
+    expires: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,17 +46,6 @@ class LedgerRow:
     error: str | None
     next_run: float | None
     missed: bool
-
-
-def our_schedule(settings: Settings) -> tuple[PeriodicSpec, ...]:
-    """The worker's periodic jobs (the one place that says which job runs when)."""
-    return (
-        PeriodicSpec("collect_system_metrics", every=settings.collect_interval),
-        PeriodicSpec("reset_tps_counter", every=settings.collect_interval),
-        PeriodicSpec("store_metrics", every=settings.store_interval),
-        PeriodicSpec("cleanup_old_metrics", daily_hour=settings.cleanup_hour),
-        PeriodicSpec("move_process_events", every=settings.collect_interval),
-    )
 
 
 def describe(spec: PeriodicSpec, timezone: str) -> str:
@@ -93,11 +85,17 @@ def _next_start(spec: PeriodicSpec, current: float, zone: ZoneInfo) -> float:
     return _daily_start(day, spec.daily_hour or 0, zone)
 
 
-def ours(settings: Settings, last: Mapping[str, Mapping[str, Any]], now: float) -> list[LedgerRow]:
-    """Our jobs: `last` maps job name -> {started, duration_ms, outcome, error}."""
-    zone = ZoneInfo(settings.timezone)
+def ours(
+    schedule: Sequence[PeriodicSpec],
+    timezone: str,
+    last: Mapping[str, Mapping[str, Any]],
+    now: float,
+) -> list[LedgerRow]:
+    """Our jobs by the worker's published `schedule` and `timezone`: `last` maps job name ->
+    {started, duration_ms, outcome, error}."""
+    zone = ZoneInfo(timezone)
     rows = []
-    for spec in our_schedule(settings):
+    for spec in schedule:
         run = last.get(spec.name) or {}
         started = _number(run.get("started"))
         current = window_start(spec, now, zone)
@@ -109,7 +107,7 @@ def ours(settings: Settings, last: Mapping[str, Mapping[str, Any]], now: float) 
             LedgerRow(
                 task=spec.name,
                 source=OURS,
-                schedule=describe(spec, settings.timezone),
+                schedule=describe(spec, timezone),
                 last_run=started,
                 duration_ms=_number(run.get("duration_ms")),
                 outcome=clean(_text(run.get("outcome")), 40) or None,
@@ -119,6 +117,25 @@ def ours(settings: Settings, last: Mapping[str, Mapping[str, Any]], now: float) 
             )
         )
     return rows
+
+
+def unscheduled(last: Mapping[str, Mapping[str, Any]]) -> list[LedgerRow]:
+    """Our jobs known only from their recorded runs (no published table to judge them by):
+    their last run, without a next run or MISSED."""
+    return [
+        LedgerRow(
+            task=clean(name, 200),
+            source=OURS,
+            schedule="not published",
+            last_run=_number(run.get("started")),
+            duration_ms=_number(run.get("duration_ms")),
+            outcome=clean(_text(run.get("outcome")), 40) or None,
+            error=first_line(_text(run.get("error")), 300) or None,
+            next_run=None,
+            missed=False,
+        )
+        for name, run in sorted(last.items())
+    ]
 
 
 def apps(items: Mapping[str, Mapping[str, Any]], now: float, own_queue: str) -> list[LedgerRow]:

@@ -109,6 +109,11 @@ class Settings:
         """The configured supervisords of one host, in settings order."""
         return tuple(e for e in self.supervisors if self.endpoint_host(e) == host)
 
+    def for_host(self, host: str) -> Settings:
+        """These settings as a read-only command sees `host`: its name and its supervisords
+        only (the commands that read one host; actions keep this console's own name)."""
+        return replace(self, host=host, supervisors=self.endpoints_of(host))
+
     def threshold(self, metric: str) -> Threshold:
         return self.thresholds.get(metric) or DEFAULT_THRESHOLDS[metric]
 

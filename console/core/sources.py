@@ -7,8 +7,10 @@ the moment the source went down, however many polls failed since.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
+from typing import Any
 
 from console.core import formatting
 from console.core.sanitize import first_line
@@ -101,3 +103,61 @@ def worst(states: list[SourceState]) -> str:
     """The worst status among states (down > stale > unknown > ok)."""
     order = {DOWN: 3, STALE: 2, UNKNOWN: 1, OK: 0}
     return max((s.status for s in states), key=order.__getitem__, default=OK)
+
+
+@dataclass(frozen=True)
+class WorkerStore:
+    """The database as the worker last saw it (published with its heartbeat): ok, down, hung,
+    or invalid (the field is there but not ours)."""
+
+    status: str
+    since: float | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def describe(self, tz: tzinfo = UTC) -> str:
+        """'worker: database hung since 06:40 — no answer in 5 s'."""
+        if self.status == "invalid":
+            return f"worker: unreadable store state ({self.reason})"
+        text = f"worker: database {self.status}"
+        if self.since is not None:
+            text += f" since {clock_time(self.since, tz)}"
+        return text + (f" — {self.reason}" if self.reason else "")
+
+
+WORKER_STORE_STATES = ("ok", "down", "hung")
+
+
+def parse_worker_store(value: Any) -> WorkerStore | None:
+    """The heartbeat's `store` field; None when absent (a worker that does not publish it)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("status") not in WORKER_STORE_STATES:
+        return WorkerStore("invalid", reason="not a known state")
+    since = value.get("since")
+    if since is not None and (
+        isinstance(since, bool) or not isinstance(since, int | float) or not math.isfinite(since)
+    ):
+        return WorkerStore("invalid", reason="since is not a time")
+    reason = value.get("reason")
+    reason = first_line(reason, 120) if isinstance(reason, str) else ""
+    return WorkerStore(value["status"], None if since is None else float(since), reason)
+
+
+def database_state(
+    previous: SourceState | None,
+    probe_ok: bool,
+    probe_reason: str,
+    worker: WorkerStore | None,
+    now: float,
+) -> SourceState:
+    """The db chip: down when the console cannot read it, and also when the worker says it
+    cannot write it (down or hung), so a stuck database shows as that, not as a stale worker."""
+    if not probe_ok:
+        return advance(previous, "database", "db", DOWN, probe_reason, now)
+    if worker is not None and not worker.ok:
+        return advance(previous, "database", "db", DOWN, worker.describe(), now)
+    return advance(previous, "database", "db", OK, probe_reason, now)

@@ -161,6 +161,14 @@ class StackwatchApp(App[int]):
         self._unpublished = False
         self.model_signal.publish(self.model)
 
+    @property
+    def collect_interval(self) -> float:
+        """The shown host's worker's own interval (published with its heartbeat); the
+        console's setting only until a worker has said."""
+        cache = self.model.cache
+        fallback = self.settings.collect_interval
+        return cache.collect_interval(fallback) if cache is not None else fallback
+
     @guarded("the 1 Hz tick")
     def tick(self) -> None:
         """Once a second: hung polls, the worker's age, values kept for this frame."""
@@ -168,7 +176,7 @@ class StackwatchApp(App[int]):
         for key, seconds in self.poller.hung(now):
             self._set_model(mark_hung(self.model, key, seconds, now))
         # The worker's age moves with the other ages, in the same frame.
-        self._set_model(age_worker(self.model, now, self.settings.collect_interval))
+        self._set_model(age_worker(self.model, now, self.collect_interval))
         if self._unpublished:
             self._publish()
         self.tick_signal.publish(now)
@@ -176,7 +184,7 @@ class StackwatchApp(App[int]):
     @guarded("showing the cache")
     def on_cache_read(self, message: CacheRead) -> None:
         self.poller.done(CACHE)
-        interval = self.settings.collect_interval
+        interval = message.reading.collect_interval(self.settings.collect_interval)
         self._set_model(fold_cache(self.model, message.reading, interval))
 
     @guarded("showing the history")

@@ -28,6 +28,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "console": ([], ["--seconds", "15"]),
     "processes": ([], []),
     "events": ([], ["--changes", "20", "--polls-only", "6"]),
+    "connections": ([], ["--seconds", "2"]),
 }
 
 

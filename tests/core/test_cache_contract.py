@@ -162,6 +162,34 @@ def test_unwritable_sqlite_cache_is_source_unavailable(tmp_path: Path) -> None:
         cache.ping()
 
 
+def test_claims_move_counts_and_items_to_staged_until_cleared(cache: Cache) -> None:
+    cache.incr("c", 5)
+    for i in range(3):
+        cache.push("l", {"i": i}, 100)
+    assert cache.claim_count("c", "c.staged") == 5
+    assert [x["i"] for x in cache.claim_items("l", "l.staged")] == [0, 1, 2]
+    # a second claim before the clear (the claimer was killed) finds them again, plus new ones
+    cache.incr("c", 2)
+    cache.push("l", {"i": 3}, 100)
+    assert cache.claim_count("c", "c.staged") == 7
+    assert [x["i"] for x in cache.claim_items("l", "l.staged")] == [0, 1, 2, 3]
+    assert cache.take("c") == 0 and cache.items("l", 10) == []
+    cache.push("out", {"total": 7}, 10, clear=["c.staged", "l.staged"])
+    assert cache.claim_count("c", "c.staged") == 0
+    assert cache.claim_items("l", "l.staged") == []
+    assert cache.items("out", 10) == [{"total": 7}]
+
+
+def test_claim_items_keeps_the_newest_when_capped(cache: Cache) -> None:
+    for i in range(5):
+        cache.push("l", {"i": i}, 100)
+    assert [x["i"] for x in cache.claim_items("l", "s", maxlen=3)] == [2, 3, 4]
+    cache.push("l", {"i": 5}, 100)
+    assert [x["i"] for x in cache.claim_items("l", "s", maxlen=3)] == [3, 4, 5]
+    cache.clear(["s"])
+    assert cache.claim_items("l", "s") == []
+
+
 def test_stream_ids_grow_and_reads_resume_after_an_id(cache: Cache) -> None:
     from console.core.cache.base import stream_key
 

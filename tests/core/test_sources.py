@@ -157,3 +157,38 @@ def test_a_real_supervisord_answers(supervisord_factory, store_url, tmp_path) ->
     missing = SupervisorEndpoint("gone", f"unix://{tmp_path}/nothing.sock")
     reason = build_feeds(settings).dashboard.check_supervisor(missing).reason
     assert reason == f"{tmp_path}/nothing.sock: no such socket (supervisord is not running?)"
+
+
+def test_worker_store_state_is_parsed_at_the_boundary() -> None:
+    from console.core.sources import WorkerStore, parse_worker_store
+
+    assert parse_worker_store(None) is None  # an older worker: nothing said
+    assert parse_worker_store({"status": "ok", "since": None, "reason": ""}).ok
+    hung = parse_worker_store({"status": "hung", "since": 1e9, "reason": "no answer\nin 5 s"})
+    assert hung == WorkerStore("hung", 1e9, "no answer")
+    for bad in ([1], {"status": "[b]gone[/b]"}, {"status": "down", "since": float("nan")}):
+        assert parse_worker_store(bad).status == "invalid"
+
+
+def test_the_db_chip_says_down_when_the_worker_cannot_write(
+    redis_url: str, store_url: str, tmp_path
+) -> None:
+    """The console reads the store fine; the worker's heartbeat says it hangs: db DOWN, and
+    the worker chip stays fresh (not STALE), in plain status as on the header."""
+    from zoneinfo import ZoneInfo
+
+    from console.core.plain_status import plain_status
+
+    from console.core.sources import database_state
+
+    settings = _settings(redis_url, store_url, tmp_path)
+    store = {"status": "hung", "since": time.time() - 30, "reason": "no answer in 5 s"}
+    open_cache(settings).beat("web-1", {"pid": 1, "store": store})
+    lines, code = plain_status(settings, time.time(), ZoneInfo("UTC"))
+    text = "\n".join(lines)
+    assert "db down since" in text and "worker: database hung since" in text, text
+    assert "worker STALE" not in text and "worker stale" not in text
+    assert code == 2
+    reading = build_feeds(settings).dashboard.read_cache("web-1")
+    chip = database_state(None, True, "", reading.worker_store, time.time())
+    assert chip.short() == "db DOWN"

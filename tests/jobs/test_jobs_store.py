@@ -45,6 +45,7 @@ def test_one_cycle_writes_rows_latest_values_and_heartbeat(ctx: JobContext) -> N
     assert not collect_system_metrics(ctx, NOW).errors
     item = reset_tps_counter(ctx, NOW + 60)
     assert (item["requests"], item["errors_5xx"]) == (5, 1)
+    reset_tps_counter(ctx, NOW + 300)  # a roll in the next window closes the first one
     store_metrics(ctx, NOW + 300)
     assert _count(ctx.engine, SystemHealthRow) == 1
     assert _count(ctx.engine, QueueRow) == 0  # no queues configured, no own huey here
@@ -67,6 +68,8 @@ def test_two_workers_at_once_do_not_double_any_row(ctx: JobContext) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    reset_tps_counter(ctx, NOW + 60)
+    reset_tps_counter(ctx, NOW + 300)
     store_metrics(ctx, NOW + 300)
     store_metrics(other, NOW + 301)
     assert _count(ctx.engine, SystemHealthRow) == 1  # one per (host, minute)

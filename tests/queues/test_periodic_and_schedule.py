@@ -28,17 +28,40 @@ def _ledger(settings: Settings, now: float) -> dict[str, periodic.LedgerRow]:
     return {row.task: row for row in queues_feed(settings, now).load(HOST).ledger}
 
 
-def test_our_schedule_matches_the_workers(tmp_path: Path) -> None:
-    settings = Settings(collect_interval=30, store_interval=120, cleanup_hour=4)
-    ours = [(s.name, s.every, s.daily_hour) for s in periodic.our_schedule(settings)]
-    theirs = [(e.name, e.every, e.daily_hour) for e in schedule.schedule(settings)]
-    assert ours == theirs
+def _worker_published(settings: Settings, **worker_values: object) -> None:
+    """A worker (with its own settings) beats and publishes its table, as collection does."""
+    open_cache(settings).beat(HOST, schedule.published(settings.with_overrides(**worker_values)))
+
+
+def test_the_ledger_follows_the_workers_table_not_the_consoles(
+    tmp_path: Path, redis_url: str
+) -> None:
+    settings = make_settings(tmp_path, redis_url, discover_queues=False)
+    without = queues_feed(settings, T0).load(HOST)
+    assert "no schedule published" in (without.ledger_error or "")
+    assert not any(row.source == "stackwatch" for row in without.ledger)
+    _worker_published(settings, collect_interval=30, store_interval=120, cleanup_hour=4)
+    rows = _ledger(settings, T0)
+    published = [
+        (e.name, e.every, e.daily_hour)
+        for e in schedule.schedule(
+            settings.with_overrides(collect_interval=30, store_interval=120, cleanup_hour=4)
+        )
+    ]
+    assert [(n, rows[n].schedule) for n, _, _ in published] == [
+        ("collect_system_metrics", "every 30s"),
+        ("reset_tps_counter", "every 30s"),
+        ("store_metrics", "every 2m"),
+        ("cleanup_old_metrics", "daily 04:00 UTC"),
+        ("move_process_events", "every 30s"),
+    ]
 
 
 def test_a_minute_that_passed_while_the_worker_was_stopped_shows_missed(
     tmp_path: Path, redis_url: str
 ) -> None:
     settings = make_settings(tmp_path, redis_url, discover_queues=False)
+    _worker_published(settings)
     engine = make_engine(settings.resolved_database_url)
     ledger.record_runs(
         engine,

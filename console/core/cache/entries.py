@@ -38,7 +38,11 @@ def read_entry(cache: Cache, kind: str, host: str) -> Entry | Invalid | None:
 
 def read_heartbeat(cache: Cache, host: str) -> float | Invalid | None:
     """The worker's last beat (epoch s), Invalid, or None when it never beat."""
-    beat = cache.heartbeat(host)
+    return heartbeat_of(cache.heartbeat(host))
+
+
+def heartbeat_of(beat: Latest) -> float | Invalid | None:
+    """A heartbeat entry as read -> its time, Invalid, or None when it never beat."""
     if beat.status == "invalid":
         return Invalid("heartbeat", beat.error or "unusable entry")
     return beat.ts if beat.ok else None

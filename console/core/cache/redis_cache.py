@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -27,6 +27,25 @@ from console.core.settings import mask_url
 
 T = TypeVar("T")
 
+# claim_count / claim_items: one script each, so a move is atomic (a kill -9 of the caller
+# leaves every value either where it was or in the staged key, never in neither).
+_CLAIM_COUNT = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+redis.call('DEL', KEYS[1])
+if n and n ~= 0 then redis.call('INCRBY', KEYS[2], n) end
+return tonumber(redis.call('GET', KEYS[2]) or '0') or 0
+"""
+_CLAIM_ITEMS = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2]) end
+else
+  while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do end
+end
+local keep = tonumber(ARGV[1])
+if keep > 0 then redis.call('LTRIM', KEYS[2], -keep, -1) end
+return redis.call('LRANGE', KEYS[2], 0, -1)
+"""
+
 
 class RedisCache:
     """One client per cache; redis-py's pool is thread-safe, so TUI workers may share it."""
@@ -36,6 +55,8 @@ class RedisCache:
         # A client handed in is shared (the console's feeds): closing the cache leaves it open.
         self._owned = client is None
         self._client = client if client is not None else redis_client(url, timeout)
+        self._claim_count = self._client.register_script(_CLAIM_COUNT)
+        self._claim_items = self._client.register_script(_CLAIM_ITEMS)
 
     def __repr__(self) -> str:  # the URL may carry a password
         return f"<RedisCache {mask_url(self.url)}>"
@@ -102,14 +123,27 @@ class RedisCache:
         except ValueError:
             return 0
 
-    def push(self, name: str, item: dict[str, Any], maxlen: int) -> None:
+    def push(self, name: str, item: dict[str, Any], maxlen: int, clear: Sequence[str] = ()) -> None:
         def run() -> None:
-            pipe = self._client.pipeline(transaction=False)
+            pipe = self._client.pipeline(transaction=bool(clear))  # MULTI when it must be atomic
             pipe.rpush(name, dump(item))
             pipe.ltrim(name, -maxlen, -1)
+            if clear:
+                pipe.delete(*clear)
             pipe.execute()
 
         self._call(run)
+
+    def claim_count(self, name: str, staged: str) -> int:
+        return int(self._call(lambda: self._claim_count(keys=(name, staged))))
+
+    def claim_items(self, name: str, staged: str, maxlen: int = 0) -> list[dict[str, Any]]:
+        raws = self._call(lambda: self._claim_items(keys=(name, staged), args=(maxlen,)))
+        return [item for raw in raws if (item := parse_item(raw)) is not None]
+
+    def clear(self, names: Sequence[str]) -> None:
+        if names:
+            self._call(lambda: self._client.delete(*names))
 
     def drain(self, name: str) -> list[dict[str, Any]]:
         def run() -> list[bytes]:

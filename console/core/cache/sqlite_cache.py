@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -153,14 +153,41 @@ class SqliteCache:
             ).fetchall()
         return int(found[0][0]) if found else 0
 
-    def push(self, name: str, item: dict[str, Any], maxlen: int) -> None:
+    def push(self, name: str, item: dict[str, Any], maxlen: int, clear: Sequence[str] = ()) -> None:
         with self._tx(immediate=True) as conn:
             conn.execute("INSERT INTO kv_list (name, value) VALUES (?, ?)", (name, dump(item)))
-            conn.execute(
-                "DELETE FROM kv_list WHERE name = ? AND id <= ("
-                "SELECT id FROM kv_list WHERE name = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-                (name, name, maxlen),
-            )
+            _trim(conn, name, maxlen)
+            _delete(conn, clear)
+
+    def claim_count(self, name: str, staged: str) -> int:
+        with self._tx(immediate=True) as conn:
+            found = conn.execute(
+                "DELETE FROM kv_counter WHERE name = ? RETURNING value", (name,)
+            ).fetchall()
+            if found:
+                conn.execute(
+                    "INSERT INTO kv_counter (name, value) VALUES (?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                    (staged, int(found[0][0])),
+                )
+            row = conn.execute("SELECT value FROM kv_counter WHERE name = ?", (staged,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def claim_items(self, name: str, staged: str, maxlen: int = 0) -> list[dict[str, Any]]:
+        with self._tx(immediate=True) as conn:
+            # ids only grow, so the moved items land after the ones already staged
+            conn.execute("UPDATE kv_list SET name = ? WHERE name = ?", (staged, name))
+            if maxlen > 0:
+                _trim(conn, staged, maxlen)
+            rows = conn.execute(
+                "SELECT value FROM kv_list WHERE name = ? ORDER BY id", (staged,)
+            ).fetchall()
+        return [item for (raw,) in rows if (item := parse_item(raw)) is not None]
+
+    def clear(self, names: Sequence[str]) -> None:
+        if names:
+            with self._tx(immediate=True) as conn:
+                _delete(conn, names)
 
     def drain(self, name: str) -> list[dict[str, Any]]:
         with self._tx(immediate=True) as conn:
@@ -226,3 +253,18 @@ class SqliteCache:
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def _trim(conn: sqlite3.Connection, name: str, maxlen: int) -> None:
+    """Keep the newest `maxlen` items of a list."""
+    conn.execute(
+        "DELETE FROM kv_list WHERE name = ? AND id <= ("
+        "SELECT id FROM kv_list WHERE name = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+        (name, name, maxlen),
+    )
+
+
+def _delete(conn: sqlite3.Connection, names: Sequence[str]) -> None:
+    for name in names:
+        conn.execute("DELETE FROM kv_list WHERE name = ?", (name,))
+        conn.execute("DELETE FROM kv_counter WHERE name = ?", (name,))

@@ -20,6 +20,7 @@ from console.core.settings import Settings
 
 if TYPE_CHECKING:  # the views import their readers' types; the app must stay light
     from console.core.feeds.dashboard import DashboardFeed
+    from console.core.feeds.logs import LogsFeed
     from console.core.feeds.processes import ProcessesFeed
     from console.core.feeds.queues import QueuesFeed
 
@@ -31,11 +32,12 @@ class Feeds:
     dashboard: DashboardFeed
     processes: ProcessesFeed
     queues: QueuesFeed
+    logs: LogsFeed
     connections: Connections | None = None
 
     def close(self) -> None:
         """Release the shared connections (the app calls this when it exits)."""
-        for feed in (self.dashboard, self.processes, self.queues):
+        for feed in (self.dashboard, self.processes, self.queues, self.logs):
             feed.close()
         if self.connections is not None:
             self.connections.close()
@@ -52,6 +54,7 @@ def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> F
         # xmlrpc and psutil load when the Processes screen first reads, not at start-up
         processes=Lazy("console.core.feeds.processes_live", "LiveProcesses", connections),
         queues=Lazy("console.core.feeds.queues_live", "LiveQueues", connections, clock),
+        logs=Lazy("console.core.feeds.logs", "LiveLogs", settings),
         connections=connections,
     )
 

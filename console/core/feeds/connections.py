@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from console.core.errors import SourceUnavailable
 from console.core.settings import Settings, SupervisorEndpoint
 
 if TYPE_CHECKING:  # imported lazily below: SQLAlchemy and xmlrpc cost the console memory
@@ -92,19 +91,20 @@ class Connections:
             }
 
     def close(self) -> None:
-        """Release every connection (the app calls this when it exits)."""
+        """Release every connection (the app calls this when it exits).
+
+        The embedded cache is left to the garbage collector: its SQLite connections belong to
+        the threads that opened them, and one may still be reading (a thread worker is not
+        stopped by its cancellation); closing a SQLite connection under a running query
+        crashes the process. The Redis pool and the engine's idle connections close safely.
+        """
         with self._lock:
-            cache, self._cache = self._cache, None
+            self._cache = None
             client, self._redis = self._redis, None
             engines, self._engines = self._engines, None
             clients, self._clients = list(self._clients.values()), {}
         for sv in clients:
             sv.close()
-        if cache is not None:
-            try:
-                cache.close()
-            except SourceUnavailable:
-                pass  # closing a dead connection: nothing left to release
         if client is not None:
             client.close()
         if engines is not None:

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 from console.core.metrics import PerformanceSnapshot, Point, QueueSnapshot, SystemHealth
 from console.core.parse import Invalid
 from console.core.settings import SupervisorEndpoint
+from console.core.sources import WorkerStore
+from console.core.worker_info import WorkerInfo
 
 HOUR_S = 3600  # the sparklines' span: the last hour (the cache's recent lists hold ~90 min)
 
@@ -31,6 +33,12 @@ class CacheReading:
     heartbeat_ts: float | None = None
     hosts: tuple[str, ...] = ()
     invalid: tuple[Invalid, ...] = ()  # entries present but unusable, each with its reason
+    worker: WorkerInfo | None = None  # what the host's worker published with its heartbeat
+    worker_store: WorkerStore | None = None  # the database as the worker sees it
+
+    def collect_interval(self, fallback: float) -> float:
+        """The worker's own collection interval (`fallback` when it did not publish one)."""
+        return self.worker.interval(fallback) if self.worker is not None else fallback
 
     @property
     def problems(self) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from console.core.cache.entries import ENTRIES, read_entry, read_heartbeat
+from console.core.cache.entries import ENTRIES, heartbeat_of, read_entry
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
 from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
@@ -25,6 +25,8 @@ from console.core.metrics import Point
 from console.core.parse import Invalid
 from console.core.sanitize import clean, first_line
 from console.core.settings import SupervisorEndpoint
+from console.core.sources import parse_worker_store
+from console.core.worker_info import parse_worker_info
 
 Clock = Callable[[], float]
 
@@ -57,14 +59,21 @@ class LiveDashboard:
         try:
             cache = self.connections.cache()
             entries = {kind: read_entry(cache, kind, host) for kind in ENTRIES}
-            beat = read_heartbeat(cache, host)
+            latest_beat = cache.heartbeat(host)
             hosts = self._known_hosts(host)
         except SourceUnavailable as exc:
             return CacheReading(False, first_line(str(exc)) or "unreachable", host, now)
+        beat = heartbeat_of(latest_beat)
+        payload = latest_beat.payload if latest_beat.ok else None
+        store = parse_worker_store(payload.get("store")) if payload else None  # the worker's view
         invalid = tuple(v for v in (*entries.values(), beat) if isinstance(v, Invalid))
         health, queues, perf = (None if isinstance(v, Invalid) else v for v in entries.values())
         beat_ts = None if isinstance(beat, Invalid) else beat
-        return CacheReading(True, "", host, now, health, queues, perf, beat_ts, hosts, invalid)
+        # what the worker runs, published with its beat: staleness is judged by it
+        worker = parse_worker_info(latest_beat.payload, beat_ts) if beat_ts is not None else None
+        return CacheReading(
+            True, "", host, now, health, queues, perf, beat_ts, hosts, invalid, worker, store
+        )
 
     # -- history --------------------------------------------------------------------------
     def _series(self, metric: str, host: str, since: float, until: float, points: int) -> Any:

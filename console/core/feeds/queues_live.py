@@ -26,6 +26,7 @@ from console.core.queues.jobstats import in_flight, per_task, tiles
 from console.core.sanitize import clean
 from console.core.settings import QueueSpec, Settings
 from console.core.store import ledger, queries
+from console.core.worker_info import WorkerInfo, parse_worker_info, safe_zone
 
 HISTORY_S = 3600.0
 HISTORY_POINTS = 30
@@ -180,7 +181,10 @@ class LiveQueues:
 
     def _waiting(self, host: str) -> tuple[list[Failure], list[Invalid]]:
         try:
-            items = self.connections.cache().items(keys.job_failures(host), 200)
+            key = keys.job_failures(host)
+            # staged ones are being stored (or wait for the database): still waiting
+            items = self.connections.cache().items(keys.staged(key), 200)
+            items += self.connections.cache().items(key, 200)
         except StackwatchError:
             return [], []
         return failures_mod.waiting(items)
@@ -196,20 +200,33 @@ class LiveQueues:
         rows = sorted([*waiting, *stored], key=lambda f: -f.ts)
         return {"failures": tuple(rows), "failures_error": bad}
 
+    def _worker(self, host: str) -> WorkerInfo | None:
+        """What `host`'s worker published with its last heartbeat (its schedule table)."""
+        beat = self.connections.cache().heartbeat(host)
+        return parse_worker_info(beat.payload, beat.ts) if beat.ok and beat.ts else None
+
     def _ledger(self, host: str, now: float) -> dict[str, Any]:
         errors: list[str] = []
         runs: list[dict] = []
         apps: dict[str, dict] = {}
         cache = self.connections.cache()
+        worker = None
         try:
             runs.extend(cache.map_all(keys.job_runs(host)).values())
             apps = cache.map_all(keys.periodic_last(host))
+            worker = self._worker(host)
         except StackwatchError as exc:
             errors.append(str(exc))
         try:
             runs.extend(vars(r) for r in ledger.last_runs(self.connections.engine(), host))
         except StackwatchError as exc:
             errors.append(str(exc))
-        rows = periodic.ours(self.settings, periodic.newest(runs), now)
+        last = periodic.newest(runs)
+        if worker is not None and worker.schedule:
+            zone = safe_zone(worker.timezone or self.settings.timezone)
+            rows = periodic.ours(worker.schedule, zone, last, now)
+        else:  # judged by no table but the worker's own: show what ran, say why no more
+            errors.append(f"no schedule published by {host}'s worker: start a current worker")
+            rows = periodic.unscheduled(last)
         rows += periodic.apps(apps, now, worker_queue_name(host))
         return {"ledger": tuple(rows), "ledger_error": "; ".join(errors) or None}

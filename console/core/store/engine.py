@@ -5,6 +5,10 @@ transaction that is not marked read-only, because a deferred transaction that re
 writes gets SQLITE_BUSY at once, without the busy handler. pysqlite's own transaction handling
 is switched off (SQLAlchemy's documented recipe) so our BEGIN is the one that runs.
 PostgreSQL: pool pre-ping, so a server restart costs at most one failed query.
+Deadlines everywhere, so a slow database answers "no" instead of holding the caller: connect
+(libpq connect_timeout), pool checkout (pool_timeout), each statement (server-side
+statement_timeout), and SQLite's busy timeout. A database that answers nothing at all (a
+stopped server) is the caller's deadline to enforce: the worker's store gate does.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from console.core.settings import mask_url
 
 READ_ONLY = "stackwatch_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 20_000  # the longest statement we run: a batch of the daily prune
 MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
@@ -56,7 +63,11 @@ def make_engine(url: str) -> Engine:
         pool_size=2,
         max_overflow=4,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5},
+        pool_timeout=POOL_TIMEOUT_S,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+        },
     )
 
 
@@ -134,6 +145,11 @@ def store_errors(engine: Engine) -> Iterator[None]:
         where = mask_url(engine.url.render_as_string(hide_password=False))
         detail = first_line(str(error.orig) if error.orig is not None else str(error))
         raise SourceUnavailable(f"database {where}: {detail}") from None
+    except exc.TimeoutError:  # every pooled connection is busy (or stuck on a hung server)
+        where = mask_url(engine.url.render_as_string(hide_password=False))
+        raise SourceUnavailable(
+            f"database {where}: no free connection within {POOL_TIMEOUT_S} s"
+        ) from None
 
 
 def _alembic_config(engine: Engine) -> Any:

@@ -73,7 +73,8 @@ def last_runs(engine: Engine, host: str) -> list[JobRun]:
 
 def record_failures(engine: Engine, host: str, failures: Sequence[Any]) -> int:
     """Persist failures reported by instrumented huey apps (as pushed by JobRecorder); a
-    record that does not fit is skipped (it never blocks the others)."""
+    record that does not fit is skipped (it never blocks the others), and one already stored
+    (same host, task id and time: a store cut short, then retried) is not stored twice."""
     rows = []
     for item in failures:
         try:
@@ -82,8 +83,12 @@ def record_failures(engine: Engine, host: str, failures: Sequence[Any]) -> int:
             continue
     if not rows:
         return 0
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(JobFailureRow).on_conflict_do_nothing(
+        index_elements=["host", "task_id", "ts"]
+    )
     with writing(engine) as conn:
-        conn.execute(JobFailureRow.__table__.insert(), rows)
+        conn.execute(stmt, rows)
     return len(rows)
 
 

@@ -121,7 +121,11 @@ class JobFailureRow(Base):
     """A failed task of an instrumented huey app, with what is needed to show and retry it."""
 
     __tablename__ = "job_failures"
-    __table_args__ = (Index("ix_job_failures_host_ts", "host", "ts"),)
+    __table_args__ = (
+        Index("ix_job_failures_host_ts", "host", "ts"),
+        # one row per failure however often it is stored (a retry after a crash stores again)
+        Index("uq_job_failures_host_task_ts", "host", "task_id", "ts", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     host: Mapped[str] = mapped_column(String(255))

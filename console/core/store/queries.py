@@ -27,9 +27,8 @@ from console.core.store.models import (
     QueueRow,
     SystemHealthRow,
 )
-from console.core.store.writes import bucket_of, upsert
+from console.core.store.writes import HOUR, bucket_of, upsert
 
-HOUR = 3600
 # Raw rows are anything finer than an hour (the store interval is a setting); rollups are hourly.
 METRIC_MODELS = (SystemHealthRow, QueueRow, PerformanceRow)
 KEY_COLUMNS = {"id", "host", "bucket", "resolution_s", "queue", "kind", "scope"}

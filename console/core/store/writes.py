@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 
 from console.core.metrics import PerformanceSnapshot, QueueSnapshot, SystemHealth
-from console.core.store.engine import writing
+from console.core.store.engine import reading, writing
 from console.core.store.models import Base, PerformanceRow, QueueRow, SystemHealthRow
 
 MINUTE = 60
+HOUR = 3600  # rollups; anything finer is a raw row
 
 
 def bucket_of(ts: float, size: int) -> int:
@@ -91,8 +92,8 @@ def write_queues(engine: Engine, snapshot: QueueSnapshot) -> int:
         return upsert(conn, QueueRow, rows, ("host", "resolution_s", "bucket", "queue"))
 
 
-def write_performance(engine: Engine, perf: PerformanceSnapshot, bucket_s: int = 300) -> int:
-    row = {
+def performance_row(perf: PerformanceSnapshot, bucket_s: int) -> dict[str, Any]:
+    return {
         "host": perf.host,
         "bucket": bucket_of(perf.ts, bucket_s),
         "resolution_s": bucket_s,
@@ -109,5 +110,29 @@ def write_performance(engine: Engine, perf: PerformanceSnapshot, bucket_s: int =
         "runtime_p95_ms": perf.runtime_p95_ms,
         "wait_avg_ms": perf.wait_avg_ms,
     }
+
+
+def write_performance(engine: Engine, perf: PerformanceSnapshot, bucket_s: int = 300) -> int:
+    return write_performance_windows(engine, [perf], bucket_s)
+
+
+def write_performance_windows(
+    engine: Engine, windows: Sequence[PerformanceSnapshot], bucket_s: int
+) -> int:
+    """Several windows in one transaction: all of them are stored, or none."""
+    rows = [performance_row(perf, bucket_s) for perf in windows]
     with writing(engine) as conn:
-        return upsert(conn, PerformanceRow, [row], ("host", "resolution_s", "bucket"))
+        return upsert(conn, PerformanceRow, rows, ("host", "resolution_s", "bucket"))
+
+
+def performance_stored_until(engine: Engine, host: str) -> int | None:
+    """The watermark: where the newest raw performance window stored for `host` ends.
+
+    Read from the rows themselves, so it can never disagree with them (a separate marker
+    could be written without its rows, or the rows without it).
+    """
+    end = func.max(PerformanceRow.bucket + PerformanceRow.resolution_s)
+    query = select(end).where(PerformanceRow.host == host, PerformanceRow.resolution_s < HOUR)
+    with reading(engine) as conn:
+        value = conn.execute(query).scalar()
+    return None if value is None else int(value)

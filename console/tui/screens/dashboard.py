@@ -96,7 +96,7 @@ class DashboardScreen(Screen):
 
     @guarded("Dashboard: ages")
     def tick(self, now: float) -> None:
-        interval = self.app.settings.collect_interval  # type: ignore[attr-defined]
+        interval = self.app.collect_interval  # type: ignore[attr-defined]
         if not self._ages:  # looked up once: this runs every second
             self._ages = list(self.query(AgeLabel))
         for age in self._ages:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +15,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from console.core.logs.search import Query, QueryError, parse_query
-from console.core.logs.sources import LogSource, load_sources, same_program
+from console.core.logs.sources import LogSource, same_program
 from console.core.sanitize import clean
 from console.tui.failures import record_worker_failure
 from console.tui.widgets.header_bar import HeaderBar
@@ -73,13 +73,21 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#pane-1 LogView").focus()
+        self._host = self.app.model.host  # type: ignore[attr-defined]
+        self.app.model_signal.subscribe(self, self._follow_host)  # type: ignore[attr-defined]
         self._load_sources()
+
+    def _follow_host(self, model: Any) -> None:
+        """The host chosen in the console changed: list that host's logs."""
+        if model.host != self._host:
+            self._host = model.host
+            self._load_sources()
 
     # --- sources -----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="log-sources", exit_on_error=False)
     def _load_sources(self) -> None:
-        sources, problems = load_sources(self.app.settings)
+        sources, problems = self.app.feeds.logs.sources(self.app.model.host)  # type: ignore[attr-defined]
         self.post_message(self.SourcesLoaded(sources, problems))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -16,7 +16,15 @@ from console.core.feeds.dashboard import (
 )
 from console.core.sanitize import clean
 from console.core.settings import Settings
-from console.core.sources import DOWN, OK, UNKNOWN, SourceState, advance, heartbeat_state
+from console.core.sources import (
+    DOWN,
+    OK,
+    UNKNOWN,
+    SourceState,
+    advance,
+    database_state,
+    heartbeat_state,
+)
 
 CACHE, DATABASE, WORKER = "cache", "database", "worker"
 
@@ -30,6 +38,8 @@ class DashboardModel:
     cache: CacheReading | None = None  # last good reading (values kept while down)
     history: HistoryReading | None = None  # last good reading
     hosts: tuple[str, ...] = ()
+    db_probe_ok: bool = True  # the console's own last read of the store
+    db_probe_reason: str = ""
 
     def state(self, key: str) -> SourceState | None:
         return next((s for s in self.states if s.key == key), None)
@@ -87,7 +97,11 @@ def fold_cache(
         # poll that brings nothing new repaints nothing.
         worker = heartbeat_state(previous, reading.heartbeat_ts, now, collect_interval)
         model = _with_state(model, worker)
-    return replace(model, cache=reading, hosts=_merge_hosts(model, reading.hosts))
+    model = replace(model, cache=reading, hosts=_merge_hosts(model, reading.hosts))
+    database = model.state(DATABASE)
+    if database is not None and database.status != UNKNOWN and database.checked_at is not None:
+        model = _fold_database(model, model.db_probe_ok, model.db_probe_reason, now)
+    return model
 
 
 def age_worker(model: DashboardModel, now: float, collect_interval: float) -> DashboardModel:
@@ -123,9 +137,12 @@ def fold_chart(model: DashboardModel, reading: ChartReading) -> DashboardModel:
 
 def _fold_database(model: DashboardModel, ok: bool, reason: str, now: float) -> DashboardModel:
     """The db chip shows the last store read, or the light probe made with each history poll
-    while the dashboard reads its last hour from the cache's recent lists."""
-    status = OK if ok else DOWN
-    return _with_state(model, advance(model.state(DATABASE), DATABASE, "db", status, reason, now))
+    while the dashboard reads its last hour from the cache's recent lists; and DOWN when the
+    worker says it cannot write (down or hung), which its heartbeat carries."""
+    worker = model.cache.worker_store if model.cache is not None else None
+    state = database_state(model.state(DATABASE), ok, reason, worker, now)
+    model = replace(model, db_probe_ok=ok, db_probe_reason=reason)
+    return _with_state(model, state)
 
 
 def fold_supervisor(model: DashboardModel, reading: SupervisorReading) -> DashboardModel:

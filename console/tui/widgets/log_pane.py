@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.core.logs.lines import Batch, LogLine, marker
 from console.core.logs.scan import Progress
 from console.core.logs.search import Query
-from console.core.logs.sources import LogReader, LogSource, open_reader
+from console.core.logs.sources import LogReader, LogSource
 from console.core.sanitize import clean
 from console.tui.failures import record_worker_failure
 from console.tui.widgets.log_scan import ScanStatus
@@ -100,7 +100,7 @@ class LogPane(Vertical):
     @work(thread=True, exclusive=True, group="log-start", exit_on_error=False)
     def _start(self, token: int, source: LogSource) -> None:
         try:
-            reader = open_reader(source, self.app.settings)
+            reader = self.app.feeds.logs.open(source)  # type: ignore[attr-defined]
         except LookupError as exc:
             self.post_message(self.Loaded(token, Batch(note=clean(str(exc))), "start"))
             return

@@ -8,6 +8,8 @@ from console.core.store.models import Base
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
+    if connection.dialect.name == "postgresql":  # an index on a big table may take minutes
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
