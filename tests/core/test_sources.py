@@ -177,8 +177,7 @@ def test_the_db_chip_says_down_when_the_worker_cannot_write(
     the worker chip stays fresh (not STALE), in plain status as on the header."""
     from zoneinfo import ZoneInfo
 
-    from console.core.plain_status import plain_status
-
+    from console.commands.plain_status import plain_status
     from console.core.sources import database_state
 
     settings = _settings(redis_url, store_url, tmp_path)
