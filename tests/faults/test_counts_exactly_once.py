@@ -32,8 +32,9 @@ from console.core.store.engine import make_engine, upgrade
 from console.core.store.models import JobFailureRow, PerformanceRow
 from console.core.store.writes import performance_stored_until
 from tests.jobs.helpers import settings_for
-from tests.jobs.test_worker_supervised import wait_for, worker_program
+from tests.jobs.test_worker_supervised import worker_program
 from tests.support.tcpproxy import Proxy
+from tests.support.waits import wait_until
 
 HOST = "faults"
 REQUESTS, JOBS, FAIL_EVERY = 20_000, 2_000, 10
@@ -109,7 +110,7 @@ def _running_again(sv, old_pid: int) -> int:
         ok = info["statename"] == "RUNNING" and info["pid"] not in (0, old_pid)
         return info["pid"] if ok else 0
 
-    return wait_for(check, timeout=30)
+    return wait_until(check, timeout=30)
 
 
 class LockedSqlite:
@@ -133,7 +134,7 @@ class LockedSqlite:
 
 def _scenario(sv, cache, engine, outage, recorder: Recorder) -> None:
     """Record across an outage of the store, a worker stop and four kill -9s; then check."""
-    wait_for(lambda: cache.heartbeat(HOST).ok, timeout=30)
+    wait_until(lambda: cache.heartbeat(HOST).ok, timeout=30)
     recorder.start()
     time.sleep(3)  # the faults are spread over the recording: each phase lasts this long
 
@@ -148,7 +149,7 @@ def _scenario(sv, cache, engine, outage, recorder: Recorder) -> None:
     pick = random.Random(12)
     for _ in range(4):  # and killed four times, at some moment once it collects again
         pid = _pid(sv)
-        wait_for(lambda pid=pid: _beat_pid(cache) == pid, timeout=30)
+        wait_until(lambda pid=pid: _beat_pid(cache) == pid, timeout=30)
         time.sleep(pick.uniform(0.0, 1.0))
         os.kill(pid, signal.SIGKILL)
         _running_again(sv, pid)
@@ -156,9 +157,9 @@ def _scenario(sv, cache, engine, outage, recorder: Recorder) -> None:
     recorder.join(timeout=RECORD_FOR_S * 4)
     assert recorder.error is None and recorder.finished_at is not None
     done = recorder.finished_at + 2  # the first roll after the last request, and a bit
-    wait_for(lambda: (performance_stored_until(engine, HOST) or 0) > done, timeout=40)
+    wait_until(lambda: (performance_stored_until(engine, HOST) or 0) > done, timeout=40)
     failed = recorder.jobs // FAIL_EVERY
-    wait_for(lambda: _totals(engine)[3] >= failed, timeout=10)
+    wait_until(lambda: _totals(engine)[3] >= failed, timeout=10)
     assert _totals(engine) == (recorder.requests, recorder.jobs, failed, failed)
 
 

@@ -23,8 +23,8 @@ from console.core.sources import parse_worker_store
 from console.core.store.engine import make_engine, upgrade
 from console.core.store.writes import performance_stored_until
 from tests.jobs.helpers import settings_for
-from tests.jobs.test_worker_supervised import wait_for
 from tests.support.tcpproxy import Proxy
+from tests.support.waits import wait_until
 
 HOST = "hung"
 
@@ -56,7 +56,7 @@ class Beats:
                 seen.append(ts)
             return len(seen) > beats
 
-        wait_for(check, timeout=40)
+        wait_until(check, timeout=40)
 
 
 @pytest.mark.slow
@@ -87,7 +87,7 @@ def test_heartbeat_keeps_flowing_while_the_database_hangs_or_is_down(
     beats = Beats(redis_url)
     try:
         beats.advancing("ok", 2)
-        wait_for(lambda: performance_stored_until(engine, HOST) is not None, timeout=30)
+        wait_until(lambda: performance_stored_until(engine, HOST) is not None, timeout=30)
 
         proxy.hang()  # every connection open, nobody answering
         beats.advancing("hung", 1)  # the heartbeat keeps moving, and says why rows wait
@@ -96,13 +96,13 @@ def test_heartbeat_keeps_flowing_while_the_database_hangs_or_is_down(
         proxy.resume()
         beats.advancing("ok", 1)
         resumed = performance_stored_until(engine, HOST) or 0
-        wait_for(lambda: (performance_stored_until(engine, HOST) or 0) > resumed, timeout=30)
+        wait_until(lambda: (performance_stored_until(engine, HOST) or 0) > resumed, timeout=30)
 
         proxy.stop()  # unreachable: connection refused
         beats.advancing("down", 3)
         proxy.start()
         beats.advancing("ok", 1)
-        wait_for(lambda: "back after" in log_path.read_text().split("down since")[-1], timeout=30)
+        wait_until(lambda: "back after" in log_path.read_text().split("down since")[-1], timeout=30)
         assert worker.poll() is None
     finally:
         worker.send_signal(signal.SIGINT)
