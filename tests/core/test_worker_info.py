@@ -56,7 +56,7 @@ def test_foreign_heartbeats_become_what_fits_never_an_exception() -> None:
 
 
 def test_the_header_judges_the_worker_by_its_own_interval() -> None:
-    from console.tui.widgets.status_model import WORKER, fold_cache, initial_model
+    from console.tui.state.model import WORKER, fold_cache, initial_model
 
     from console.core.feeds.dashboard import CacheReading
     from console.core.sources import OK, STALE
