@@ -57,7 +57,7 @@ def test_fatal_fires_at_once_and_resolves_once():
     (state,) = fixed.states.values()
     assert state.status == RESOLVED and state.resolved_at == T0 + 20
     later = run([rule], programs(("web:web_0", "RUNNING")), fixed.states, now=T0 + 30)
-    assert later.notifications == [] and list(later.states.values())[0].status == RESOLVED
+    assert later.notifications == [] and next(iter(later.states.values())).status == RESOLVED
 
 
 def test_pending_until_for_then_firing():
@@ -66,9 +66,9 @@ def test_pending_until_for_then_firing():
     (state,) = one.states.values()
     assert state.status == PENDING and one.notifications == []
     two = run([rule], cpu(99), one.states, now=T0 + 299)
-    assert list(two.states.values())[0].status == PENDING and two.notifications == []
+    assert next(iter(two.states.values())).status == PENDING and two.notifications == []
     three = run([rule], cpu(98), two.states, now=T0 + 300)
-    assert list(three.states.values())[0].status == FIRING
+    assert next(iter(three.states.values())).status == FIRING
     (note,) = three.notifications
     assert note.value == 98 and note.threshold == 95 and note.since == T0
 
@@ -133,7 +133,7 @@ def test_resolved_alerts_are_dropped_after_a_day_and_can_fire_again():
     two = run([rule], programs(("a", "RUNNING")), one.states, now=T0 + 1)
     again = run([rule], programs(("a", "FATAL")), two.states, now=T0 + 2)
     assert [n.event for n in again.notifications] == ["firing"]
-    assert list(again.states.values())[0].since == T0 + 2
+    assert next(iter(again.states.values())).since == T0 + 2
     gone = run([rule], programs(("a", "RUNNING")), two.states, now=T0 + 1 + KEEP_RESOLVED_S)
     assert gone.states == {}
 
