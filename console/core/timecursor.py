@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from datetime import tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from console.core.formatting import ago
 
@@ -96,6 +97,14 @@ def _iso(raw: str, tz: tzinfo) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment.timestamp()
+
+
+def zone_of(name: str) -> tzinfo:
+    """The settings' timezone name as a zone (UTC when it names none)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
 
 
 def step_for(span_s: float) -> int:
