@@ -87,6 +87,9 @@ class Settings:
     worker_workers: int = 2
     worker_max_time: int = 3600
     worker_memory_mb: int = 128
+    # seconds a host's worker has to take a console's request (action, log read) before the
+    # console gives up; a request not taken by then is never run
+    fleet_timeout: float = 10.0
 
     @property
     def embedded(self) -> bool:

@@ -205,6 +205,7 @@ RULES: dict[str, Rule] = {
     "worker_workers": Rule("worker.workers", whole(1, 64)),
     "worker_max_time": Rule("worker.max_time", whole(0, 366 * 86400)),
     "worker_memory_mb": Rule("worker.memory", whole(0, 1 << 20)),
+    "fleet_timeout": Rule("fleet.timeout", finite(0.5, 600)),
 }
 TOML_KEYS = {rule.toml_key: name for name, rule in RULES.items()}
 
