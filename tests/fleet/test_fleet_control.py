@@ -87,3 +87,30 @@ def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
         assert info["statename"] == "RUNNING"
     finally:
         feeds.close()
+
+
+def test_console_reads_the_other_hosts_log_through_its_worker(
+    fleet_host, console_settings: Settings, capsys, monkeypatch
+) -> None:
+    fleet_host("gamma")
+    feeds = build_feeds(console_settings)
+    try:
+        wait_until(lambda: "app:app" in running(feeds, "gamma"), "gamma's list")
+        sources, problems = feeds.logs.sources("gamma")
+        assert problems == []
+        app = next(s for s in sources if s.kind == "program" and s.program == "app")
+        assert app.host == "gamma"
+        batch = feeds.logs.open(app).start(20)
+        assert "hello from gamma" in [line.text for line in batch.lines]
+    finally:
+        feeds.close()
+    from console.cli import main
+
+    monkeypatch.setenv("STACKWATCH_REDIS_URL", console_settings.redis_url or "")
+    monkeypatch.setenv("STACKWATCH_DATABASE_URL", console_settings.database_url)
+    monkeypatch.setenv("STACKWATCH_HOST", "console-host")
+    capsys.readouterr()
+    assert main(["logs", "--host", "gamma", "--lines", "5", "app"]) == 0
+    assert "hello from gamma" in capsys.readouterr().out
+    assert main(["logs", "--host", "gamma", "--grep", "hello", "app"]) == 0
+    assert "hello from gamma" in capsys.readouterr().out

@@ -54,7 +54,7 @@ def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> F
         # xmlrpc and psutil load when the Processes screen first reads, not at start-up
         processes=Lazy("console.core.feeds.processes_live", "LiveProcesses", connections),
         queues=Lazy("console.core.feeds.queues_live", "LiveQueues", connections, clock),
-        logs=Lazy("console.core.feeds.logs", "LiveLogs", settings),
+        logs=Lazy("console.core.feeds.logs", "LiveLogs", settings, connections),
         connections=connections,
     )
 
