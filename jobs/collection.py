@@ -74,7 +74,7 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
     with ctx.lock:
         health = ctx.system.collect(now)
     queues = collect_queues(ctx.settings, ctx.redis, now, ctx.huey)
-    queues = with_failures(queues, _failures(ctx, now))
+    queues = with_failures(queues, _failures(ctx, now), ctx.settings)
     procs = None
     try:
         procs = _processes(ctx, now)

@@ -30,9 +30,11 @@ def own_queue(huey: Any) -> QueueDepth:
         return QueueDepth(name=OWN_QUEUE, kind="huey", error=f"{type(exc).__name__}: {exc}"[:200])
 
 
-def with_failures(snapshot: QueueSnapshot, counts: FailureCounts | None) -> QueueSnapshot:
+def with_failures(
+    snapshot: QueueSnapshot, counts: FailureCounts | None, settings: Settings
+) -> QueueSnapshot:
     """Huey keeps no failed count: the failures we recorded stand in, as on the Queues screen."""
-    return replace(snapshot, queues=tuple(fill_failed(snapshot.queues, counts)))
+    return replace(snapshot, queues=tuple(fill_failed(snapshot.queues, counts, settings.queues)))
 
 
 def collect_queues(settings: Settings, client: Any, now: float, huey: Any = None) -> QueueSnapshot:

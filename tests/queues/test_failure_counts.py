@@ -14,7 +14,7 @@ from console.cli import main
 from console.core import keys
 from console.core.cache import open_cache
 from console.core.report import instrument
-from console.core.settings import Settings
+from console.core.settings import QueueSpec, Settings
 from console.core.store import ledger
 from console.core.store.engine import make_engine
 from jobs.collection import collect_system_metrics
@@ -26,7 +26,7 @@ DAY = 86400.0
 
 def _fail(settings: Settings, redis_url: str, times: int) -> None:
     """`times` failures of an instrumented huey task on queue "billing", left in the cache."""
-    app = RedisHuey("billing", url=redis_url)
+    app = RedisHuey("billing-app", url=redis_url)
 
     @app.task()
     def charge(order: int) -> None:
@@ -48,7 +48,8 @@ def _store_with_one_old(settings: Settings) -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path, redis_url: str) -> Settings:
-    queues = (spec("billing", "huey"), spec("reports", "huey"))
+    # shown as "billing", the huey app named "billing-app": failures are recorded by app name
+    queues = (QueueSpec("billing", "huey", key="billing-app"), spec("reports", "huey"))
     return make_settings(tmp_path, redis_url, queues=queues, discover_queues=False)
 
 
@@ -73,7 +74,7 @@ def test_the_cli_shows_the_screen_s_numbers(
     config.write_text(
         f'host = "{HOST}"\nredis_url = "{redis_url}"\ndata_dir = "{tmp_path}"\n'
         f'database_url = "{settings.resolved_database_url}"\ndiscover_queues = false\n'
-        '[[queue]]\nname = "billing"\nkind = "huey"\n'
+        '[[queue]]\nname = "billing"\nkind = "huey"\nkey = "billing-app"\n'
     )
     main(["--config", str(config), "queues", "--json"])
     data = json.loads(capsys.readouterr().out)

@@ -96,7 +96,7 @@ class LiveQueues:
         if isinstance(depths, str):
             error, depths = depths, [None] * len(watched)
         else:  # huey keeps no failed count: the failures we recorded stand in
-            depths = fill_failed(depths, failures)
+            depths = fill_failed(depths, failures, [w.spec for w in watched])
         lines = [
             self._line(host, w.spec, w.origin, d, now, history)
             for w, d in zip(watched, depths, strict=True)

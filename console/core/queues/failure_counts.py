@@ -12,6 +12,7 @@ from sqlalchemy import Engine, case, func, select
 
 from console.core import keys
 from console.core.metrics import QueueDepth
+from console.core.settings_tables import QueueSpec
 from console.core.store.engine import reading
 from console.core.store.models import JobFailureRow
 
@@ -65,15 +66,20 @@ def waiting_in(cache, host: str) -> list[tuple[str, float]]:
     return [(f.queue, f.ts) for f in waiting(items)[0]]
 
 
-def fill_failed(depths: Sequence[QueueDepth], counts: FailureCounts | None) -> list[QueueDepth]:
-    """A queue whose backend keeps no failed count (huey) shows the failures we recorded for it;
-    a backend's own count (RQ's failed registry) stays, and so does a queue in error."""
+def fill_failed(
+    depths: Sequence[QueueDepth], counts: FailureCounts | None, specs: Iterable[QueueSpec] = ()
+) -> list[QueueDepth]:
+    """A queue whose backend keeps no failed count (huey) shows the failures we recorded for it
+    (under its backend key: the huey app's name); a backend's own count (RQ's failed registry)
+    stays, and so does a queue in error."""
     if counts is None:
         return list(depths)
+    key_of = {spec.name: spec.backend_key for spec in specs}
     filled = []
     for depth in depths:
-        ours = depth.kind in RECORDED_KINDS or depth.name in counts.by_queue
+        key = key_of.get(depth.name, depth.name)
+        ours = depth.kind in RECORDED_KINDS or key in counts.by_queue
         if depth.failed is None and depth.error is None and ours:
-            depth = dataclasses.replace(depth, failed=counts.by_queue.get(depth.name, 0))
+            depth = dataclasses.replace(depth, failed=counts.by_queue.get(key, 0))
         filled.append(depth)
     return filled
