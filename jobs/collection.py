@@ -98,7 +98,25 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
         out.errors.append(str(exc))
     if procs is not None:
         _record_processes(ctx, procs, out)
+    _publish(ctx, now, procs, health, queues, out)
     return out
+
+
+def _publish(
+    ctx: JobContext, now: float, procs: Any, health: Any, queues: Any, out: Outcome
+) -> None:
+    """For the fleet: this host's process list and summary, read by every console."""
+    if ctx.redis is None:
+        return
+    import redis
+
+    from jobs.fleet import publish
+
+    try:
+        publish(ctx.redis, ctx.settings, now, procs, health, queues, ctx.store.state.status)
+        out.wrote.append("cache: fleet process list and summary")
+    except redis.RedisError as exc:
+        out.errors.append(f"cache: fleet: {exc}")
 
 
 def _record_processes(ctx: JobContext, procs: Any, out: Outcome) -> None:

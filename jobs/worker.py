@@ -155,6 +155,13 @@ def run_worker(settings: Settings, workers: int, max_time: float, memory_mb: flo
         workers,
         settings.collect_interval,
     )
-    consumer.run()
+    from jobs.fleet import start_request_server
+
+    requests = start_request_server(settings)  # consoles' actions and log reads, by Redis
+    try:
+        consumer.run()
+    finally:
+        if requests is not None:
+            requests.stop()
     ctx.close()
     return 0
