@@ -22,6 +22,7 @@ from console.core.settings import SettingsError, load_settings, parse_supervisor
 COMMANDS: dict[str, str] = {
     "tui": "open the console (the default)",
     "status": "every supervised program, like supervisorctl status",
+    "hosts": "every host reporting to this Redis, worst first (the fleet)",
     "restart": "restart a program, a group (group:*) or all",
     "logs": "print or follow a program's log",
     "queues": "queue depths; exit 1 past a critical threshold",

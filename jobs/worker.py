@@ -157,11 +157,16 @@ def run_worker(settings: Settings, workers: int, max_time: float, memory_mb: flo
         workers,
         settings.collect_interval,
     )
+    from jobs.fleet import start_request_server
+
+    requests = start_request_server(settings)  # consoles' actions and log reads, by Redis
     sender = AlertSender(ctx)  # beside huey's threads: a slow target never holds a job
     sender.start()
     try:
         consumer.run()
     finally:
         sender.stop()
+        if requests is not None:
+            requests.stop()
     ctx.close()
     return 0

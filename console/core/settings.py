@@ -94,6 +94,9 @@ class Settings:
     alerts_repeat: float = 4 * 3600.0  # a firing alert is sent again this often
     alerts_retry_max: float = 300.0  # the longest wait between two tries of a failed delivery
     alerts_outbox: int = 1000  # deliveries kept while a target is down (oldest dropped past it)
+    # seconds a host's worker has to take a console's request (action, log read) before the
+    # console gives up; a request not taken by then is never run
+    fleet_timeout: float = 10.0
 
     @property
     def embedded(self) -> bool:

@@ -231,6 +231,7 @@ RULES: dict[str, Rule] = {
     "alerts_repeat": Rule("alerts.repeat", seconds(60, 30 * 86400)),
     "alerts_retry_max": Rule("alerts.retry_max", seconds(1, 86400)),
     "alerts_outbox": Rule("alerts.outbox", whole(10, 100_000)),
+    "fleet_timeout": Rule("fleet.timeout", finite(0.5, 600)),
 }
 SECRET_SETTINGS = frozenset({"alerts_notify"})  # target URLs carry tokens: never echoed
 TOML_KEYS = {rule.toml_key: name for name, rule in RULES.items()}

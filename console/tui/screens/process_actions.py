@@ -139,9 +139,12 @@ class ProcessActionsScreen(PolledScreen):
         self.run_blocking(lambda: self._act(plan), self._acted, failed=self._act_failed)
 
     def _act(self, plan: Plan) -> list[ActionResult]:
+        host = self.app.model.host  # type: ignore[attr-defined]
         if plan.action == "update":
-            return [self.service.update(plan.endpoints[0], plan.diff)]
-        return self.service.act(plan.action, list(plan.endpoints), plan.target, plan.signal)
+            return [self.service.update(plan.endpoints[0], plan.diff, host=host)]
+        return self.service.act(
+            plan.action, list(plan.endpoints), plan.target, plan.signal, host=host
+        )
 
     def _act_failed(self) -> None:
         self.acting = False
@@ -167,8 +170,9 @@ class ProcessActionsScreen(PolledScreen):
         if not endpoint:
             self.notify("no supervisord to reread", severity="warning", markup=False)
             return
+        host = self.app.model.host  # type: ignore[attr-defined]
         self.run_blocking(
-            lambda: self.service.reread(endpoint), lambda a: self._reread(endpoint, a)
+            lambda: self.service.reread(endpoint, host=host), lambda a: self._reread(endpoint, a)
         )
 
     def _reread(self, endpoint: str, answer: ConfigDiff | ActionResult) -> None:

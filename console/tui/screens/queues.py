@@ -111,7 +111,8 @@ class QueuesScreen(PolledScreen):
     def _titles(self, view: QueuesView) -> None:
         tabs = self.query_one(TabbedContent)
         missed = sum(1 for row in view.ledger if row.missed)
-        tabs.get_tab("failed").label = Text(f"Failed {len(view.failures)}")
+        failed = len(view.failures) if view.failed_total is None else view.failed_total
+        tabs.get_tab("failed").label = Text(f"Failed {failed}")
         tabs.get_tab("jobs").label = Text(f"Jobs {len(view.inflight)}")
         tabs.get_tab("periodic").label = Text(f"Periodic{' MISSED' if missed else ''}")
         tabs.get_tab("scheduled").label = Text(f"Scheduled {len(view.scheduled)}")
