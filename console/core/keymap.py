@@ -14,6 +14,7 @@ BINDING_IDS = frozenset(
     {
         "app.help", "app.host", "app.last_error", "app.quit",
         "screen.dashboard", "screen.processes", "screen.queues", "screen.logs", "screen.fleet",
+        "screen.alerts", "alerts.history", "alerts.silence", "silence.cancel",
         "fleet.clear", "fleet.filter", "fleet.remove",
         "audit.close", "confirm.cancel", "help.close", "signal.cancel", "traceback.close",
         "dashboard.host", "dashboard.range_next", "dashboard.range_prev",

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from console.core.sources import SourceState
 from console.tui.state.model import DashboardModel
 from console.tui.text import outside
+from console.tui.widgets.alert_chip import AlertChip
 
 
 class SourceChip(Static):
@@ -49,6 +50,8 @@ class HeaderBar(Horizontal):
             yield Static(Content("READ-ONLY"), classes="header-readonly")
         for state in model.states:
             yield SourceChip(state)
+        if getattr(self.app.feeds, "alerts", None) is not None:  # type: ignore[attr-defined]
+            yield AlertChip()
 
     def on_mount(self) -> None:
         self.app.model_signal.subscribe(self, self.show)  # type: ignore[attr-defined]
