@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from console.tui.app import StackwatchApp
 
 CURSOR_BINDINGS = [
-    Binding("at", "cursor_input", "Go to time", id="app.cursor"),
+    Binding("at", "cursor_input", "Go to time", id="app.cursor", show=False),  # in ? help
     Binding("less_than_sign", "cursor_step(-1)", "Earlier", id="app.cursor_back", show=False),
     Binding("greater_than_sign", "cursor_step(1)", "Later", id="app.cursor_forward", show=False),
     Binding("0", "cursor_live", "Live", id="app.cursor_live", show=False),
