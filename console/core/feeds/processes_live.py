@@ -67,6 +67,10 @@ class LiveProcesses:
         state = self._state(host)
         if self.is_remote(host):
             snapshot, listeners = self._remote_snapshot(host)
+            if state.follower is not None:  # the listener's newer states, where it runs
+                from console.core.feeds.processes_remote import with_events
+
+                snapshot = with_events(snapshot, state.follower.recent())
             if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
                 state.counts_at = time.monotonic()
                 self._refresh_counts(host, state, snapshot.ts)
