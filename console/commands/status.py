@@ -24,6 +24,11 @@ HELP = "every supervised program, like supervisorctl status"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help="the state at a past time, from the store (03:12, -2h, yesterday 14:00, ISO)",
+    )
     add_host_argument(parser)
 
 
@@ -48,6 +53,10 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from console.core.supervisor.poll import Poller, make_clients
 
     settings = loaded.settings.for_host(chosen_host(args, loaded.settings))
+    if args.at is not None:  # from the store alone: no supervisord is asked
+        from console.commands.status_at import run_at
+
+        return run_at(settings, args.at, args.json)
     if not settings.supervisors and not settings.redis_url:
         print(
             f"stackwatch: no supervisord configured for host {settings.host}"

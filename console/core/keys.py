@@ -119,6 +119,21 @@ def process_events(host: str) -> str:
     return f"stackwatch:events:{host}"
 
 
+def alert_states(host: str) -> str:
+    """Map fingerprint -> the alert's state (pending, firing, recently resolved)."""
+    return f"stackwatch:alerts:state:{host}"
+
+
+def alert_silences(host: str) -> str:
+    """Map silence id -> {match, until, reason, who, created}; expired ones are removed."""
+    return f"stackwatch:alerts:silences:{host}"
+
+
+def alert_outbox(host: str) -> str:
+    """Map delivery id -> a message waiting for one target (bounded; retried with backoff)."""
+    return f"stackwatch:alerts:outbox:{host}"
+
+
 # -- the fleet: what each worker publishes, and requests to it (console.core.fleet) ----------
 FLEET_SUMMARY = "stackwatch:fleet:summary"  # {host: JSON summary}: one HGETALL for the fleet view
 

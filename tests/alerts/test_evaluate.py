@@ -182,7 +182,7 @@ def test_heartbeat_late_and_unknown():
     assert note.value == 200 and note.threshold == 180
     fresh = Readings(HOST, heartbeat_ts=T0 - 20, heartbeat_known=True)
     assert run([rule], fresh).states == {}
-    assert run([rule], Readings(HOST, heartbeat_ts=None, heartbeat_known=True)).states
+    assert run([rule], Readings(HOST, heartbeat_ts=None, heartbeat_known=True)).states == {}
     assert run([rule], Readings(HOST)).states == {}
 
 

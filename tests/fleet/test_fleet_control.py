@@ -19,8 +19,16 @@ def running(feeds, host: str) -> dict[str, int]:
     return {p.full_name: p.pid for p in snapshot.processes if p.statename == "RUNNING"}
 
 
+def console_env(monkeypatch, settings: Settings) -> None:
+    """The same console for the commands: settings from the environment."""
+    monkeypatch.setenv("STACKWATCH_REDIS_URL", settings.redis_url or "")
+    monkeypatch.setenv("STACKWATCH_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("STACKWATCH_HOST", settings.host)
+    monkeypatch.setenv("STACKWATCH_DATA_DIR", settings.data_dir)
+
+
 def test_console_lists_both_hosts_restarts_on_one_and_audits(
-    fleet_host, console_settings: Settings
+    fleet_host, console_settings: Settings, monkeypatch, capsys
 ) -> None:
     alpha, beta = fleet_host("alpha"), fleet_host("beta")
     feeds = build_feeds(console_settings)
@@ -43,6 +51,17 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
         assert "ok" in restart[0].result
     finally:
         feeds.close()
+    from console.cli import main
+
+    console_env(monkeypatch, console_settings)
+    capsys.readouterr()
+    assert main(["status", "--host", "alpha"]) == 0
+    assert "app" in capsys.readouterr().out
+    before = alpha.pid()
+    assert main(["restart", "--host", "alpha", "--yes", "app"]) == 0
+    assert "alpha/main: supervisorctl restart app: ok" in capsys.readouterr().out
+    assert alpha.pid() != before
+    assert main(["status", "--host", "nowhere"]) == 2
 
 
 def test_read_only_worker_refuses_a_console_that_is_not(
@@ -106,9 +125,7 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
         feeds.close()
     from console.cli import main
 
-    monkeypatch.setenv("STACKWATCH_REDIS_URL", console_settings.redis_url or "")
-    monkeypatch.setenv("STACKWATCH_DATABASE_URL", console_settings.database_url)
-    monkeypatch.setenv("STACKWATCH_HOST", "console-host")
+    console_env(monkeypatch, console_settings)
     capsys.readouterr()
     assert main(["logs", "--host", "gamma", "--lines", "5", "app"]) == 0
     assert "hello from gamma" in capsys.readouterr().out

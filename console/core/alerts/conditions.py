@@ -88,8 +88,8 @@ def _heartbeat(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None
     if not r.heartbeat_known:
         return None
     limit = rule.threshold if rule.threshold is not None else 180.0
-    if r.heartbeat_ts is None:
-        return [Finding("worker", "the worker has never sent a heartbeat", None, limit)]
+    if r.heartbeat_ts is None:  # no collection yet (the worker just started): nothing late
+        return []
     age = now - r.heartbeat_ts
     if age < limit:
         return []

@@ -18,6 +18,8 @@ class ProcessesView:
     counts_error: str = ""
     # endpoint -> the event listener's state (None: not installed): exact events or polls only
     listeners: dict[str, str | None] = field(default_factory=dict)
+    as_of: float | None = None  # a past time: states from the stored events, no actions
+    around: tuple[Any, ...] = ()  # at a past time: ProcessEvents just before and after it
 
 
 class ProcessesFeed(Protocol):

@@ -15,7 +15,6 @@ from typing import Any
 from console.core.errors import StackwatchError
 from console.core.events.presence import listener_state
 from console.core.events.timeline import Transitions, pending_starts
-from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.processes import ProcessesView
 from console.core.supervisor.actions import Actions
@@ -64,10 +63,14 @@ class LiveProcesses:
 
     def poll(self, host: str, as_of: float | None = None) -> ProcessesView:
         if as_of is not None:
-            return ProcessesView(ProcessesSnapshot(host, as_of), {}, NO_HISTORY_VIEW)
+            return self._past(host, as_of)
         state = self._state(host)
         if self.is_remote(host):
             snapshot, listeners = self._remote_snapshot(host)
+            if state.follower is not None:  # the listener's newer states, where it runs
+                from console.core.feeds.processes_remote import with_events
+
+                snapshot = with_events(snapshot, state.follower.recent())
             if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
                 state.counts_at = time.monotonic()
                 self._refresh_counts(host, state, snapshot.ts)
@@ -80,6 +83,15 @@ class LiveProcesses:
         listeners = {e.name: listener_state(snapshot.processes, e.name) for e in snapshot.endpoints}
         restarts = self._with_pending(state, dict(state.counts), snapshot.ts)
         return ProcessesView(snapshot, restarts, state.counts_error, listeners)
+
+    def _past(self, host: str, as_of: float) -> ProcessesView:
+        from console.core.feeds.processes_past import past_view
+
+        try:
+            engine = self.connections.engine()
+        except StackwatchError as exc:
+            return ProcessesView(ProcessesSnapshot(host, as_of), {}, str(exc), as_of=as_of)
+        return past_view(engine, host, as_of)
 
     def _refresh_counts(self, host: str, state: _HostState, now: float) -> None:
         try:

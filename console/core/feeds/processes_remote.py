@@ -118,3 +118,37 @@ def _result(
     words = command(action, target, signal) + f"  # via the worker on {clean(host, 255)}"
     error = reply.error or f"the worker answered {reply.status} with no result"
     return ActionResult(action, where, target, words, error=error)
+
+
+def with_events(snapshot: ProcessesSnapshot, events: list) -> ProcessesSnapshot:
+    """The published list, with each program's state as the event listener reported it since
+    (where it runs): a state change shows within a second, not at the next collection."""
+    from console.core.events.model import PROCESS
+    from console.core.supervisor.models import ProcessState
+
+    latest: dict[tuple[str, str], Any] = {}
+    for event in events:
+        if event.kind == PROCESS and event.ts > snapshot.ts:
+            key = (event.endpoint, event.program)
+            if key not in latest or event.ts >= latest[key].ts:
+                latest[key] = event
+    if not latest:
+        return snapshot
+    processes = []
+    for p in snapshot.processes:
+        event = latest.get((p.endpoint, p.full_name))
+        if event is not None and event.to_state in ProcessState.__members__:
+            running = event.to_state in ("RUNNING", "STARTING", "STOPPING", "BACKOFF")
+            pid = (event.pid or p.pid) if running else 0
+            fresh = event.to_state in ("STARTING", "RUNNING") and event.pid != p.pid
+            start = int(event.ts) if fresh else p.start
+            p = dataclasses.replace(
+                p,
+                statename=event.to_state,
+                state=int(ProcessState[event.to_state]),
+                pid=pid,
+                start=start,
+                now=max(p.now, int(event.ts)),
+            )
+        processes.append(p)
+    return dataclasses.replace(snapshot, processes=tuple(processes))

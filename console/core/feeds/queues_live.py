@@ -12,7 +12,6 @@ from typing import Any
 
 from console.core import keys, periodic
 from console.core.errors import StackwatchError
-from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.queues import QueueLine, QueuesView
 from console.core.hueys import worker_queue_name
@@ -147,10 +146,16 @@ class LiveQueues:
         return values
 
     def load(self, host: str, as_of: float | None = None) -> QueuesView:
-        """One complete view of `host`'s queues and jobs (`as_of`: not yet, says so)."""
+        """One complete view of `host`'s queues and jobs (`as_of`: the stored depths then)."""
         now = self.clock()
         if as_of is not None:
-            return QueuesView(ts=now, host=clean(host, 200), queues_error=NO_HISTORY_VIEW)
+            from console.core.feeds.queues_past import past_queues
+
+            try:
+                engine = self.connections.engine()
+            except StackwatchError as exc:
+                return QueuesView(ts=as_of, host=clean(host, 200), queues_error=str(exc))
+            return past_queues(engine, self.settings, host, as_of, now)
         waiting, invalid = self._waiting(host)
         counts = self._counts(host, now, waiting)
         lines, queues_error, watched = self.queue_lines(host, now, failures=counts)

@@ -92,9 +92,10 @@ class ChartPanel(Vertical):
         plt.clear_data()
         plt.clear_figure()
         unit, label = X_UNITS.get(range_name(reading.span_s), DAYS)
+        origin = _origin(reading)
         # A time without rows is a gap: each run is its own line, never one across the gap.
         for run in segments(reading.points, self.collect_interval):
-            xs = [(p.ts - reading.polled_at) / unit for p in run]
+            xs = [(p.ts - origin) / unit for p in run]
             plt.plot(xs, [p.value for p in run], marker="braille", color=LINE_COLOR)
         self._draw_markers(plt, reading, unit)
         plt.xlim(-reading.span_s / unit, 0)
@@ -106,11 +107,17 @@ class ChartPanel(Vertical):
         markers and the gaps (times without rows: the worker or a source was down)."""
         values = [p.value for p in reading.points if p.value is not None]
         top = max(values) if values else 1.0
+        origin = _origin(reading)
         for kind, (color, symbol) in MARKER_STYLE.items():
-            xs = [(m.ts - reading.polled_at) / unit for m in reading.markers if m.kind == kind]
+            xs = [(m.ts - origin) / unit for m in reading.markers if m.kind == kind]
             for x in xs:
                 plt.vline(x, color)
             if xs:
                 plt.scatter(xs, [top] * len(xs), marker=symbol, color=color, label=kind)
         outages = gaps(reading.points, self.collect_interval)
         self.query_one(MarkerLine).show(groups(reading.markers, outages))
+
+
+def _origin(reading: ChartReading) -> float:
+    """Where the x axis ends (0): now, or the time cursor."""
+    return reading.as_of if reading.as_of is not None else reading.polled_at
