@@ -4,6 +4,7 @@ masked. Never raises for a target that is down, slow or wrong."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from urllib.parse import urlsplit
 
@@ -42,6 +43,8 @@ def send(target: str, note: Notification, rule_kind: str, timeout: float = TIMEO
 def _apprise(target: str, note: Notification, rule_kind: str, timeout: float) -> str | None:
     import apprise  # here only: ~100 ms and requests, for the worker's sender and `alerts test`
 
+    # apprise's own lines may quote parts of a target; ours say the same with the target masked
+    logging.getLogger("apprise").propagate = False
     sender = apprise.Apprise()
     if not sender.add(target):
         return "apprise does not understand this target URL"

@@ -19,6 +19,7 @@ from console.core.feeds.connections import Connections
 from console.core.settings import Settings
 
 if TYPE_CHECKING:  # the views import their readers' types; the app must stay light
+    from console.core.feeds.alerts import AlertsFeed
     from console.core.feeds.dashboard import DashboardFeed
     from console.core.feeds.fleet import FleetFeed
     from console.core.feeds.logs import LogsFeed
@@ -36,10 +37,12 @@ class Feeds:
     logs: LogsFeed
     connections: Connections | None = None
     fleet: FleetFeed | None = None  # every host reporting to this Redis (None: tests' fixed)
+    alerts: AlertsFeed | None = None  # the worker's alerts (None: tests' fixed feeds)
 
     def close(self) -> None:
         """Release the shared connections (the app calls this when it exits)."""
-        for feed in (self.dashboard, self.processes, self.queues, self.logs, self.fleet):
+        feeds = (self.dashboard, self.processes, self.queues, self.logs, self.fleet, self.alerts)
+        for feed in feeds:
             if feed is not None:
                 feed.close()
         if self.connections is not None:
@@ -60,6 +63,7 @@ def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> F
         logs=Lazy("console.core.feeds.logs", "LiveLogs", settings, connections),
         connections=connections,
         fleet=Lazy("console.core.feeds.fleet", "LiveFleet", connections, clock),
+        alerts=Lazy("console.core.feeds.alerts", "LiveAlerts", connections, clock),
     )
 
 
