@@ -54,8 +54,9 @@ def publish(
     """The process list (when there is one) and the summary, in one round trip."""
     pipe = redis.pipeline(transaction=False)
     if processes is not None:
+        redirects = redirected(_local_clients(settings))
         payload = processes_payload(
-            processes, redirected(_local_clients(settings)), settings.read_only
+            processes, redirects, settings.read_only, settings.collect_interval
         )
         pipe.set(keys.fleet_processes(settings.host), payload)
     summary = summary_payload(
@@ -86,7 +87,9 @@ def start_request_server(settings: Settings) -> Any:
         """After an action: the new states at once, not at the next collection."""
         try:
             snapshot = poller.poll()
-            payload = processes_payload(snapshot, redirected(clients), settings.read_only)
+            payload = processes_payload(
+                snapshot, redirected(clients), settings.read_only, settings.collect_interval
+            )
             client.set(keys.fleet_processes(settings.host), payload)
         except redis.RedisError as exc:  # the next collection publishes anyway; say why here
             log.warning("fleet: cannot republish the process list: %s", exc)

@@ -94,7 +94,8 @@ class ProcessesScreen(ProcessActionsScreen):
             current = tuple(p for p in snapshot.processes if p.endpoint == status.name)
             if status.ok:
                 self._last[status.name] = current
-            processes.extend(current if status.ok else self._last.get(status.name, ()))
+            fresh = status.ok or status.kind == "stale"  # a worker's last list: still shown
+            processes.extend(current if fresh else self._last.get(status.name, ()))
         several = len(snapshot.endpoints) > 1
         rows = build_rows(processes, view.restarts, self.collapsed, self.text_filter, several)
         self.table.show_rows(rows)

@@ -12,11 +12,12 @@ from textual.content import Content
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from console.core.events.markers import summary
+from console.core.events.marker_line import groups
 from console.core.feeds.dashboard import ChartReading
-from console.core.gaps import describe, gaps, segments
+from console.core.gaps import gaps, segments
 from console.tui.dash_choices import range_name
 from console.tui.text import outside
+from console.tui.widgets.chart_markers import MarkerLine
 
 SERIES_LABELS = {
     "perf.rps_avg": "requests/s (avg)",
@@ -67,7 +68,7 @@ class ChartPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="chart-caption", classes="age")
         yield PlotextPlot(id="chart-plot")
-        yield Static(Content(""), id="chart-markers", classes="age")
+        yield MarkerLine(id="chart-markers", classes="age")
 
     @property
     def points_wanted(self) -> int:
@@ -113,11 +114,8 @@ class ChartPanel(Vertical):
                 plt.vline(x, color)
             if xs:
                 plt.scatter(xs, [top] * len(xs), marker=symbol, color=color, label=kind)
-        listed = self.query_one("#chart-markers", Static)
-        outages = describe(gaps(reading.points, self.collect_interval))
-        text = " · ".join(part for part in (summary(reading.markers), outages) if part)
-        listed.update(Content(text))
-        listed.display = bool(text)  # no empty row under a chart without markers
+        outages = gaps(reading.points, self.collect_interval)
+        self.query_one(MarkerLine).show(groups(reading.markers, outages))
 
 
 def _origin(reading: ChartReading) -> float:
