@@ -76,11 +76,12 @@ def load(engine: Engine, hosts: int, shape: Shape) -> dict[str, float]:
             ],
         )
     oldest = NOW - max(shape.h0_days, shape.days if hosts > 1 else 0) * DAY
-    for day in range(oldest, NOW, DAY):
+    chunk = max(HOUR, 50_000 // hosts * MINUTE // HOUR * HOUR)  # ~50,000 rows a statement
+    for start in range(oldest, NOW, chunk):
         with engine.begin() as conn:
             conn.execute(
                 text(FLEET_INSERT.format(series=series)),
-                {"start": day, "end": min(day + DAY, NOW)},
+                {"start": start, "end": min(start + chunk, NOW)},
             )
     phases["insert"] = time.perf_counter() - started
     with engine.begin() as conn:
