@@ -134,7 +134,7 @@ def test_bad_contents_read_as_invalid_redis(redis_url: str, raw: bytes, why: str
 def test_bad_contents_read_as_invalid_sqlite(tmp_path: Path, raw: bytes, why: str) -> None:
     cache = SqliteCache(tmp_path / "c.db")
     cache.ping()
-    conn = cache._connect()
+    conn, _ = cache._connect()
     conn.execute("INSERT INTO kv_hash VALUES (?, ?, ?)", (keys.latest("health"), "h", raw))
     got = cache.get_latest("health", "h")
     assert got.status == "invalid" and why in got.error
@@ -208,3 +208,36 @@ def test_stream_is_capped(cache: Cache) -> None:
     entries = cache.stream_after("s", "0-0", 5000)
     assert 100 <= len(entries) < 1200  # capped approximately, the newest always kept
     assert entries[-1].item["n"] == 1199
+
+
+def test_a_closed_sqlite_cache_answers_closed_and_waits_for_reads_in_flight(
+    tmp_path: Path,
+) -> None:
+    """The console closes the cache while a watcher thread may still read it: the read in
+    flight finishes, later ones say "closed" (closing under a reader crashed the process)."""
+    import threading
+
+    cache = SqliteCache(tmp_path / "c.db")
+    cache.ping()
+    started, finish = threading.Event(), threading.Event()
+    results: list[str] = []
+
+    def slow_reader() -> None:
+        with cache._tx() as conn:
+            started.set()
+            finish.wait(5)
+            results.append(str(conn.execute("SELECT 1").fetchone()[0]))
+
+    reader = threading.Thread(target=slow_reader)
+    reader.start()
+    assert started.wait(5)
+    closer = threading.Thread(target=cache.close)
+    closer.start()
+    closer.join(0.2)
+    assert closer.is_alive()  # close waits for the read in flight
+    finish.set()
+    reader.join(5)
+    closer.join(5)
+    assert results == ["1"] and not closer.is_alive()
+    with pytest.raises(SourceUnavailable, match="closed"):
+        cache.ping()

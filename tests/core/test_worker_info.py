@@ -56,11 +56,10 @@ def test_foreign_heartbeats_become_what_fits_never_an_exception() -> None:
 
 
 def test_the_header_judges_the_worker_by_its_own_interval() -> None:
-    from console.tui.state.model import WORKER, fold_cache, initial_model
-
     from console.core.feeds.dashboard import CacheReading
     from console.core.sources import OK, STALE
     from console.core.worker_info import WorkerInfo
+    from console.tui.state.model import WORKER, fold_cache, initial_model
 
     now = 1_780_000_000.0
     model = initial_model(Settings(host="web-1"), "web-1")  # the console's interval: 60 s

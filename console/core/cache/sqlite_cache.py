@@ -45,14 +45,19 @@ class SqliteCache:
         self.path = Path(path)
         self.timeout = timeout
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        # Each thread's connection with the lock held while it runs a transaction: close() takes
+        # it first, since closing a connection another thread is using can crash the process.
+        self._connections: list[tuple[sqlite3.Connection, threading.Lock]] = []
         self._lock = threading.Lock()
         self._ready = False
+        self._closed = False
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
+    def _connect(self) -> tuple[sqlite3.Connection, threading.Lock]:
+        pair = getattr(self._local, "pair", None)
+        if pair is not None:
+            return pair
+        if self._closed:
+            raise SourceUnavailable(f"cache file {self.path}: closed")
         try:
             private_file(self.path, own_dir=True)  # in the data dir; -wal/-shm follow
             conn = sqlite3.connect(
@@ -63,11 +68,12 @@ class SqliteCache:
                 if not self._ready:
                     self._set_up(conn)
                     self._ready = True
-                self._connections.append(conn)
+                pair = (conn, threading.Lock())
+                self._connections.append(pair)
         except (sqlite3.Error, OSError) as exc:
             raise SourceUnavailable(f"cache file {self.path}: {exc}") from None
-        self._local.conn = conn
-        return conn
+        self._local.pair = pair
+        return pair
 
     def _set_up(self, conn: sqlite3.Connection) -> None:
         """WAL and the tables. Switching to WAL can answer "locked" at once, without the busy
@@ -85,7 +91,15 @@ class SqliteCache:
 
     @contextmanager
     def _tx(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
+        conn, in_use = self._connect()
+        with in_use:
+            if self._closed:
+                raise SourceUnavailable(f"cache file {self.path}: closed")
+            with self._run(conn, immediate) as running:
+                yield running
+
+    @contextmanager
+    def _run(self, conn: sqlite3.Connection, immediate: bool) -> Iterator[sqlite3.Connection]:
         try:
             conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
@@ -248,11 +262,14 @@ class SqliteCache:
         return stream_entries([(f"{i}-0", raw) for i, raw in reversed(rows)])
 
     def close(self) -> None:
+        """Close every thread's connection, each once its transaction is over; later calls
+        answer "closed" rather than reopen the file."""
         with self._lock:
-            for conn in self._connections:
+            self._closed = True
+            pairs, self._connections = self._connections, []
+        for conn, in_use in pairs:
+            with in_use:
                 conn.close()
-            self._connections.clear()
-        self._local = threading.local()
 
 
 def _trim(conn: sqlite3.Connection, name: str, maxlen: int) -> None:

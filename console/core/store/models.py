@@ -198,3 +198,29 @@ class StateRow(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated: Mapped[float] = mapped_column(Float)
+
+
+class AlertHistoryRow(Base):
+    """What happened to an alert: fired, silenced, resolved, a delivery sent, failed or dropped.
+
+    The timeline marks alerts on charts from these rows; they are pruned with the other logs.
+    """
+
+    __tablename__ = "alert_history"
+    __table_args__ = (
+        Index("ix_alert_history_host_ts", "host", "ts"),
+        Index("ix_alert_history_fingerprint", "fingerprint", "ts"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    host: Mapped[str] = mapped_column(String(255))
+    ts: Mapped[float] = mapped_column(Float)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(255))
+    event: Mapped[str] = mapped_column(String(16))  # firing|silenced|resolved|sent|failed|dropped
+    summary: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[str | None] = mapped_column(String(255))  # masked (mask_target), never whole
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -18,6 +18,7 @@ from console.core.metrics import Point, SystemHealth
 from console.core.recent import COUNT_COLUMNS, MAX_COLUMNS  # the same aggregation as the cache
 from console.core.store.engine import reading
 from console.core.store.models import (
+    AlertHistoryRow,
     AuditRow,
     Base,
     JobFailureRow,
@@ -42,6 +43,7 @@ TABLES: dict[str, type[Base]] = {
         JobFailureRow,
         ProcessEventRow,
         AuditRow,
+        AlertHistoryRow,
     )
 }
 TIME_COLUMN = {"job_runs": "started"}

@@ -2,58 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import work
 from textual.app import ComposeResult, ScreenStackError
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
-from console.core.logs.lines import Batch, LogLine, marker
-from console.core.logs.scan import Progress
-from console.core.logs.search import Query
+from console.core.logs.lines import Batch
 from console.core.logs.sources import LogReader, LogSource
 from console.core.sanitize import clean
 from console.tui.failures import record_worker_failure
+from console.tui.widgets.log_pane_filter import LogPaneFilter
+from console.tui.widgets.log_pane_messages import INITIAL_LINES, Loaded, Scanned, guarded_read
+from console.tui.widgets.log_pane_paging import LogPanePaging
+from console.tui.widgets.log_pane_time import LogPaneTime
 from console.tui.widgets.log_scan import ScanStatus
 from console.tui.widgets.log_view import LogView
 
-INITIAL_LINES = 500
-PAGE_LINES = 500
 
-
-def _guarded(call, *args) -> Batch:
-    """Run a reader call; an unexpected I/O error becomes a marker line, not a crash."""
-    try:
-        return call(*args)
-    except OSError as exc:
-        return Batch((marker(f"read error: {clean(exc.strerror or str(exc), 200)}"),))
-
-
-class LogPane(Vertical):
+class LogPane(LogPaneFilter, LogPanePaging, LogPaneTime, Vertical):
     """Shows one source; follows it until paused; pages back through files."""
 
-    @dataclass
-    class Loaded(Message):
-        """A batch read by a worker for the pane's current source."""
-
-        token: int
-        batch: Batch
-        mode: str  # "start", "poll", "before", "window"
-        reader: LogReader | None = None
-
-    @dataclass
-    class Scanned(Message):
-        """One step of a whole-file filter: older kept lines, and the progress so far."""
-
-        scan: int
-        lines: tuple[LogLine, ...]
-        progress: Progress | None
-        first: bool
-        last: bool = False
+    Loaded = Loaded
+    Scanned = Scanned
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -61,7 +33,6 @@ class LogPane(Vertical):
         self.reader: LogReader | None = None
         self.paused = False
         self._token = 0  # bumped per source, so batches of a previous source are dropped
-        self._scan = 0  # bumped per filter scan, so steps of a previous scan are dropped
         self._busy = False
 
     def compose(self) -> ComposeResult:
@@ -105,7 +76,7 @@ class LogPane(Vertical):
             self.post_message(self.Loaded(token, Batch(note=clean(str(exc))), "start"))
             return
         self.post_message(
-            self.Loaded(token, _guarded(reader.start, INITIAL_LINES), "start", reader)
+            self.Loaded(token, guarded_read(reader.start, INITIAL_LINES), "start", reader)
         )
 
     def _tick(self) -> None:
@@ -124,7 +95,7 @@ class LogPane(Vertical):
 
     @work(thread=True, exclusive=True, group="log-poll", exit_on_error=False)
     def _poll(self, token: int, reader: LogReader) -> None:
-        self.post_message(self.Loaded(token, _guarded(reader.poll), "poll"))
+        self.post_message(self.Loaded(token, guarded_read(reader.poll), "poll"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A read that raised: recorded and announced; the pane goes on polling."""
@@ -154,12 +125,15 @@ class LogPane(Vertical):
             return
         if message.reader is not None:
             self.reader = message.reader
+            self.started()  # at the time cursor: jump there
         batch = message.batch
         if message.mode == "before":
             self.view.prepend(batch.lines)
         elif message.mode in ("start", "window", "filtered") or batch.reset:
             self._filtered_window = message.mode == "filtered"
             self.view.set_lines(batch.lines, batch.partial)
+            if message.mode == "window":  # the top of the file, or the time cursor's line
+                self.view.scroll_home(animate=False)
         else:
             self.view.append(batch.lines, batch.partial)
         if batch.note:
@@ -168,119 +142,13 @@ class LogPane(Vertical):
 
     note: str | None = None
 
-    # --- actions the screen forwards -------------------------------------------------
+    # --- actions the screen forwards (paging and filtering live in their mixins) -----
 
     def toggle_pause(self) -> None:
         self.paused = not self.paused
         self.view.following = not self.paused
         self.view.anchor(not self.paused)
         self.update_title()
-
-    def to_bottom(self) -> None:
-        """Back to the end of the log, following again."""
-        self.paused = False
-        self.view.following = True
-        if self.source is not None and self.view.top_offset is not None and self._windowed:
-            self._windowed = False
-            self.show(self.source)
-            return
-        self.view.anchor()
-        self.update_title()
-
-    _windowed = False  # showing a window away from the end (top of file, paged back)
-
-    def to_top(self) -> None:
-        """The first lines of the file (files only), paused; else the top of what is held."""
-        self.paused = True
-        self.view.following = False
-        self.view.anchor(False)
-        reader = self.reader
-        if reader is not None and hasattr(reader, "read_after"):
-            self._windowed = True
-            self._read_window(self._token, reader)
-        self.view.scroll_home(animate=False)
-        self.update_title()
-
-    @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
-    def _read_window(self, token: int, reader) -> None:
-        self.post_message(self.Loaded(token, _guarded(reader.read_after, 0, PAGE_LINES), "window"))
-
-    def apply_filter(self, query: Query | None) -> None:
-        """Show only the lines the query keeps; for a file, the last matches of the whole file
-        (newest first on screen at once, then older ones as the scan goes back)."""
-        self.stop_scan()
-        self._scan += 1
-        self.view.set_filter(query)
-        reader = self.reader
-        if query is not None and reader is not None and hasattr(reader, "filtered"):
-            self.status.begin(query.engine_note)
-            self._filter_file(self._scan, reader, query)
-        elif query is None and self._filtered_window and self.source is not None:
-            self._filtered_window = False
-            self.status.clear()
-            self.show(self.source)
-        else:
-            self.status.clear()
-        self.update_title()
-
-    _filtered_window = False
-
-    def stop_scan(self) -> bool:
-        """Stop a running whole-file filter (Esc); what it found so far stays. True if one ran."""
-        if not self.status.running:
-            return False
-        self.workers.cancel_group(self, "log-scan")
-        self.status.stop()
-        return True
-
-    @work(thread=True, exclusive=True, group="log-scan", exit_on_error=False)
-    def _filter_file(self, scan: int, reader, query: Query) -> None:
-        worker = get_current_worker()
-        first = True
-        try:
-            for lines, progress in reader.filtered(query, PAGE_LINES, lambda: worker.is_cancelled):
-                self.post_message(self.Scanned(scan, lines, progress, first))
-                first = False
-        except OSError as exc:
-            why = marker(f"read error: {clean(exc.strerror or str(exc), 200)}")
-            self.post_message(self.Scanned(scan, (why,), None, first))
-            first = False
-        self.post_message(self.Scanned(scan, (), None, first, last=True))
-
-    def on_log_pane_scanned(self, message: Scanned) -> None:
-        message.stop()
-        if message.scan != self._scan:
-            return
-        if message.first:
-            self._filtered_window = True
-            self.view.set_lines(message.lines, None)
-        elif message.lines:
-            self.view.prepend(message.lines)
-        if message.progress is not None:
-            self.status.advance(message.progress)
-        if message.last:
-            self.status.finish()
-
-    def page_back(self) -> None:
-        """Older lines above the first one held (files only)."""
-        reader = self.reader
-        offset = self.view.top_offset
-        self.paused = True
-        self.view.following = False
-        self.view.anchor(False)
-        if reader is None or not hasattr(reader, "read_before") or not offset:
-            self.view.scroll_page_up(animate=False)
-        elif self.view.scroll_y > 0:
-            self.view.scroll_page_up(animate=False)
-        else:
-            self._windowed = True
-            self._read_before(self._token, reader, offset)
-        self.update_title()
-
-    @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
-    def _read_before(self, token: int, reader, offset: int) -> None:
-        batch = _guarded(reader.read_before, offset, PAGE_LINES)
-        self.post_message(self.Loaded(token, batch, "before"))
 
     # --- title -----------------------------------------------------------------------
 
