@@ -30,9 +30,8 @@ STARTED = time.time()
 def fleet_code() -> Any:
     """The fleet modules (publish, feed) when they are in this checkout, else None."""
     try:
-        from console.core.fleet import published, summary
-
         from console.core.feeds import fleet as feed
+        from console.core.fleet import published, summary
     except ImportError:
         return None
     return type("Fleet", (), {"feed": feed, "published": published, "summary": summary})
