@@ -37,6 +37,7 @@ class CacheReading:
     worker_store: WorkerStore | None = None  # the database as the worker sees it
     as_of: float | None = None  # a past time: the values are the store's, not the cache's
     note: str = ""  # at a past time: which stored rows answered ("stored minute", ...)
+    notes: Mapping[str, str] = field(default_factory=dict)  # the same per entry ("health")
 
     def collect_interval(self, fallback: float) -> float:
         """The worker's own collection interval (`fallback` when it did not publish one)."""

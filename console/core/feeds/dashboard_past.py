@@ -34,8 +34,11 @@ def past_cache(engine: Any, host: str, as_of: float, now: float) -> CacheReading
         hosts = tuple(clean(h, 255) for h in queries.hosts(engine))
     except STORE_ERRORS as exc:
         return CacheReading(False, store_reason(exc), host, now, as_of=as_of)
-    notes = {f.note for f in (found_h, found_q, found_p) if f is not None}
-    note = " + ".join(sorted(notes)) if notes else "nothing stored at that time"
+    nothing = "nothing stored at that time"
+    found = {"health": found_h, "queue": found_q, "perf": found_p}
+    notes = {what: f.note if f is not None else nothing for what, f in found.items()}
+    kinds = sorted({f.note for f in found.values() if f is not None})
+    note = " + ".join(kinds) if kinds else nothing
     return CacheReading(
         True,
         "",
@@ -47,6 +50,7 @@ def past_cache(engine: Any, host: str, as_of: float, now: float) -> CacheReading
         hosts=tuple(sorted(set(hosts) | {host})),
         as_of=as_of,
         note=note,
+        notes=notes,
     )
 
 

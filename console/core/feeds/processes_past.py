@@ -9,7 +9,12 @@ from console.core.errors import StackwatchError
 from console.core.events.model import ProcessEvent
 from console.core.feeds.processes import ProcessesView
 from console.core.sanitize import clean
-from console.core.supervisor.models import ProcessesSnapshot, ProcessInfo, ProcessState
+from console.core.supervisor.models import (
+    EndpointStatus,
+    ProcessesSnapshot,
+    ProcessInfo,
+    ProcessState,
+)
 
 
 def process_at(event: ProcessEvent, at: float) -> ProcessInfo:
@@ -42,7 +47,9 @@ def past_view(engine: Any, host: str, at: float) -> ProcessesView:
     except StackwatchError as exc:
         return ProcessesView(ProcessesSnapshot(host, at), {}, str(exc), as_of=at)
     processes = tuple(process_at(e, at) for e in states)
-    snapshot = ProcessesSnapshot(host, at, processes)
+    names = sorted({p.endpoint for p in processes})
+    endpoints = tuple(EndpointStatus(name, "stored events") for name in names)
+    snapshot = ProcessesSnapshot(host, at, processes, endpoints)
     restarts = {key: (c.hour, c.day) for key, c in counts.items()}
     note = "" if processes else "no process events stored before that time"
     return ProcessesView(snapshot, restarts, note, as_of=at, around=tuple(around))

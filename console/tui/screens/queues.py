@@ -88,7 +88,8 @@ class QueuesScreen(PolledScreen):
         return self.app.settings.refresh_queues  # type: ignore[attr-defined]
 
     def fetch(self) -> QueuesView:
-        return self.app.feeds.queues.load(self.app.model.host)  # type: ignore[attr-defined]
+        at = self.app.cursor  # type: ignore[attr-defined]
+        return self.app.feeds.queues.load(self.app.model.host, as_of=at)  # type: ignore[attr-defined]
 
     def record_failure(self, what: str, error: BaseException) -> None:
         super().record_failure(what, error)
@@ -200,14 +201,14 @@ class QueuesScreen(PolledScreen):
 
     def action_revoke(self) -> None:
         task = self.query_one(ScheduledTable).selected()
-        if self.refused("restore") or task is None:
+        if self.refused("revoke") or task is None:
             return
         target = f"{task.task} {task.task_id} on {task.queue}"
         self._confirm("Revoke this scheduled task?", target, "Revoke", lambda a: a.revoke(task))
 
     def action_restore(self) -> None:
         task = self.query_one(ScheduledTable).selected()
-        if self._refused() or task is None:
+        if self.refused("restore") or task is None:
             return
         target = f"{task.task} {task.task_id} on {task.queue}"
         self._confirm("Restore this revoked task?", target, "Restore", lambda a: a.restore(task))
