@@ -50,6 +50,7 @@ def publish(
     health: Any = None,
     queues: Any = None,
     store: str = "ok",
+    alerts: int | None = None,
 ) -> None:
     """The process list (when there is one) and the summary, in one round trip."""
     pipe = redis.pipeline(transaction=False)
@@ -60,10 +61,23 @@ def publish(
         )
         pipe.set(keys.fleet_processes(settings.host), payload)
     summary = summary_payload(
-        settings.host, now, health, queues, processes, store, settings.read_only
+        settings.host, now, health, queues, processes, store, settings.read_only, alerts
     )
     pipe.hset(keys.FLEET_SUMMARY, settings.host, summary)
     pipe.execute()
+
+
+def firing_alerts(cache: Any, host: str) -> int | None:
+    """How many of this host's alerts fire (as its alert job last left them); None when the
+    cache cannot say."""
+    from console.core.alerts.kept import load_states
+    from console.core.alerts.model import FIRING
+    from console.core.errors import SourceUnavailable
+
+    try:
+        return sum(s.status == FIRING for s in load_states(cache, host).values())
+    except SourceUnavailable:
+        return None
 
 
 def start_request_server(settings: Settings) -> Any:

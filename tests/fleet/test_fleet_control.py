@@ -36,6 +36,9 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
         wait_until(lambda: "app:app" in running(feeds, "alpha"), "alpha's list")
         wait_until(lambda: "app:app" in running(feeds, "beta"), "beta's list")
         assert running(feeds, "beta")["app:app"] == beta.pid()
+        rows = {r.host: r for r in feeds.fleet.poll().rows}
+        assert {"alpha", "beta"} <= set(rows)
+        assert rows["beta"].summary.programs == 1 and rows["beta"].summary.alerts == 0
         before = beta.pid()
         results = feeds.processes.act("restart", ["main"], "app:app", host="beta")
         assert [r.ok for r in results] == [True], [r.summary() for r in results]

@@ -28,11 +28,11 @@ ROWS = (
     FleetRow(
         "web-2",
         BAD,
-        "1 FATAL, 2 BACKOFF",
+        "2 alerts firing, 1 FATAL, 2 BACKOFF",
         NOW - 4,
         60.0,
         "ok",
-        summary("web-2", running=3, fatal=1, backoff=2),
+        summary("web-2", running=3, fatal=1, backoff=2, alerts=2),
     ),
     FleetRow("web-3", STALE, "heartbeat late", NOW - 150, 60.0, "down", summary("web-3")),
     FleetRow("web-1", OK, "", NOW - 12, 60.0, "ok", summary("web-1", worst_backlog=1240)),

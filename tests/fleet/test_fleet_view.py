@@ -28,7 +28,7 @@ def test_rows_worst_first_and_a_silent_host_stays_down_until_removed(redis_url: 
     client = redis.Redis.from_url(redis_url)
     now = time.time()
     report(client, "web1", now - 3)
-    report(client, "web2", now - 3, programs=4, running=2, fatal=1, backoff=1)
+    report(client, "web2", now - 3, programs=4, running=2, fatal=1, backoff=1, alerts=1)
     report(client, "old", now - 3600)
     client.hset(keys.FLEET_SUMMARY, "evil", b"\xff not json")
     view = read_fleet(client, now)
@@ -40,7 +40,9 @@ def test_rows_worst_first_and_a_silent_host_stays_down_until_removed(redis_url: 
     ]
     web1 = next(r for r in view.rows if r.host == "web1")
     assert web1.summary.worst_backlog == 7 and web1.summary.cpu == 12.0
-    assert "1 FATAL" in next(r for r in view.rows if r.host == "web2").why
+    assert next(r for r in view.rows if r.host == "web2").why == (
+        "1 alert firing, 1 FATAL, 1 BACKOFF"
+    )
     assert [bad.what for bad in view.invalid] == ["summary of evil"]
     assert view.exit_code() == 1
     assert remove_host(client, "old") >= 2

@@ -41,7 +41,7 @@ class FleetRow:
     @property
     def problems(self) -> int:
         s = self.summary
-        return 0 if s is None else s.fatal + s.backoff + s.endpoints_down
+        return 0 if s is None else s.fatal + s.backoff + s.endpoints_down + (s.alerts or 0)
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,8 @@ def _judge(host: str, beat: Any, summary: HostSummary | None, now: float) -> Fle
 def _bad(summary: HostSummary | None, store: str) -> str:
     parts = []
     if summary is not None:
+        if summary.alerts:
+            parts.append(f"{summary.alerts} alert{'s' if summary.alerts > 1 else ''} firing")
         if summary.fatal:
             parts.append(f"{summary.fatal} FATAL")
         if summary.backoff:
