@@ -139,14 +139,14 @@ def latency(runs: int, listener: bool) -> list[float]:
                         fatal = time.time()
                     else:
                         time.sleep(0.01)
-                _wait(lambda: len(hook.arrived) > seen, 60, "the firing message")
+                _wait(lambda seen=seen: len(hook.arrived) > seen, 60, "the firing message")
                 arrived, title = hook.arrived[seen]
                 assert title.startswith("[FIRING]") and "program_fatal" in title, title
                 out.append(arrived - fatal)
                 ok.touch()
                 rpc.supervisor.startProcess("victim", True)
                 _wait(
-                    lambda: any(
+                    lambda seen=seen: any(
                         "RESOLVED" in t and "program_fatal" in t
                         for _, t in hook.arrived[seen + 1 :]
                     ),
