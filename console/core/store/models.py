@@ -210,6 +210,7 @@ class AlertHistoryRow(Base):
     __table_args__ = (
         Index("ix_alert_history_host_ts", "host", "ts"),
         Index("ix_alert_history_fingerprint", "fingerprint", "ts"),
+        Index("ix_alert_history_ts", "ts"),  # the daily prune walks this
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
