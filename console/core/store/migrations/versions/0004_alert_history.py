@@ -1,15 +1,15 @@
 """alert_history: alerts fired, silenced and resolved, and their deliveries
 
-Revision ID: 0005_alert_history
-Revises: 0004_prune_time_indexes
+Revision ID: 0004_alert_history
+Revises: 0003_failures_once
 Create Date: 2026-12-02 00:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_alert_history"
-down_revision = "0004_prune_time_indexes"
+revision = "0004_alert_history"
+down_revision = "0003_failures_once"
 branch_labels = None
 depends_on = None
 
