@@ -22,6 +22,7 @@ from console.core.settings import SettingsError, load_settings, parse_supervisor
 COMMANDS: dict[str, str] = {
     "tui": "open the console (the default)",
     "status": "every supervised program, like supervisorctl status",
+    "hosts": "every host reporting to this Redis, worst first (the fleet)",
     "restart": "restart a program, a group (group:*) or all",
     "logs": "print or follow a program's log",
     "queues": "queue depths; exit 1 past a critical threshold",
@@ -29,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "worker": "run the collection worker (huey consumer)",
     "events": "supervisord's process events: the listener (listen) or the recent ones",
     "doctor": "check every part of the stack and explain what is wrong",
+    "alerts": "alerts firing and pending (exit 1 when one fires); test a target; silence one",
     "demo": "start a private demo stack and open the console on it",
     "db": "database schema: upgrade, current",
     "config": "print the effective settings and where each came from",

@@ -13,10 +13,16 @@ from typing import Any
 
 from console import __version__
 from console.core import recent
-from console.core.errors import SourceUnavailable
+from console.core.errors import SourceUnavailable, StackwatchError
 from console.core.metrics import to_payload
+from console.core.queues.failure_counts import (
+    FailureCounts,
+    stored_counts,
+    waiting_in,
+    with_waiting,
+)
 from console.core.store import writes
-from jobs.collectors.queues import collect_queues
+from jobs.collectors.queues import collect_queues, with_failures
 from jobs.context import JobContext
 from jobs.schedule import periodic
 
@@ -51,6 +57,15 @@ def _heartbeat(ctx: JobContext, now: float) -> dict[str, Any]:
     return beat | published(ctx.settings) | {"store": ctx.store.state.payload()}
 
 
+def _failures(ctx: JobContext, now: float) -> FailureCounts | None:
+    """The failures held for this host (None while the store or the cache is out)."""
+    try:
+        stored = ctx.store.run(lambda: stored_counts(ctx.engine, ctx.host, now))
+        return with_waiting(stored, waiting_in(ctx.cache, ctx.host), now)
+    except StackwatchError:  # down, hung or an old schema: the column says "-" meanwhile
+        return None
+
+
 @periodic(every="collect_interval")
 def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     """One collection: latest values and heartbeat to the cache, then the minute's rows."""
@@ -59,6 +74,7 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
     with ctx.lock:
         health = ctx.system.collect(now)
     queues = collect_queues(ctx.settings, ctx.redis, now, ctx.huey)
+    queues = with_failures(queues, _failures(ctx, now), ctx.settings)
     procs = None
     try:
         procs = _processes(ctx, now)
@@ -82,7 +98,27 @@ def collect_system_metrics(ctx: JobContext, now: float | None = None) -> Outcome
         out.errors.append(str(exc))
     if procs is not None:
         _record_processes(ctx, procs, out)
+    _publish(ctx, now, procs, health, queues, out)
     return out
+
+
+def _publish(
+    ctx: JobContext, now: float, procs: Any, health: Any, queues: Any, out: Outcome
+) -> None:
+    """For the fleet: this host's process list and summary, read by every console."""
+    if ctx.redis is None:
+        return
+    import redis
+
+    from jobs.fleet import firing_alerts, publish
+
+    try:
+        alerts = firing_alerts(ctx.cache, ctx.host)
+        store = ctx.store.state.status
+        publish(ctx.redis, ctx.settings, now, procs, health, queues, store, alerts)
+        out.wrote.append("cache: fleet process list and summary")
+    except redis.RedisError as exc:
+        out.errors.append(f"cache: fleet: {exc}")
 
 
 def _record_processes(ctx: JobContext, procs: Any, out: Outcome) -> None:

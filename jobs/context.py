@@ -32,6 +32,7 @@ class JobContext:
         self.started = clock()  # published with the heartbeat: when this worker started
         self.lock = threading.Lock()  # collectors keep state between samples
         self.huey: Any = None  # set by the app factory: our own queue is reported too
+        self.wake_sender = threading.Event()  # set when alerts are queued: send them now
         if engine is not None:
             self.__dict__["engine"] = engine
         if cache is not None:
@@ -64,6 +65,12 @@ class JobContext:
         from jobs.collectors.system import SystemCollector
 
         return SystemCollector(self.host, clock=self.clock)
+
+    @cached_property
+    def alert_history(self) -> Any:
+        from jobs.alert_history import HistoryWriter
+
+        return HistoryWriter(self)
 
     def close(self) -> None:
         for name in ("cache", "redis"):

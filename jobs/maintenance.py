@@ -18,7 +18,7 @@ LAST_RUN_KEY = "cleanup_old_metrics.last_run"
 DAY = 86400
 ROLLUP_AFTER_S = DAY  # minute rows older than this are rolled up into hourly rows
 METRIC_TABLES = ("system_health_metrics", "queue_metrics", "performance_metrics")
-LOG_TABLES = ("job_runs", "job_failures", "process_events")
+LOG_TABLES = ("job_runs", "job_failures", "process_events", "alert_history")
 
 
 def last_slot(now: float, hour: int, timezone: str) -> float:

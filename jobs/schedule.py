@@ -24,7 +24,13 @@ from console.core.settings import Settings
 RETRY_DELAYS = (10, 30, 60)  # seconds before the 1st, 2nd and 3rd retry of a database job
 RETRIES = len(RETRY_DELAYS)  # jobs that write the database retry; minute jobs just run again
 # The modules holding periodic jobs, imported to fill the table (in this order).
-JOB_MODULES = ("jobs.collection", "jobs.performance", "jobs.maintenance", "jobs.events")
+JOB_MODULES = (
+    "jobs.collection",
+    "jobs.performance",
+    "jobs.maintenance",
+    "jobs.events",
+    "jobs.alerts",
+)
 
 Entry = PeriodicSpec  # one row of the table as the worker runs it and publishes it
 
@@ -115,7 +121,9 @@ def job_functions() -> dict[str, Callable[..., Any]]:
 
 def tick(settings: Settings) -> int:
     """How often the scheduler checks periodic jobs: the largest step that divides them all."""
-    step = math.gcd(settings.collect_interval, settings.store_interval)
+    step = math.gcd(
+        math.gcd(settings.collect_interval, settings.store_interval), settings.alerts_interval
+    )
     return max(1, min(step, 60))
 
 

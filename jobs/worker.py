@@ -22,6 +22,8 @@ from console.core.settings import Settings
 from console.core.store.engine import check_schema
 from console.core.throttle import RepeatFilter
 from jobs import schedule
+from jobs.alert_sender import LOCK as SENDER_LOCK
+from jobs.alert_sender import AlertSender
 from jobs.app import build
 from jobs.maintenance import cleanup_due, read_last_run
 
@@ -131,7 +133,7 @@ def make_consumer(
         flush_locks=True,  # a kill -9 leaves locks behind; only one worker per host holds them
         # huey flushes only the locks it has seen taken in this process, and ours are taken
         # per run (jobs.app.run_job), so at start it knows none: name them all
-        extra_locks=",".join(entry.name for entry in schedule.schedule(settings)),
+        extra_locks=",".join([*(entry.name for entry in schedule.schedule(settings)), SENDER_LOCK]),
         check_worker_health=True,
         health_check_interval=5,
         max_delay=min(5.0, settings.collect_interval / 2),  # idle polling and outage backoff
@@ -155,6 +157,16 @@ def run_worker(settings: Settings, workers: int, max_time: float, memory_mb: flo
         workers,
         settings.collect_interval,
     )
-    consumer.run()
+    from jobs.fleet import start_request_server
+
+    requests = start_request_server(settings)  # consoles' actions and log reads, by Redis
+    sender = AlertSender(ctx)  # beside huey's threads: a slow target never holds a job
+    sender.start()
+    try:
+        consumer.run()
+    finally:
+        sender.stop()
+        if requests is not None:
+            requests.stop()
     ctx.close()
     return 0

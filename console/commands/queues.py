@@ -58,7 +58,9 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     feeds = build_feeds(loaded.settings)
     host = chosen_host(args, loaded.settings)
     try:
-        lines, error, _ = feeds.queues.queue_lines(host, time.time(), history=False)
+        now = time.time()
+        counts = feeds.queues.failure_counts(host, now)  # the numbers the Queues screen shows
+        lines, error, _ = feeds.queues.queue_lines(host, now, history=False, failures=counts)
     finally:
         feeds.close()
     critical = [line.name for line in lines if line.level == "critical"]

@@ -108,6 +108,10 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         print("stackwatch: read-only: restart refused (use --write to allow)", file=sys.stderr)
         return 2
     host, target = _target(args, settings)
+    from console.commands.restart_remote import is_remote, run_remote
+
+    if host is not None and is_remote(settings, host):  # through that host's worker
+        return run_remote(args, settings, host, target, _asked)
     plan = _plan(settings, host, target)
     if not args.all_hosts:
         _refuse_several_hosts(plan, target)

@@ -11,16 +11,39 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from console.commands.host_option import add_host_argument, chosen_host
-from console.core.settings import LoadedSettings
+from console.core.settings import LoadedSettings, Settings
+
+if TYPE_CHECKING:
+    from console.core.supervisor.models import ProcessesSnapshot
 
 HELP = "every supervised program, like supervisorctl status"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help="the state at a past time, from the store (03:12, -2h, yesterday 14:00, ISO)",
+    )
     add_host_argument(parser)
+
+
+def published_snapshot(settings: Settings) -> ProcessesSnapshot:
+    """The host's process list as its worker last published it (endpoints say when not)."""
+    import time
+
+    from console.core.feeds.processes_remote import remote_snapshot
+    from console.core.redis_client import redis_client
+
+    client = redis_client(settings.redis_url or "", settings.rpc_timeout)
+    try:
+        return remote_snapshot(client, settings.host, time.time())[0]
+    finally:
+        client.close()
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
@@ -30,7 +53,11 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from console.core.supervisor.poll import Poller, make_clients
 
     settings = loaded.settings.for_host(chosen_host(args, loaded.settings))
-    if not settings.supervisors:
+    if args.at is not None:  # from the store alone: no supervisord is asked
+        from console.commands.status_at import run_at
+
+        return run_at(settings, args.at, args.json)
+    if not settings.supervisors and not settings.redis_url:
         print(
             f"stackwatch: no supervisord configured for host {settings.host}"
             " (set [[supervisor]] or --supervisor-url)",
@@ -38,7 +65,10 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         )
         return 2
     clients = make_clients(settings)
-    snapshot = Poller(clients, settings.host, resources=False).poll()
+    if clients:
+        snapshot = Poller(clients, settings.host, resources=False).poll()
+    else:  # no supervisord URL for this host: its worker's published list, through Redis
+        snapshot = published_snapshot(settings)
     down = [p for p in snapshot.processes if not is_up(p)]
     if down:  # only then is the config needed (autostart=false programs may be down)
         configs: dict = {}

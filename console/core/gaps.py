@@ -8,7 +8,6 @@ Buckets narrower than the collection interval are empty by nature (one row a min
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,16 +38,3 @@ def gaps(points: Sequence[Any], collect_interval: float = 60.0) -> list[tuple[fl
 def _step(points: Sequence[Any]) -> float:
     """The bucket width of an evenly spaced series (0 when it has fewer than two points)."""
     return float(points[1].ts - points[0].ts) if len(points) > 1 else 0.0
-
-
-def describe(found: Sequence[tuple[float, float]], limit: int = 2) -> str:
-    """`no data 02:10–02:40` for the newest gaps (local time), "" when there are none."""
-    if not found:
-        return ""
-    shown = ", ".join(f"{_clock(a)}–{_clock(b)}" for a, b in found[-limit:])
-    more = f" +{len(found) - limit}" if len(found) > limit else ""
-    return f"no data {shown}{more}"
-
-
-def _clock(ts: float) -> str:
-    return time.strftime("%H:%M", time.localtime(ts))

@@ -117,3 +117,43 @@ def process_events(host: str) -> str:
     """Stream of supervisord's process events (from `stackwatch events`), moved to the store
     by the worker and read by the console for what happened in the last seconds."""
     return f"stackwatch:events:{host}"
+
+
+def alert_states(host: str) -> str:
+    """Map fingerprint -> the alert's state (pending, firing, recently resolved)."""
+    return f"stackwatch:alerts:state:{host}"
+
+
+def alert_silences(host: str) -> str:
+    """Map silence id -> {match, until, reason, who, created}; expired ones are removed."""
+    return f"stackwatch:alerts:silences:{host}"
+
+
+def alert_outbox(host: str) -> str:
+    """Map delivery id -> a message waiting for one target (bounded; retried with backoff)."""
+    return f"stackwatch:alerts:outbox:{host}"
+
+
+# -- the fleet: what each worker publishes, and requests to it (console.core.fleet) ----------
+FLEET_SUMMARY = "stackwatch:fleet:summary"  # {host: JSON summary}: one HGETALL for the fleet view
+
+
+def fleet_processes(host: str) -> str:
+    """JSON: the host's supervisord process list as its worker last saw it."""
+    return f"stackwatch:fleet:processes:{host}"
+
+
+def fleet_requests(host: str) -> str:
+    """List of JSON requests (actions, log reads) for the host's worker (LPUSH / BRPOP)."""
+    return f"stackwatch:fleet:requests:{host}"
+
+
+def fleet_reply(request_id: str) -> str:
+    """List the worker pushes its one reply to (the console BLPOPs it; it expires)."""
+    return f"stackwatch:fleet:reply:{request_id}"
+
+
+def fleet_claim(request_id: str) -> str:
+    """SET NX by whoever decides a request's fate first: the worker (runs it) or the
+    console (gave up waiting): a request is never run after the console said it was not."""
+    return f"stackwatch:fleet:claim:{request_id}"

@@ -84,3 +84,18 @@ def redacting_formatter(fmt: str, secrets: Iterable[str] = ()) -> logging.Format
             return redact(super().format(record), known)
 
     return RedactingFormatter(fmt)
+
+
+def mask_target(target: str) -> str:
+    """A notification target as it may be shown: scheme and host only (`json://host:8080/***`),
+    since services put their tokens in the path (slack://TokenA/TokenB), the user part or the
+    query; a `command:` target shows its program, never its arguments."""
+    if target.startswith("command:"):
+        words = target[len("command:") :].split()
+        return "command:" + (words[0] if words else "") + (" ***" if len(words) > 1 else "")
+    scheme, sep, rest = target.partition("://")
+    if not sep:
+        return MASK
+    host = rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    hidden = "@" in rest.split("/", 1)[0] or len(rest) > len(host)
+    return f"{scheme}://{host}" + ("/***" if hidden else "")

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from console.core import settings_tables as tables
-from console.core.redact import mask_url
+from console.core.alerts.rules import DEFAULT_RULES, AlertRule, rules_from_toml
+from console.core.redact import mask_target, mask_url
 from console.core.settings_check import RULES, TOML_KEYS, SettingsError, bad, check_value
 from console.core.settings_tables import (
     DEFAULT_THRESHOLDS,
@@ -87,6 +88,15 @@ class Settings:
     worker_workers: int = 2
     worker_max_time: int = 3600
     worker_memory_mb: int = 128
+    alert_rules: tuple[AlertRule, ...] = DEFAULT_RULES  # [[alert]] tables change or add rules
+    alerts_notify: tuple[str, ...] = ()  # where alerts go: apprise URLs or command:...
+    alerts_interval: int = 10  # seconds between evaluations of the rules
+    alerts_repeat: float = 4 * 3600.0  # a firing alert is sent again this often
+    alerts_retry_max: float = 300.0  # the longest wait between two tries of a failed delivery
+    alerts_outbox: int = 1000  # deliveries kept while a target is down (oldest dropped past it)
+    # seconds a host's worker has to take a console's request (action, log read) before the
+    # console gives up; a request not taken by then is never run
+    fleet_timeout: float = 10.0
 
     @property
     def embedded(self) -> bool:
@@ -126,6 +136,10 @@ class Settings:
             value = getattr(self, f.name)
             if f.name in ("redis_url", "database_url") and value:
                 value = mask_url(value)
+            elif f.name == "alerts_notify":
+                value = tuple(mask_target(t) for t in value)
+            elif f.name == "alert_rules":
+                value = f"<{len(value)} rules>"
             shown.append(f"{f.name}={value!r}")
         return f"Settings({', '.join(shown)})"
 
@@ -138,6 +152,9 @@ class Settings:
         found = [url_password(self.redis_url), url_password(self.database_url)]
         for endpoint in self.supervisors:
             found += [endpoint.password, url_password(endpoint.url)]
+        found += [*self.alerts_notify]  # a target is a secret as a whole (tokens in paths)
+        for rule in self.alert_rules:
+            found += [*(rule.notify or ())]
         return tuple(s for s in found if s)
 
 
@@ -157,6 +174,7 @@ _TABLES = {
     "log": ("log_files", tables.logs_from_toml),
     "thresholds": ("thresholds", tables.thresholds_from_toml),
     "keys": ("keys", tables.keys_from_toml),
+    "alert": ("alert_rules", rules_from_toml),
 }
 _FLAG_NAMES = {
     "redis_url": "--redis-url",

@@ -175,6 +175,27 @@ def url_problem(value: str, schemes: tuple[str, ...]) -> str | None:
     return None
 
 
+def notify_targets(value: Any) -> tuple[str, ...]:
+    """Alert targets: a TOML list, or comma-separated text from the environment."""
+    from console.core.alerts.targets import check_targets
+
+    return check_targets(value)
+
+
+def seconds(low: float, high: float) -> Callable[[Any], float]:
+    """A duration: seconds, or `90s` / `5m` / `4h` / `1d`."""
+
+    def parse(value: Any) -> float:
+        from console.core.alerts.rules import duration
+
+        number = duration(value)
+        if not low <= number <= high:
+            raise ValueError(f"must be a duration between {low:g} s and {high:g} s")
+        return number
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Rule:
     """How one scalar setting is read: its TOML key and the parser that checks it."""
@@ -205,7 +226,14 @@ RULES: dict[str, Rule] = {
     "worker_workers": Rule("worker.workers", whole(1, 64)),
     "worker_max_time": Rule("worker.max_time", whole(0, 366 * 86400)),
     "worker_memory_mb": Rule("worker.memory", whole(0, 1 << 20)),
+    "alerts_notify": Rule("alerts.notify", notify_targets),
+    "alerts_interval": Rule("alerts.interval", whole(1, 3600)),
+    "alerts_repeat": Rule("alerts.repeat", seconds(60, 30 * 86400)),
+    "alerts_retry_max": Rule("alerts.retry_max", seconds(1, 86400)),
+    "alerts_outbox": Rule("alerts.outbox", whole(10, 100_000)),
+    "fleet_timeout": Rule("fleet.timeout", finite(0.5, 600)),
 }
+SECRET_SETTINGS = frozenset({"alerts_notify"})  # target URLs carry tokens: never echoed
 TOML_KEYS = {rule.toml_key: name for name, rule in RULES.items()}
 
 
@@ -215,4 +243,4 @@ def check_value(name: str, value: Any, key: str, where: str) -> Any:
     try:
         return rule.parse(value)
     except ValueError as exc:
-        raise bad(key, where, str(exc), value) from None
+        raise bad(key, where, str(exc), value, secret=name in SECRET_SETTINGS) from None

@@ -58,6 +58,12 @@ def describe(loaded: LoadedSettings) -> list[tuple[str, str, str]]:
             shown = ", ".join(f"{k}={v}" for k, v in value.items()) or "(defaults)"
         elif f.name == "redis_url":
             shown = mask_url(value) if value else "(none: embedded SQLite cache)"
+        elif f.name == "alert_rules":
+            shown = ", ".join(r.name + ("" if r.enabled else " (off)") for r in value)
+        elif f.name == "alerts_notify":
+            from console.core.redact import mask_target
+
+            shown = ", ".join(mask_target(t) for t in value) or "(none: shown in the console only)"
         elif f.name == "database_url":
             shown = mask_url(settings.resolved_database_url)
         else:

@@ -21,6 +21,7 @@ from console.core.feeds.dashboard import ChartReading
 from console.core.sanitize import clean
 from console.core.settings import Settings
 from console.core.sources import worst
+from console.tui.cursor import CURSOR_BINDINGS, CursorMixin
 from console.tui.dash_choices import CHART_RANGES
 from console.tui.failures import Failure, Failures, capture, guarded
 from console.tui.host_commands import HostCommands
@@ -75,7 +76,7 @@ def _news(old: DashboardModel, new: DashboardModel) -> bool:
     )
 
 
-class StackwatchApp(App[int]):
+class StackwatchApp(CursorMixin, App[int]):
     """The console. Screens read `self.app.settings` and get their data from `self.app.feeds`
     (handed in, never built by a screen); all I/O runs in thread workers."""
 
@@ -87,6 +88,8 @@ class StackwatchApp(App[int]):
         "processes": _lazy("console.tui.screens.processes", "ProcessesScreen"),
         "queues": _lazy("console.tui.screens.queues", "QueuesScreen"),
         "logs": _lazy("console.tui.screens.logs", "LogsScreen"),
+        "fleet": _lazy("console.tui.screens.fleet", "FleetScreen"),
+        "alerts": _lazy("console.tui.screens.alerts", "AlertsScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,10 +97,13 @@ class StackwatchApp(App[int]):
         Binding("2,P", "switch_mode('processes')", "Processes", id="screen.processes"),
         Binding("3,Q", "switch_mode('queues')", "Queues", id="screen.queues"),
         Binding("4,L", "switch_mode('logs')", "Logs", id="screen.logs"),
+        Binding("5,F", "switch_mode('fleet')", "Fleet", id="screen.fleet", show=False),
+        Binding("6,A", "switch_mode('alerts')", "Alerts", id="screen.alerts", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("H", "next_host", "Switch host", id="app.host", show=False),
         Binding("exclamation_mark", "last_failure", "Last error", id="app.last_error", show=False),
         Binding("q", "quit", "Quit", id="app.quit"),
+        *CURSOR_BINDINGS,
     ]
 
     def __init__(
@@ -114,6 +120,7 @@ class StackwatchApp(App[int]):
         self.feeds = feeds
         self.model: DashboardModel = initial_model(settings, settings.host)
         self.model_signal: Signal[DashboardModel] = Signal(self, "model")
+        self.cursor_signal: Signal[float | None] = Signal(self, "cursor")  # None: live
         self.tick_signal: Signal[float] = Signal(self, "tick")
         self.chart_signal: Signal[ChartReading] = Signal(self, "chart")
         self.poller = ModelPoller(self)
@@ -159,7 +166,7 @@ class StackwatchApp(App[int]):
 
     def _publish(self) -> None:
         self._unpublished = False
-        self.model_signal.publish(self.model)
+        self.model_signal.publish(self.shown_model())
 
     @property
     def collect_interval(self) -> float:
@@ -262,6 +269,9 @@ class StackwatchApp(App[int]):
         self._set_model(switch_host(self.model, host))
         self.poller.poll_now(CACHE)
         self.poller.poll_now(DATABASE)
+        if self.cursor is not None:  # the other host's past
+            self._past = None
+            self.read_past()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's, and the chart ranges (hosts are outside text: see HostCommands)."""

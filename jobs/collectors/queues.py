@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 import redis
@@ -10,6 +11,7 @@ import redis
 from console.core.errors import SourceUnavailable
 from console.core.metrics import QueueDepth, QueueSnapshot
 from console.core.queues import read_queues
+from console.core.queues.failure_counts import FailureCounts, fill_failed
 from console.core.settings import Settings
 
 OWN_QUEUE = "stackwatch"
@@ -26,6 +28,13 @@ def own_queue(huey: Any) -> QueueDepth:
         )
     except (redis.RedisError, sqlite3.Error, OSError) as exc:  # whichever storage huey uses
         return QueueDepth(name=OWN_QUEUE, kind="huey", error=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def with_failures(
+    snapshot: QueueSnapshot, counts: FailureCounts | None, settings: Settings
+) -> QueueSnapshot:
+    """Huey keeps no failed count: the failures we recorded stand in, as on the Queues screen."""
+    return replace(snapshot, queues=tuple(fill_failed(snapshot.queues, counts, settings.queues)))
 
 
 def collect_queues(settings: Settings, client: Any, now: float, huey: Any = None) -> QueueSnapshot:

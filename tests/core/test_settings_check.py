@@ -180,6 +180,20 @@ TABLE_FIELDS = {
     "supervisor": ("name", "url", "username", "password_env", "host"),
     "queue": ("name", "kind", "key", "warning", "critical", "hidden"),
     "log": ("name", "path"),
+    "alert": (
+        "name",
+        "kind",
+        "enabled",
+        "for",
+        "threshold",
+        "count",
+        "window",
+        "metric",
+        "match",
+        "repeat",
+        "notify",
+        "severity",
+    ),
 }
 
 
@@ -196,6 +210,7 @@ def _keys_and_tables() -> list[str]:
         "supervisor": 'url = "unix:///a"\n',
         "queue": 'name = "q"\n',
         "log": 'path = "/a"\n',
+        "alert": 'name = "cpu_high"\n',
     }
     tables = [
         f"[[{table}]]\n" + required[table].replace(f"{field} = ", "#") + f"{field} = {{v}}\n"

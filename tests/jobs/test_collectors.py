@@ -101,7 +101,7 @@ def test_cgroup_v2_without_limits_and_v1_unlimited_are_the_host(tmp_path: Path) 
 
 
 def test_periodic_entries_fire_once_per_slot_however_often_asked() -> None:
-    settings = settings_for(collect_interval=60, store_interval=300)
+    settings = settings_for(collect_interval=60, store_interval=300, alerts_interval=60)
     entries = {e.name: e for e in schedule.schedule(settings)}
     store = schedule.Due(entries["store_metrics"], "UTC")
     start = dt.datetime(2030, 1, 1, 12, 0, 7)
@@ -109,6 +109,7 @@ def test_periodic_entries_fire_once_per_slot_however_often_asked() -> None:
     assert fired.count(True) == 3  # 12:00, 12:05, 12:10
     assert schedule.tick(settings) == 60
     assert schedule.tick(settings_for(collect_interval=2, store_interval=5)) == 1
+    assert schedule.tick(settings_for(collect_interval=60, store_interval=300)) == 10  # alerts
 
 
 def test_daily_cleanup_fires_at_the_hour_in_the_settings_timezone() -> None:

@@ -54,6 +54,7 @@ def test_the_ledger_follows_the_workers_table_not_the_consoles(
         ("store_metrics", "every 2m"),
         ("cleanup_old_metrics", "daily 04:00 UTC"),
         ("move_process_events", "every 30s"),
+        ("evaluate_alerts", "every 10s"),
     ]
 
 

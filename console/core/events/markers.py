@@ -3,9 +3,7 @@ starting or stopping, from supervisord's events (or what polls recorded)."""
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from console.core.events.model import GROUP, PROCESS, SUPERVISOR, ProcessEvent
@@ -49,23 +47,3 @@ def markers(events: Iterable[ProcessEvent], since: float, until: float) -> tuple
         else:
             out.append(m)
     return tuple(out)
-
-
-def summary(found: Sequence[Marker], limit: int = 3) -> str:
-    """One line under the chart: what happened in the range shown."""
-    parts = []
-    restarts = Counter(m.label for m in found if m.kind == RESTART)
-    if restarts:
-        top = ", ".join(f"{name} ×{n}" for name, n in restarts.most_common(limit))
-        parts.append(f"restarts {sum(restarts.values())} ({top})")
-    for kind in (FATAL, DEPLOY, SUPERVISORD):
-        mine = [m for m in found if m.kind == kind]
-        if mine:
-            shown = ", ".join(f"{m.label} {_clock(m.ts)}" for m in mine[-limit:])
-            more = f" +{len(mine) - limit}" if len(mine) > limit else ""
-            parts.append(f"{kind} {shown}{more}")
-    return " · ".join(parts)
-
-
-def _clock(ts: float) -> str:
-    return time.strftime("%H:%M", time.localtime(ts))

@@ -4,37 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 import time
 from dataclasses import asdict
+from datetime import tzinfo
 
 from console.core.errors import StackwatchError
 from console.core.events.model import ProcessEvent
 from console.core.settings import Settings
 
 DEFAULT_SINCE_S = 3600
-_RELATIVE = re.compile(r"^-(\d+)([smhd])$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def parse_since(text: str | None, now: float) -> float:
-    """-30m, -2h, -1d; 03:12 (today, local time); or an ISO 8601 date/time."""
+def parse_since(text: str | None, now: float, tz: tzinfo = dt.UTC) -> float:
+    """-30m, -2h, -1d; 03:12 (its latest occurrence); yesterday 14:00; an ISO date/time."""
     if not text:
         return now - DEFAULT_SINCE_S
-    relative = _RELATIVE.match(text.strip())
-    if relative:
-        return now - int(relative.group(1)) * _UNITS[relative.group(2)]
+    from console.core.timecursor import TimeInputError, parse_at
+
     try:
-        if re.fullmatch(r"\d{1,2}:\d\d", text.strip()):
-            hour, minute = map(int, text.split(":"))
-            today = dt.datetime.fromtimestamp(now).replace(hour=hour, minute=minute, second=0)
-            return today.timestamp()
-        return dt.datetime.fromisoformat(text.strip()).timestamp()
-    except ValueError:
-        raise StackwatchError(
-            f"--since {text!r}: use -30m, -2h, -1d, 03:12 or 2026-12-01T03:12"
-        ) from None
+        found = parse_at(text, now, tz)
+    except TimeInputError as exc:
+        raise StackwatchError(f"--since: {exc}") from None
+    return now if found is None else found
 
 
 def line(event: ProcessEvent) -> str:
@@ -63,7 +55,9 @@ def collect(settings: Settings, since: float, program: str | None) -> tuple[list
 
 
 def show(settings: Settings, since_text: str | None, program: str | None, as_json: bool) -> int:
-    since = parse_since(since_text, time.time())
+    from console.core.timecursor import zone_of
+
+    since = parse_since(since_text, time.time(), zone_of(settings.timezone))
     events, errors = collect(settings, since, program)
     for error in errors:
         print(f"stackwatch: {error}", file=sys.stderr)

@@ -19,7 +19,9 @@ from console.core.feeds.connections import Connections
 from console.core.settings import Settings
 
 if TYPE_CHECKING:  # the views import their readers' types; the app must stay light
+    from console.core.feeds.alerts import AlertsFeed
     from console.core.feeds.dashboard import DashboardFeed
+    from console.core.feeds.fleet import FleetFeed
     from console.core.feeds.logs import LogsFeed
     from console.core.feeds.processes import ProcessesFeed
     from console.core.feeds.queues import QueuesFeed
@@ -34,11 +36,15 @@ class Feeds:
     queues: QueuesFeed
     logs: LogsFeed
     connections: Connections | None = None
+    fleet: FleetFeed | None = None  # every host reporting to this Redis (None: tests' fixed)
+    alerts: AlertsFeed | None = None  # the worker's alerts (None: tests' fixed feeds)
 
     def close(self) -> None:
         """Release the shared connections (the app calls this when it exits)."""
-        for feed in (self.dashboard, self.processes, self.queues, self.logs):
-            feed.close()
+        feeds = (self.dashboard, self.processes, self.queues, self.logs, self.fleet, self.alerts)
+        for feed in feeds:
+            if feed is not None:
+                feed.close()
         if self.connections is not None:
             self.connections.close()
 
@@ -54,8 +60,10 @@ def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> F
         # xmlrpc and psutil load when the Processes screen first reads, not at start-up
         processes=Lazy("console.core.feeds.processes_live", "LiveProcesses", connections),
         queues=Lazy("console.core.feeds.queues_live", "LiveQueues", connections, clock),
-        logs=Lazy("console.core.feeds.logs", "LiveLogs", settings),
+        logs=Lazy("console.core.feeds.logs", "LiveLogs", settings, connections),
         connections=connections,
+        fleet=Lazy("console.core.feeds.fleet", "LiveFleet", connections, clock),
+        alerts=Lazy("console.core.feeds.alerts", "LiveAlerts", connections, clock),
     )
 
 

@@ -35,6 +35,9 @@ class CacheReading:
     invalid: tuple[Invalid, ...] = ()  # entries present but unusable, each with its reason
     worker: WorkerInfo | None = None  # what the host's worker published with its heartbeat
     worker_store: WorkerStore | None = None  # the database as the worker sees it
+    as_of: float | None = None  # a past time: the values are the store's, not the cache's
+    note: str = ""  # at a past time: which stored rows answered ("stored minute", ...)
+    notes: Mapping[str, str] = field(default_factory=dict)  # the same per entry ("health")
 
     def collect_interval(self, fallback: float) -> float:
         """The worker's own collection interval (`fallback` when it did not publish one)."""
@@ -63,6 +66,7 @@ class HistoryReading:
     from_store: bool = True  # False: read from the cache's recent lists
     db_ok: bool | None = None  # with from_store False: a light probe of the store, if asked
     db_reason: str = ""
+    as_of: float | None = None  # a past time: the hour before it
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class ChartReading:
     points: tuple[Point, ...] = ()
     from_store: bool = True  # False: read from the cache's recent lists; says nothing of the db
     markers: tuple[Any, ...] = ()  # console.core.events.markers.Marker: restarts, FATALs, deploys
+    as_of: float | None = None  # a past time: the span ends there
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from typing import Any
 
 from console.core.cache.entries import ENTRIES, heartbeat_of, read_entry
 from console.core.errors import SchemaOutOfDate, SourceUnavailable
-from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.dashboard import (
     HOUR_S,
@@ -55,7 +54,7 @@ class LiveDashboard:
     def read_cache(self, host: str, as_of: float | None = None) -> CacheReading:
         now = self.clock()
         if as_of is not None:
-            return CacheReading(False, NO_HISTORY_VIEW, host, now)
+            return self._past("past_cache", host, as_of, now)
         try:
             cache = self.connections.cache()
             entries = {kind: read_entry(cache, kind, host) for kind in ENTRIES}
@@ -74,6 +73,12 @@ class LiveDashboard:
         return CacheReading(
             True, "", host, now, health, queues, perf, beat_ts, hosts, invalid, worker, store
         )
+
+    def _past(self, name: str, *args: Any) -> Any:
+        """A reading at a past time, from the store (console.core.feeds.dashboard_past)."""
+        from console.core.feeds import dashboard_past
+
+        return getattr(dashboard_past, name)(self.connections.engine(), *args)
 
     # -- history --------------------------------------------------------------------------
     def _series(self, metric: str, host: str, since: float, until: float, points: int) -> Any:
@@ -100,7 +105,7 @@ class LiveDashboard:
     ) -> HistoryReading:
         now = self.clock()
         if as_of is not None:
-            return HistoryReading(False, NO_HISTORY_VIEW, host, now)
+            return self._past("past_history", host, metrics, points, as_of, now)
         found = self._recent(host, metrics, now - HOUR_S, now, points)
         if found is None:
             return self._store_history(host, metrics, points, now)
@@ -140,7 +145,7 @@ class LiveDashboard:
     ) -> ChartReading:
         now = self.clock()
         if as_of is not None:
-            return ChartReading(False, NO_HISTORY_VIEW, metric, host, span_s, now)
+            return self._past("past_chart", host, metric, span_s, points, as_of, now)
         points = max(2, points)
         if span_s <= HOUR_S:
             found = self._recent(host, (metric,), now - span_s, now, points)
@@ -181,8 +186,7 @@ class LiveDashboard:
         self, endpoint: SupervisorEndpoint, as_of: float | None = None
     ) -> SupervisorReading:
         now = self.clock()
-        if as_of is not None:
-            return SupervisorReading(endpoint.name, False, NO_HISTORY_VIEW, now)
+        # supervisord keeps no past: its reachability is always now (the header's chip)
         from console.core.supervisor.errors import SupervisorFault  # xmlrpc only when used
 
         try:

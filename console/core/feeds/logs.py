@@ -6,7 +6,7 @@ own supervisords and the settings' files).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from console.core.settings import Settings
 
@@ -27,10 +27,13 @@ class LogsFeed(Protocol):
 
 
 class LiveLogs:
-    """Program logs through supervisord (files read directly when this user can)."""
+    """Program logs through supervisord (files read directly when this user can); another
+    host's through its worker, over the shared Redis client."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, connections: Any = None) -> None:
         self.settings = settings
+        self.connections = connections
+        self._fleet: Any = None
 
     def sources(self, host: str) -> tuple[list[LogSource], list[str]]:
         from console.core.logs.sources import load_sources
@@ -40,7 +43,17 @@ class LiveLogs:
     def open(self, source: LogSource) -> LogReader:
         from console.core.logs.sources import open_reader
 
-        return open_reader(source, self.settings)
+        return open_reader(source, self.settings, self._fleet_client(source))
+
+    def _fleet_client(self, source: LogSource) -> Any:
+        remote = source.host is not None or any(p.host for p in source.parts)
+        if not remote or self.connections is None or self.connections.redis() is None:
+            return None
+        if self._fleet is None:
+            from console.core.fleet.logs import fleet_client
+
+            self._fleet = fleet_client(self.settings, self.connections.redis())
+        return self._fleet
 
     def close(self) -> None:
         """Readers belong to their panes, which close them."""

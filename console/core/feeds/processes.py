@@ -18,6 +18,8 @@ class ProcessesView:
     counts_error: str = ""
     # endpoint -> the event listener's state (None: not installed): exact events or polls only
     listeners: dict[str, str | None] = field(default_factory=dict)
+    as_of: float | None = None  # a past time: states from the stored events, no actions
+    around: tuple[Any, ...] = ()  # at a past time: ProcessEvents just before and after it
 
 
 class ProcessesFeed(Protocol):
@@ -28,14 +30,21 @@ class ProcessesFeed(Protocol):
         ...
 
     def act(
-        self, action: str, endpoints: list[str], target: str, signal: str = ""
+        self,
+        action: str,
+        endpoints: list[str],
+        target: str,
+        signal: str = "",
+        host: str | None = None,
     ) -> list[ActionResult]:
-        """Run one action on each named endpoint, then audit every result."""
+        """Run one action on each named endpoint of `host` (None: this console's endpoints
+        by name), then audit every result; a host with no supervisord URL configured is
+        acted on through its worker."""
         ...
 
-    def reread(self, endpoint: str) -> ConfigDiff | ActionResult: ...
+    def reread(self, endpoint: str, host: str | None = None) -> ConfigDiff | ActionResult: ...
 
-    def update(self, endpoint: str, diff: ConfigDiff) -> ActionResult: ...
+    def update(self, endpoint: str, diff: ConfigDiff, host: str | None = None) -> ActionResult: ...
 
     def follow_events(self, host: str | None = None) -> bool:
         """Did `host`'s supervisord report anything since the last call? (a watcher thread)"""

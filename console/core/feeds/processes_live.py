@@ -15,7 +15,6 @@ from typing import Any
 from console.core.errors import StackwatchError
 from console.core.events.presence import listener_state
 from console.core.events.timeline import Transitions, pending_starts
-from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.processes import ProcessesView
 from console.core.supervisor.actions import Actions
@@ -47,6 +46,7 @@ class LiveProcesses:
         self.settings = connections.settings
         self._hosts: dict[str, _HostState] = {}
         self._lock = threading.Lock()
+        self._fleet: Any = None
 
     def _state(self, host: str) -> _HostState:
         with self._lock:
@@ -57,10 +57,25 @@ class LiveProcesses:
                 state = self._hosts[host] = _HostState(Poller(clients, host))
             return state
 
+    def is_remote(self, host: str | None) -> bool:
+        """No supervisord URL configured for `host`: it is seen and run through its worker."""
+        return host is not None and not self.settings.endpoints_of(host)
+
     def poll(self, host: str, as_of: float | None = None) -> ProcessesView:
         if as_of is not None:
-            return ProcessesView(ProcessesSnapshot(host, as_of), {}, NO_HISTORY_VIEW)
+            return self._past(host, as_of)
         state = self._state(host)
+        if self.is_remote(host):
+            snapshot, listeners = self._remote_snapshot(host)
+            if state.follower is not None:  # the listener's newer states, where it runs
+                from console.core.feeds.processes_remote import with_events
+
+                snapshot = with_events(snapshot, state.follower.recent())
+            if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
+                state.counts_at = time.monotonic()
+                self._refresh_counts(host, state, snapshot.ts)
+            restarts = self._with_pending(state, dict(state.counts), time.time())
+            return ProcessesView(snapshot, restarts, state.counts_error, listeners)
         snapshot = state.poller.poll()
         if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
             state.counts_at = time.monotonic()
@@ -68,6 +83,15 @@ class LiveProcesses:
         listeners = {e.name: listener_state(snapshot.processes, e.name) for e in snapshot.endpoints}
         restarts = self._with_pending(state, dict(state.counts), snapshot.ts)
         return ProcessesView(snapshot, restarts, state.counts_error, listeners)
+
+    def _past(self, host: str, as_of: float) -> ProcessesView:
+        from console.core.feeds.processes_past import past_view
+
+        try:
+            engine = self.connections.engine()
+        except StackwatchError as exc:
+            return ProcessesView(ProcessesSnapshot(host, as_of), {}, str(exc), as_of=as_of)
+        return past_view(engine, host, as_of)
 
     def _refresh_counts(self, host: str, state: _HostState, now: float) -> None:
         try:
@@ -123,6 +147,28 @@ class LiveProcesses:
         cache = follower.cache if follower is not None else None
         return transitions(cache, engine, host, endpoint, program)
 
+    def _remote_snapshot(self, host: str) -> tuple[ProcessesSnapshot, dict]:
+        from console.core.feeds.processes_remote import remote_snapshot, unreachable
+
+        redis = self.connections.redis()
+        if redis is None:
+            return unreachable(host, time.time()), {}
+        return remote_snapshot(redis, host, time.time())
+
+    def _remote(self) -> Any:
+        """Actions through a host's worker (one client over the shared Redis)."""
+        from console.core.feeds.processes_remote import RemoteActions
+        from console.core.fleet.client import FleetClient
+        from console.core.store.audit import who
+
+        with self._lock:
+            if self._fleet is None:
+                client = FleetClient(
+                    self.connections.redis(), self.settings.host, who(), self.settings.fleet_timeout
+                )
+                self._fleet = RemoteActions(client)
+            return self._fleet
+
     # -- actions --------------------------------------------------------------------------
     def _endpoint(self, name: str) -> Any:
         return next(e for e in self.settings.supervisors if e.name == name)
@@ -131,8 +177,17 @@ class LiveProcesses:
         return Actions(self.connections.supervisor(self._endpoint(endpoint)))
 
     def act(
-        self, action: str, endpoints: list[str], target: str, signal: str = ""
+        self,
+        action: str,
+        endpoints: list[str],
+        target: str,
+        signal: str = "",
+        host: str | None = None,
     ) -> list[ActionResult]:
+        if self.is_remote(host) and self.connections.redis() is not None:
+            results = self._remote().act(host, action, endpoints, target, signal)
+            self._audit(results)
+            return results
         results = []
         for name in endpoints:
             actions = self._actions(name)
@@ -143,11 +198,16 @@ class LiveProcesses:
         self._audit(results)
         return results
 
-    def reread(self, endpoint: str) -> ConfigDiff | ActionResult:
+    def reread(self, endpoint: str, host: str | None = None) -> ConfigDiff | ActionResult:
+        if self.is_remote(host) and self.connections.redis() is not None:
+            return self._remote().reread(host, endpoint)
         return reread(self._actions(endpoint))
 
-    def update(self, endpoint: str, diff: ConfigDiff) -> ActionResult:
-        result = update(self._actions(endpoint), diff)
+    def update(self, endpoint: str, diff: ConfigDiff, host: str | None = None) -> ActionResult:
+        if self.is_remote(host) and self.connections.redis() is not None:
+            result = self._remote().update(host, endpoint, diff)
+        else:
+            result = update(self._actions(endpoint), diff)
         self._audit([result])
         return result
 

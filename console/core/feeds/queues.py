@@ -40,7 +40,8 @@ class QueuesView:
     tasks: tuple[TaskStats, ...] = ()
     inflight: tuple[InFlight, ...] = ()
     jobs_error: str | None = None
-    failures: tuple[Failure, ...] = ()
+    failures: tuple[Failure, ...] = ()  # the newest LIST_LIMIT, and those still in the cache
+    failed_total: int | None = None  # every failure held, as the queue table's column sums it
     failures_error: str | None = None
     ledger: tuple[LedgerRow, ...] = ()
     ledger_error: str | None = None

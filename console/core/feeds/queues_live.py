@@ -12,7 +12,6 @@ from typing import Any
 
 from console.core import keys, periodic
 from console.core.errors import StackwatchError
-from console.core.feeds.as_of import NO_HISTORY_VIEW
 from console.core.feeds.connections import Connections
 from console.core.feeds.queues import QueueLine, QueuesView
 from console.core.hueys import worker_queue_name
@@ -21,6 +20,12 @@ from console.core.metrics import QueueDepth
 from console.core.parse import Invalid
 from console.core.queues import failures as failures_mod
 from console.core.queues.backends import QueueBackends
+from console.core.queues.failure_counts import (
+    FailureCounts,
+    fill_failed,
+    stored_counts,
+    with_waiting,
+)
 from console.core.queues.failures import Failure
 from console.core.queues.jobstats import in_flight, per_task, tiles
 from console.core.sanitize import clean
@@ -77,7 +82,11 @@ class LiveQueues:
         """Nothing of its own: the connections belong to the feeds."""
 
     def queue_lines(
-        self, host: str, now: float, history: bool = True
+        self,
+        host: str,
+        now: float,
+        history: bool = True,
+        failures: FailureCounts | None = None,
     ) -> tuple[list[QueueLine], str | None, list]:
         """Every watched queue's numbers; (lines, error of the source, watched specs)."""
         backends = self.backends(host)
@@ -85,6 +94,8 @@ class LiveQueues:
         depths = backends.depths([w.spec for w in watched], now)
         if isinstance(depths, str):
             error, depths = depths, [None] * len(watched)
+        else:  # huey keeps no failed count: the failures we recorded stand in
+            depths = fill_failed(depths, failures, [w.spec for w in watched])
         lines = [
             self._line(host, w.spec, w.origin, d, now, history)
             for w, d in zip(watched, depths, strict=True)
@@ -135,26 +146,35 @@ class LiveQueues:
         return values
 
     def load(self, host: str, as_of: float | None = None) -> QueuesView:
-        """One complete view of `host`'s queues and jobs (`as_of`: not yet, says so)."""
+        """One complete view of `host`'s queues and jobs (`as_of`: the stored depths then)."""
         now = self.clock()
         if as_of is not None:
-            return QueuesView(ts=now, host=clean(host, 200), queues_error=NO_HISTORY_VIEW)
-        lines, queues_error, watched = self.queue_lines(host, now)
+            from console.core.feeds.queues_past import past_queues
+
+            try:
+                engine = self.connections.engine()
+            except StackwatchError as exc:
+                return QueuesView(ts=as_of, host=clean(host, 200), queues_error=str(exc))
+            return past_queues(engine, self.settings, host, as_of, now)
+        waiting, invalid = self._waiting(host)
+        counts = self._counts(host, now, waiting)
+        lines, queues_error, watched = self.queue_lines(host, now, failures=counts)
         parts: dict[str, Any] = {"queues": tuple(lines), "queues_error": queues_error}
-        parts.update(self._jobs(host, now))
-        parts.update(self._failures(host))
+        parts.update(self._jobs(host, now, counts))
+        parts.update(self._failures(host, waiting, invalid))
+        parts.update(failed_total=None if counts is None else counts.total)
         parts.update(self._ledger(host, now))
         scheduled, scheduled_error = self.backends(host).scheduled(watched)
         parts.update(scheduled=tuple(scheduled), scheduled_error=scheduled_error)
         return QueuesView(ts=now, host=clean(host, 200), **parts)
 
-    def _jobs(self, host: str, now: float) -> dict[str, Any]:
+    def _jobs(self, host: str, now: float, counts: FailureCounts | None) -> dict[str, Any]:
         try:
             running = self.connections.cache().map_all(keys.jobs_inflight(host))
             events = self._recent_events(host, now)
         except StackwatchError as exc:
             return {"jobs_error": str(exc)}
-        failed = self._failed_7d(host, now)
+        failed = None if counts is None else counts.past_7d
         limit = self.settings.threshold("job_runtime_s").warning
         return {
             "tiles": tiles(events, failed, now, full=len(events) >= MAX_RECENT),
@@ -171,13 +191,17 @@ class LiveQueues:
         self._events[host] = (now, events)
         return events
 
-    def _failed_7d(self, host: str, now: float) -> int | None:
+    def failure_counts(self, host: str, now: float) -> FailureCounts | None:
+        """What `queue_lines` needs to fill huey's failed column (the CLI's `queues`)."""
+        return self._counts(host, now, self._waiting(host)[0])
+
+    def _counts(self, host: str, now: float, waiting: list[Failure]) -> FailureCounts | None:
+        """The one count of failures every part of the view shows (None: the store is down)."""
         try:
-            engine = self.connections.engine()
-            stored = failures_mod.count_since(engine, host, now - failures_mod.WEEK)
+            stored = stored_counts(self.connections.engine(), host, now)
         except StackwatchError:
             return None
-        return stored + len(self._waiting(host)[0])
+        return with_waiting(stored, ((f.queue, f.ts) for f in waiting), now)
 
     def _waiting(self, host: str) -> tuple[list[Failure], list[Invalid]]:
         try:
@@ -189,8 +213,9 @@ class LiveQueues:
             return [], []
         return failures_mod.waiting(items)
 
-    def _failures(self, host: str) -> dict[str, Any]:
-        waiting, invalid = self._waiting(host)
+    def _failures(
+        self, host: str, waiting: list[Failure], invalid: list[Invalid]
+    ) -> dict[str, Any]:
         bad = f"{len(invalid)} failure records invalid: {invalid[0].reason}" if invalid else None
         try:
             stored = failures_mod.stored(self.connections.engine(), host)

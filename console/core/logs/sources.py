@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from console.core.logs.follow import FileFollower
 from console.core.logs.lines import Batch
@@ -61,6 +61,7 @@ class LogSource:
     stderr_path: str | None = None
     redirected: bool = False
     parts: tuple[LogSource, ...] = ()  # a merged source's logs
+    host: str | None = None  # another host's log, read through its worker (console.core.fleet)
 
     @property
     def key(self) -> str:
@@ -174,15 +175,16 @@ def _readable(path: str | None) -> bool:
     return bool(path) and os.path.isfile(path) and os.access(path, os.R_OK)  # type: ignore[arg-type]
 
 
-def open_reader(source: LogSource, settings: Settings) -> LogReader:
-    """The file follower when the file is here and readable, else supervisord's tail call."""
+def open_reader(source: LogSource, settings: Settings, fleet: Any = None) -> LogReader:
+    """The file follower when the file is here and readable, else supervisord's tail call
+    (through the host's worker for another host's log; `fleet`: a FleetClient to share)."""
     if source.kind == "merged":
         from console.core.logs.merge import MergedReader
 
-        readers = [open_reader(part, settings) for part in source.parts]
+        readers = [open_reader(part, settings, fleet) for part in source.parts]
         return MergedReader(readers, [part.short for part in source.parts])
     path = source.file_path()
-    if source.kind == "file" or _readable(path):
+    if source.host is None and (source.kind == "file" or _readable(path)):
         return FileFollower(path or "")
     from console.core.logs.rpc_tail import RpcTail
     from console.core.logs.supervisor_rpc import (
@@ -193,11 +195,17 @@ def open_reader(source: LogSource, settings: Settings) -> LogReader:
         tail_call,
     )
 
-    endpoint = next((e for e in settings.supervisors if e.name == source.endpoint), None)
-    if endpoint is None:
-        raise LookupError(f"no supervisord named {source.endpoint!r} in the settings")
-    # The client keeps a connection per thread; a pane's polls never overlap.
-    client = make_client(endpoint, settings.rpc_timeout)
+    client: Any
+    if source.host is not None:  # another host: the same calls, made by its worker
+        from console.core.fleet.logs import RemoteCalls, fleet_client
+
+        client = RemoteCalls(fleet or fleet_client(settings), source.host, source.endpoint or "")
+    else:
+        endpoint = next((e for e in settings.supervisors if e.name == source.endpoint), None)
+        if endpoint is None:
+            raise LookupError(f"no supervisord named {source.endpoint!r} in the settings")
+        # The client keeps a connection per thread; a pane's polls never overlap.
+        client = make_client(endpoint, settings.rpc_timeout)
     if source.kind == "main":
         return RpcTail("supervisord", main_log_tail(client), head=main_log_read(client))
     stream = "stderr" if source.stream == "stderr" and not source.stderr_redirected else "stdout"
@@ -219,6 +227,8 @@ def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:
     from console.core.logs.rpc_tail import RPC_ERRORS, describe_rpc_error
     from console.core.logs.supervisor_rpc import list_programs
 
+    if not settings.supervisors and settings.redis_url:
+        return _through_worker(settings)
     qualify = len(settings.supervisors) > 1
     sources: list[LogSource] = []
     problems: list[str] = []
@@ -230,6 +240,29 @@ def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:
             continue
         sources.extend(program_source(program, qualify=qualify) for program in programs)
     return unique_sources(sources + file_sources(settings)), problems
+
+
+def _through_worker(settings: Settings) -> tuple[list[LogSource], list[str]]:
+    """No supervisord URL for this host: its programs as its worker published them."""
+    from console.core.errors import SourceUnavailable
+    from console.core.feeds.processes_remote import read_published
+    from console.core.fleet.logs import remote_sources
+    from console.core.parse import Invalid
+    from console.core.redis_client import redis_client
+
+    client = redis_client(settings.redis_url or "", settings.rpc_timeout)
+    try:
+        published = read_published(client, settings.host)
+    except SourceUnavailable as exc:
+        return file_sources(settings), [f"{settings.host}: {exc}"]
+    finally:
+        client.close()
+    if isinstance(published, Invalid):
+        return file_sources(settings), [f"{settings.host}: {published.reason}"]
+    if published is None:
+        why = "no supervisord URL configured and its worker published no process list"
+        return file_sources(settings), [f"{settings.host}: {why}"]
+    return unique_sources(remote_sources(published, settings.host) + file_sources(settings)), []
 
 
 def find_source(name: str, sources: list[LogSource]) -> LogSource | None:

@@ -106,7 +106,10 @@ class JobRunRow(Base):
     """The periodic job ledger: one row per run of one of our (or an app's) periodic jobs."""
 
     __tablename__ = "job_runs"
-    __table_args__ = (Index("ix_job_runs_host_job_started", "host", "job", "started"),)
+    __table_args__ = (
+        Index("ix_job_runs_host_job_started", "host", "job", "started"),
+        Index("ix_job_runs_started", "started"),  # the daily prune walks this
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     host: Mapped[str] = mapped_column(String(255))
@@ -123,6 +126,7 @@ class JobFailureRow(Base):
     __tablename__ = "job_failures"
     __table_args__ = (
         Index("ix_job_failures_host_ts", "host", "ts"),
+        Index("ix_job_failures_ts", "ts"),  # the daily prune walks this
         # one row per failure however often it is stored (a retry after a crash stores again)
         Index("uq_job_failures_host_task_ts", "host", "task_id", "ts", unique=True),
     )
@@ -152,6 +156,7 @@ class ProcessEventRow(Base):
         # The cache stream's entry id: an event is stored once, however often it is moved.
         Index("uq_process_events_stream", "host", "stream_id", unique=True),
         Index("ix_process_events_host_ts", "host", "ts"),
+        Index("ix_process_events_ts", "ts"),  # the daily prune walks this
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -193,3 +198,30 @@ class StateRow(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated: Mapped[float] = mapped_column(Float)
+
+
+class AlertHistoryRow(Base):
+    """What happened to an alert: fired, silenced, resolved, a delivery sent, failed or dropped.
+
+    The timeline marks alerts on charts from these rows; they are pruned with the other logs.
+    """
+
+    __tablename__ = "alert_history"
+    __table_args__ = (
+        Index("ix_alert_history_host_ts", "host", "ts"),
+        Index("ix_alert_history_fingerprint", "fingerprint", "ts"),
+        Index("ix_alert_history_ts", "ts"),  # the daily prune walks this
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    host: Mapped[str] = mapped_column(String(255))
+    ts: Mapped[float] = mapped_column(Float)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(255))
+    event: Mapped[str] = mapped_column(String(16))  # firing|silenced|resolved|sent|failed|dropped
+    summary: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[str | None] = mapped_column(String(255))  # masked (mask_target), never whole
+    detail: Mapped[str | None] = mapped_column(Text)

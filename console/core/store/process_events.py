@@ -81,12 +81,16 @@ _IS_RESTART = and_(
 )
 
 
-def restart_counts(engine: Engine, host: str, now: float) -> dict[tuple[str, str], RestartCounts]:
-    """(endpoint, group:name) -> restarts in the last hour and day."""
+def restart_counts(
+    engine: Engine, host: str, now: float, past: bool = False
+) -> dict[tuple[str, str], RestartCounts]:
+    """(endpoint, group:name) -> restarts in the last hour and day (`past`: `now` is a past
+    time, and the events after it do not count)."""
     in_hour = func.sum(case((ProcessEventRow.ts >= now - HOUR, 1), else_=0))
+    until = [ProcessEventRow.ts <= now] if past else []
     query = (
         select(ProcessEventRow.endpoint, ProcessEventRow.program, in_hour, func.count())
-        .where(ProcessEventRow.host == host, ProcessEventRow.ts >= now - DAY, _IS_RESTART)
+        .where(ProcessEventRow.host == host, ProcessEventRow.ts >= now - DAY, _IS_RESTART, *until)
         .group_by(ProcessEventRow.endpoint, ProcessEventRow.program)
     )
     with reading(engine) as conn:
@@ -162,3 +166,48 @@ def marker_events(
     )
     with reading(engine) as conn:
         return [_from_row(row) for row in conn.execute(query)]
+
+
+def states_at(engine: Engine, host: str, at: float) -> list[ProcessEvent]:
+    """Each program's newest process event at or before `at`: its state then."""
+    row = ProcessEventRow
+    newest = (
+        select(row.endpoint, row.program, func.max(row.ts).label("ts"))
+        .where(row.host == host, row.ts <= at, row.kind == PROCESS)
+        .group_by(row.endpoint, row.program)
+        .subquery()
+    )
+    query = (
+        select(row)
+        .join(
+            newest,
+            and_(
+                row.endpoint == newest.c.endpoint,
+                row.program == newest.c.program,
+                row.ts == newest.c.ts,
+            ),
+        )
+        .where(row.host == host, row.kind == PROCESS)
+        .order_by(row.endpoint, row.program, row.id)
+    )
+    with reading(engine) as conn:
+        found = {(r.endpoint, r.program): _from_row(r) for r in conn.execute(query)}
+    return list(found.values())  # the last of equal times wins (ids follow arrival)
+
+
+def events_around(engine: Engine, host: str, at: float, each_side: int = 10) -> list[ProcessEvent]:
+    """Up to `each_side` events before `at` and as many from it on, oldest first."""
+    row = ProcessEventRow
+    before = (
+        select(row)
+        .where(row.host == host, row.ts < at)
+        .order_by(row.ts.desc(), row.id.desc())
+        .limit(each_side)
+    )
+    after = (
+        select(row).where(row.host == host, row.ts >= at).order_by(row.ts, row.id).limit(each_side)
+    )
+    with reading(engine) as conn:
+        older = [_from_row(r) for r in conn.execute(before)]
+        newer = [_from_row(r) for r in conn.execute(after)]
+    return [*reversed(older), *newer]

@@ -70,7 +70,8 @@ class DashboardScreen(Screen):
         app.model_signal.subscribe(self, self.show)  # type: ignore[attr-defined]
         app.tick_signal.subscribe(self, self.tick)  # type: ignore[attr-defined]
         app.chart_signal.subscribe(self, self.show_chart)  # type: ignore[attr-defined]
-        self.show(app.model)  # type: ignore[attr-defined]
+        app.cursor_signal.subscribe(self, lambda _at: self.ask_chart())  # type: ignore[attr-defined]
+        self.show(app.shown_model())  # type: ignore[attr-defined]
         self.tick(app.clock())  # type: ignore[attr-defined]
         self.call_after_refresh(self.ask_chart)
 
@@ -97,6 +98,8 @@ class DashboardScreen(Screen):
     @guarded("Dashboard: ages")
     def tick(self, now: float) -> None:
         interval = self.app.collect_interval  # type: ignore[attr-defined]
+        cursor = self.app.cursor  # type: ignore[attr-defined]
+        now = now if cursor is None else cursor  # at a past time, ages count from it
         if not self._ages:  # looked up once: this runs every second
             self._ages = list(self.query(AgeLabel))
         for age in self._ages:
@@ -127,6 +130,8 @@ class DashboardScreen(Screen):
         name = range_name(reading.span_s)
         if asked is None or (reading.metric, reading.host, name) != asked[:3]:
             return  # an answer to an earlier question
+        if reading.as_of != self.app.cursor:  # type: ignore[attr-defined]
+            return  # drawn for a time the cursor has left
         chart = self.query_one(ChartPanel)
         note = "" if reading.ok else f"database down — {reading.reason}"
         if reading.ok and not any(p.value is not None for p in reading.points):

@@ -7,7 +7,7 @@
 - Nothing here ends the app: a read or an action that raises is logged and announced as a
   notice (`!` shows the traceback), and the next poll happens on schedule.
 - One read-only gate: the actions in MUTATING are hidden from keys, footer and palette, and
-  refused if called anyway.
+  refused if called anyway; at a past time (the time cursor) they are refused with a notice.
 - One confirmation flow: `confirm_then` asks once, or twice when the action hits many targets.
 """
 
@@ -22,6 +22,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from console.tui.screens.confirm import Confirmation
+
+PAST_REFUSED = "looking at a past time; press 0 to go back to live"
 
 POLL = "poll"
 ACTION = "action"
@@ -58,6 +60,9 @@ class PolledScreen(Screen):
     def on_mount(self) -> None:
         """Runs after the subclass's own `on_mount` (Textual calls both, subclass first)."""
         self.set_interval(self.poll_interval(), self.poll_now, name="poll")
+        cursor_signal = getattr(self.app, "cursor_signal", None)
+        if cursor_signal is not None:  # the time cursor moved: show that time at once
+            cursor_signal.subscribe(self, lambda _at: self.poll_soon())
         self.poll_now()
 
     def poll_now(self) -> None:
@@ -150,11 +155,19 @@ class PolledScreen(Screen):
         return True
 
     def refused(self, action: str) -> bool:
-        """True (and says so) when read-only mode forbids `action`."""
+        """True (and says so) when read-only mode or the time cursor forbids `action`."""
         if action in self.MUTATING and self.app.settings.read_only:  # type: ignore[attr-defined]
             self.notify(f"read-only: {action} refused", severity="warning", markup=False)
             return True
+        if action in self.MUTATING and self.in_past:
+            self.notify(f"{action} refused: {PAST_REFUSED}", severity="warning", markup=False)
+            return True
         return False
+
+    @property
+    def in_past(self) -> bool:
+        """The time cursor is on a past time: what is shown is history, not now."""
+        return getattr(self.app, "cursor", None) is not None
 
     # --- confirmation --------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ the actions of `ProcessActionsScreen` on the selection."""
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -52,6 +53,7 @@ class ProcessesScreen(ProcessActionsScreen):
         self.collapsed: set[str] = set()
         self.text_filter = ""
         self._last: dict[str, tuple[ProcessInfo, ...]] = {}  # last known per endpoint
+        self._around_at: float | None = None  # the cursor time whose events the log shows
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
@@ -78,7 +80,10 @@ class ProcessesScreen(ProcessActionsScreen):
         return max(1.0, min(self.app.settings.refresh_processes, 2.0))  # type: ignore[attr-defined]
 
     def fetch(self) -> Any:
-        return self.service.poll(self.app.model.host)  # type: ignore[attr-defined]
+        at = self.app.cursor  # type: ignore[attr-defined]
+        if at is not None and self.view is not None and self.view.as_of == at:
+            return self.view  # the past does not change: no need to ask the store again
+        return self.service.poll(self.app.model.host, as_of=at)  # type: ignore[attr-defined]
 
     def show(self, view: Any) -> None:
         """Render a ProcessesView; an unreachable endpoint keeps its last known processes."""
@@ -89,11 +94,15 @@ class ProcessesScreen(ProcessActionsScreen):
             current = tuple(p for p in snapshot.processes if p.endpoint == status.name)
             if status.ok:
                 self._last[status.name] = current
-            processes.extend(current if status.ok else self._last.get(status.name, ()))
+            fresh = status.ok or status.kind == "stale"  # a worker's last list: still shown
+            processes.extend(current if fresh else self._last.get(status.name, ()))
         several = len(snapshot.endpoints) > 1
         rows = build_rows(processes, view.restarts, self.collapsed, self.text_filter, several)
         self.table.show_rows(rows)
         self._show_status()
+        if view.as_of is not None and view.as_of != self._around_at:
+            self._around_at = view.as_of
+            show_around(self.action_log, view)
 
     def _show_status(self) -> None:
         if self.view is None:
@@ -175,3 +184,15 @@ class ProcessesScreen(ProcessActionsScreen):
         self.run_blocking(
             self.service.audit_entries, lambda e: self.app.push_screen(AuditScreen(e))
         )
+
+
+def show_around(log: ProcessActionLog, view: Any) -> None:
+    """The stored events around the time cursor, in the action log (`>`: at or after it)."""
+    from console.core.events.show import line
+
+    at = view.as_of
+    log.note(f"events around {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))}:", "command")
+    if not view.around:
+        log.note("  none stored", "info")
+    for event in view.around:
+        log.note(f"{'>' if event.ts >= at else ' '} {line(event)}", "info")

@@ -88,7 +88,8 @@ class QueuesScreen(PolledScreen):
         return self.app.settings.refresh_queues  # type: ignore[attr-defined]
 
     def fetch(self) -> QueuesView:
-        return self.app.feeds.queues.load(self.app.model.host)  # type: ignore[attr-defined]
+        at = self.app.cursor  # type: ignore[attr-defined]
+        return self.app.feeds.queues.load(self.app.model.host, as_of=at)  # type: ignore[attr-defined]
 
     def record_failure(self, what: str, error: BaseException) -> None:
         super().record_failure(what, error)
@@ -111,7 +112,8 @@ class QueuesScreen(PolledScreen):
     def _titles(self, view: QueuesView) -> None:
         tabs = self.query_one(TabbedContent)
         missed = sum(1 for row in view.ledger if row.missed)
-        tabs.get_tab("failed").label = Text(f"Failed {len(view.failures)}")
+        failed = len(view.failures) if view.failed_total is None else view.failed_total
+        tabs.get_tab("failed").label = Text(f"Failed {failed}")
         tabs.get_tab("jobs").label = Text(f"Jobs {len(view.inflight)}")
         tabs.get_tab("periodic").label = Text(f"Periodic{' MISSED' if missed else ''}")
         tabs.get_tab("scheduled").label = Text(f"Scheduled {len(view.scheduled)}")
@@ -199,14 +201,14 @@ class QueuesScreen(PolledScreen):
 
     def action_revoke(self) -> None:
         task = self.query_one(ScheduledTable).selected()
-        if self.refused("restore") or task is None:
+        if self.refused("revoke") or task is None:
             return
         target = f"{task.task} {task.task_id} on {task.queue}"
         self._confirm("Revoke this scheduled task?", target, "Revoke", lambda a: a.revoke(task))
 
     def action_restore(self) -> None:
         task = self.query_one(ScheduledTable).selected()
-        if self._refused() or task is None:
+        if self.refused("restore") or task is None:
             return
         target = f"{task.task} {task.task_id} on {task.queue}"
         self._confirm("Restore this revoked task?", target, "Restore", lambda a: a.restore(task))

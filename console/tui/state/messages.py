@@ -35,6 +35,17 @@ class HistoryRead(Message):
 
 
 @dataclass
+class PastRead(Message):
+    """The dashboard's stored values at the time cursor arrived."""
+
+    cache: CacheReading
+    history: HistoryReading
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PastRead)
+
+
+@dataclass
 class ChartRead(Message):
     """The chart's series arrived."""
 

@@ -45,12 +45,22 @@ class DashboardModel:
         return next((s for s in self.states if s.key == key), None)
 
     @property
+    def past(self) -> bool:
+        """The values are the store's at the time cursor, not the cache's latest."""
+        return self.cache is not None and self.cache.as_of is not None
+
+    @property
     def cache_down(self) -> bool:
+        if self.past:
+            return False  # the past comes from the store: the live cache does not matter
         state = self.state(CACHE)
         return state is not None and state.status == DOWN
 
     def panel_note(self, what: str) -> str:
-        """What a panel says beside its age: the cache is down, or its entry is invalid."""
+        """What a panel says beside its age: the cache is down, or its entry is invalid; at
+        the time cursor, which stored rows answered."""
+        if self.past and self.cache is not None:
+            return self.cache.notes.get(what, self.cache.note)
         if self.cache_down:
             return "cache down"
         found = self.cache.invalid_for(what) if self.cache else None

@@ -155,9 +155,10 @@ class ModelPoller:
         self._started["chart"] = self.app.clock()
         feed, app = self.app.feeds.dashboard, self.app
         span = CHART_RANGES[range_name]
+        at = app.cursor  # the time cursor when asked (None: live)
 
         def work() -> None:
-            app.post_message(ChartRead(feed.read_chart(host, metric, span, points)))
+            app.post_message(ChartRead(feed.read_chart(host, metric, span, points, as_of=at)))
 
         self.app.run_worker(work, group="chart", thread=True, exclusive=True, exit_on_error=False)
 

@@ -12,11 +12,12 @@ from textual.content import Content
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from console.core.events.markers import summary
+from console.core.events.marker_line import groups
 from console.core.feeds.dashboard import ChartReading
-from console.core.gaps import describe, gaps, segments
+from console.core.gaps import gaps, segments
 from console.tui.dash_choices import range_name
 from console.tui.text import outside
+from console.tui.widgets.chart_markers import MarkerLine
 
 SERIES_LABELS = {
     "perf.rps_avg": "requests/s (avg)",
@@ -67,7 +68,7 @@ class ChartPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="chart-caption", classes="age")
         yield PlotextPlot(id="chart-plot")
-        yield Static(Content(""), id="chart-markers", classes="age")
+        yield MarkerLine(id="chart-markers", classes="age")
 
     @property
     def points_wanted(self) -> int:
@@ -91,13 +92,14 @@ class ChartPanel(Vertical):
         plt.clear_data()
         plt.clear_figure()
         unit, label = X_UNITS.get(range_name(reading.span_s), DAYS)
+        origin = _origin(reading)
         # A time without rows is a gap: each run is its own line, never one across the gap.
         for run in segments(reading.points, self.collect_interval):
-            xs = [(p.ts - reading.polled_at) / unit for p in run]
+            xs = [(p.ts - origin) / unit for p in run]
             plt.plot(xs, [p.value for p in run], marker="braille", color=LINE_COLOR)
         self._draw_markers(plt, reading, unit)
         plt.xlim(-reading.span_s / unit, 0)
-        plt.xlabel(label)
+        plt.xlabel(label if reading.as_of is None else label.replace("ago", "before the cursor"))
         plot.refresh()
 
     def _draw_markers(self, plt, reading: ChartReading, unit: float) -> None:
@@ -105,14 +107,17 @@ class ChartPanel(Vertical):
         markers and the gaps (times without rows: the worker or a source was down)."""
         values = [p.value for p in reading.points if p.value is not None]
         top = max(values) if values else 1.0
+        origin = _origin(reading)
         for kind, (color, symbol) in MARKER_STYLE.items():
-            xs = [(m.ts - reading.polled_at) / unit for m in reading.markers if m.kind == kind]
+            xs = [(m.ts - origin) / unit for m in reading.markers if m.kind == kind]
             for x in xs:
                 plt.vline(x, color)
             if xs:
                 plt.scatter(xs, [top] * len(xs), marker=symbol, color=color, label=kind)
-        listed = self.query_one("#chart-markers", Static)
-        outages = describe(gaps(reading.points, self.collect_interval))
-        text = " · ".join(part for part in (summary(reading.markers), outages) if part)
-        listed.update(Content(text))
-        listed.display = bool(text)  # no empty row under a chart without markers
+        outages = gaps(reading.points, self.collect_interval)
+        self.query_one(MarkerLine).show(groups(reading.markers, outages))
+
+
+def _origin(reading: ChartReading) -> float:
+    """Where the x axis ends (0): now, or the time cursor."""
+    return reading.as_of if reading.as_of is not None else reading.polled_at

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from console.core.formatting import span
 from console.core.sources import age_text, is_stale
 
 
@@ -17,14 +18,19 @@ class AgeLabel(Static):
         self._note = ""
         self._shown = ""
         self._state = "age-none"
+        self._past = False
 
-    def set_source(self, ts: float | None, note: str = "") -> None:
-        """The data's timestamp, and a note such as 'cache down' (kept until cleared)."""
-        self._ts, self._note = ts, note
+    def set_source(self, ts: float | None, note: str = "", past: bool = False) -> None:
+        """The data's timestamp, and a note such as 'cache down' (kept until cleared);
+        `past`: stored values at the time cursor, the note says which rows."""
+        self._ts, self._note, self._past = ts, note, past
 
     def tick(self, now: float, collect_interval: float) -> None:
         """Re-render only if the words changed."""
-        if self._ts is None and self._note.startswith("invalid"):
+        if self._past:  # `now` is the cursor: the age is the row's before that time
+            age = "" if self._ts is None else f" · {span(max(0.0, now - self._ts), False)} earlier"
+            text, state = f"{self._note}{age}", "age-ok"
+        elif self._ts is None and self._note.startswith("invalid"):
             text, state = self._note, "age-stale"  # the entry is there but unusable
         elif self._ts is None:
             text, state = "no data yet" + (f" · {self._note}" if self._note else ""), "age-none"

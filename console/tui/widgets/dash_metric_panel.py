@@ -47,7 +47,7 @@ class MetricPanel(Vertical):
         if not self._rows:  # looked up once: show runs on every new reading
             self._rows = {row_id: self.query_one(f"#{row_id}", MetricRow) for row_id in self.ROWS}
         age = self.query_one(AgeLabel)
-        age.set_source(reading.ts if reading else None, model.panel_note(self.ENTRY))
+        age.set_source(reading.ts if reading else None, model.panel_note(self.ENTRY), model.past)
         values = self.values(reading, settings) if reading else {}
         stale = age.stale or model.cache_down
         series = model.history.series if model.history else {}

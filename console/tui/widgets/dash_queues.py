@@ -135,7 +135,7 @@ class QueuePanel(Vertical):
     def show(self, model: DashboardModel, settings: Settings) -> None:
         snapshot = model.cache.queues if model.cache else None
         age = self.query_one(AgeLabel)
-        age.set_source(snapshot.ts if snapshot else None, model.panel_note("queue"))
+        age.set_source(snapshot.ts if snapshot else None, model.panel_note("queue"), model.past)
         stale = age.stale or model.cache_down
         series = model.history.series if model.history else {}
         hidden = {spec.name for spec in settings.queues if spec.hidden}

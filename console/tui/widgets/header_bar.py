@@ -11,8 +11,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from console.core.sources import SourceState
+from console.core.timecursor import label
 from console.tui.state.model import DashboardModel
 from console.tui.text import outside
+from console.tui.widgets.alert_chip import AlertChip
 
 
 class SourceChip(Static):
@@ -47,11 +49,28 @@ class HeaderBar(Horizontal):
         yield Static(outside(model.host, 255), id="header-host", classes="header-host")
         if self.app.settings.read_only:  # type: ignore[attr-defined]
             yield Static(Content("READ-ONLY"), classes="header-readonly")
+        cursor = Static(Content(""), id="header-cursor", classes="header-cursor")
+        cursor.display = False
+        yield cursor
         for state in model.states:
             yield SourceChip(state)
+        if getattr(self.app.feeds, "alerts", None) is not None:  # type: ignore[attr-defined]
+            yield AlertChip()
 
     def on_mount(self) -> None:
         self.app.model_signal.subscribe(self, self.show)  # type: ignore[attr-defined]
+        self.app.cursor_signal.subscribe(self, self.show_cursor)  # type: ignore[attr-defined]
+        self.app.tick_signal.subscribe(self, lambda _now: self.show_cursor())  # type: ignore[attr-defined]
+        self.show_cursor()
+
+    def show_cursor(self, _at: float | None = None) -> None:
+        """`AT 03:12 (2h ago)` while the time cursor is in the past; nothing when live."""
+        at = self.app.cursor  # type: ignore[attr-defined]
+        chip = self.query_one("#header-cursor", Static)
+        chip.display = at is not None
+        if at is not None:
+            text = label(at, self.app.clock(), self.app.tz)  # type: ignore[attr-defined]
+            chip.update(Content(text))
 
     def show(self, model: DashboardModel) -> None:
         """Update the chips whose state changed, and the host when switched."""

@@ -1,0 +1,1 @@
+"""Alerts: rules from settings, a pure evaluator, silences, messages and their delivery."""

@@ -1,0 +1,85 @@
+"""Failed jobs counted once, from our records (stored plus still waiting in the cache): the
+queue table's `failed` column, the Failed tab, the "Failed 7d" tile and the dashboard's queue
+stats all read these numbers, so they cannot disagree."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, case, func, select
+
+from console.core import keys
+from console.core.metrics import QueueDepth
+from console.core.settings_tables import QueueSpec
+from console.core.store.engine import reading
+from console.core.store.models import JobFailureRow
+
+WEEK = 7 * 86400.0
+RECORDED_KINDS = ("huey",)  # queues whose failures our recorder keeps (core/jobsignals.py)
+
+
+@dataclass(frozen=True)
+class FailureCounts:
+    """Failures held (until retried, deleted or flushed) per queue, and those of the past week."""
+
+    by_queue: Mapping[str, int] = field(default_factory=dict)
+    past_7d: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_queue.values())
+
+
+def stored_counts(engine: Engine, host: str, now: float) -> FailureCounts:
+    """What job_failures holds for a host, in one query."""
+    recent = func.sum(case((JobFailureRow.ts >= now - WEEK, 1), else_=0))
+    query = (
+        select(JobFailureRow.queue, func.count(), recent)
+        .where(JobFailureRow.host == host)
+        .group_by(JobFailureRow.queue)
+    )
+    with reading(engine) as conn:
+        rows = conn.execute(query).all()
+    return FailureCounts({str(q): int(n) for q, n, _ in rows}, sum(int(r or 0) for *_, r in rows))
+
+
+def with_waiting(
+    counts: FailureCounts, waiting: Iterable[tuple[str, float]], now: float
+) -> FailureCounts:
+    """Add the failures still in the cache, as (queue, ts), to what the store holds."""
+    by_queue = dict(counts.by_queue)
+    past = counts.past_7d
+    for queue, ts in waiting:
+        by_queue[queue] = by_queue.get(queue, 0) + 1
+        past += ts >= now - WEEK
+    return FailureCounts(by_queue, past)
+
+
+def waiting_in(cache, host: str) -> list[tuple[str, float]]:
+    """(queue, ts) of the failures still in the cache, staged ones included (being stored)."""
+    from console.core.queues.failures import waiting
+
+    key = keys.job_failures(host)
+    items = cache.items(keys.staged(key), 200) + cache.items(key, 200)
+    return [(f.queue, f.ts) for f in waiting(items)[0]]
+
+
+def fill_failed(
+    depths: Sequence[QueueDepth], counts: FailureCounts | None, specs: Iterable[QueueSpec] = ()
+) -> list[QueueDepth]:
+    """A queue whose backend keeps no failed count (huey) shows the failures we recorded for it
+    (under its backend key: the huey app's name); a backend's own count (RQ's failed registry)
+    stays, and so does a queue in error."""
+    if counts is None:
+        return list(depths)
+    key_of = {spec.name: spec.backend_key for spec in specs}
+    filled = []
+    for depth in depths:
+        key = key_of.get(depth.name, depth.name)
+        ours = depth.kind in RECORDED_KINDS or key in counts.by_queue
+        if depth.failed is None and depth.error is None and ours:
+            depth = dataclasses.replace(depth, failed=counts.by_queue.get(key, 0))
+        filled.append(depth)
+    return filled

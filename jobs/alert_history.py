@@ -1,0 +1,34 @@
+"""Alert history to the store, from the evaluation job and the sender thread alike; entries
+that could not be written wait (bounded) for the next chance, as job runs do."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from console.core.errors import SourceUnavailable
+from console.core.store import alert_history
+from console.core.store.alert_history import HistoryEntry
+
+MAX_PENDING = 1000
+
+
+class HistoryWriter:
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.pending: list[HistoryEntry] = []
+        self._lock = threading.Lock()
+
+    def add(self, entries: Sequence[HistoryEntry]) -> None:
+        """Write these (and any waiting); never raises."""
+        with self._lock:
+            batch = [*self.pending, *entries][-MAX_PENDING:]
+            self.pending = []
+        if not batch:
+            return
+        try:
+            self.ctx.store.run(lambda: alert_history.record(self.ctx.engine, self.ctx.host, batch))
+        except SourceUnavailable:  # the store gate has said so, once per outage
+            with self._lock:
+                self.pending = (batch + self.pending)[-MAX_PENDING:]

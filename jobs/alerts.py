@@ -1,0 +1,112 @@
+"""evaluate_alerts: the alert rules over what the worker collects, every `alerts_interval`.
+
+States and silences live in the cache, history in the store; each message is queued in the
+outbox for the sender thread (jobs.alert_sender), so a slow or dead target never holds a job.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from console.core.alerts import kept, outbox
+from console.core.alerts.evaluate import evaluate
+from console.core.alerts.model import AlertState, SourceReading
+from console.core.alerts.readings import StoreReadings, event_window, read_all, read_store
+from console.core.errors import SourceUnavailable, StackwatchError
+from console.core.events.timeline import stream_tail
+from console.core.sanitize import first_line
+from console.core.store.alert_history import HistoryEntry
+from jobs.collection import Outcome
+from jobs.context import JobContext
+from jobs.schedule import periodic
+
+log = logging.getLogger("stackwatch.alerts")
+_clients: dict[Any, list] = {}
+
+
+def _supervisords(ctx: JobContext) -> list[SourceReading]:
+    """Each configured supervisord: does it answer (one light call)."""
+    from console.core.supervisor.poll import make_clients
+
+    key = (ctx.settings.supervisors, ctx.settings.rpc_timeout)
+    clients = _clients.get(key)
+    if clients is None:
+        clients = _clients[key] = make_clients(ctx.settings)
+    found = []
+    for client in clients:
+        name = f"supervisord {client.endpoint.name}"
+        try:
+            client.state()
+            found.append(SourceReading(name, True))
+        except StackwatchError as exc:
+            found.append(SourceReading(name, False, first_line(str(exc), 200)))
+    return found
+
+
+def entry(event: str, state: AlertState, ts: float) -> HistoryEntry:
+    return HistoryEntry(
+        ts,
+        state.fingerprint,
+        state.rule,
+        state.subject,
+        event,
+        state.summary,
+        state.value,
+        state.threshold,
+    )
+
+
+@periodic(every="alerts_interval")
+def evaluate_alerts(ctx: JobContext, now: float | None = None) -> Outcome:
+    """Read, evaluate, keep the new states, queue the messages, record the history."""
+    now = ctx.clock() if now is None else now
+    settings, host, cache = ctx.settings, ctx.host, ctx.cache
+    rules = settings.alert_rules
+    events = stream_tail(cache, host)
+    try:
+        store = ctx.store.run(
+            lambda: read_store(ctx.engine, host, events, event_window(rules), now)
+        )
+    except SourceUnavailable as exc:
+        store = StoreReadings(error=str(exc))
+    readings = read_all(settings, cache, store, now, _supervisords(ctx))
+    before = kept.load_states(cache, host)
+    ended = kept.drop_expired(cache, host, now)
+    silences = kept.load_silences(cache, host, now)
+    result = evaluate(rules, readings, before, silences, now, settings.alerts_repeat)
+    kept.save_states(cache, host, before, result.states)
+    history = [entry(event, state, now) for event, state in result.history]
+    history += [
+        HistoryEntry(now, s.match, "", "", "unsilenced", f"silence ended: {s.reason}", detail=s.who)
+        for s in ended
+    ]
+    kinds = {rule.name: rule.kind for rule in rules}
+    for note in result.notifications:
+        targets = outbox.targets_of(note, settings.alerts_notify)
+        kind = kinds.get(note.rule, "")
+        for lost in outbox.put(cache, host, note, kind, targets, now, settings.alerts_outbox):
+            history.append(dropped(lost, now))
+    ctx.alert_history.add(history)
+    if result.notifications:
+        ctx.wake_sender.set()
+    firing = sum(1 for s in result.states.values() if s.status == "firing")
+    return Outcome(
+        wrote=[f"alerts: {firing} firing, {len(result.notifications)} messages queued"],
+        errors=[f"database: {store.error}"] if store.error else [],
+    )
+
+
+def dropped(delivery: outbox.Delivery, now: float) -> HistoryEntry:
+    note = delivery.notification
+    return HistoryEntry(
+        now,
+        note.fingerprint,
+        note.rule,
+        note.subject,
+        "dropped",
+        note.summary,
+        target=delivery.shown,
+        detail=f"the outbox is full; {delivery.attempts} tries: "
+        f"{delivery.last_error or 'not tried'}",
+    )

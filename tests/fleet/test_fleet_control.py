@@ -1,0 +1,136 @@
+"""A console with no supervisord URL sees and controls two hosts through their workers."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from console.core.feeds import build_feeds
+from console.core.settings import Settings
+from tests.support.waits import wait_until
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+
+def running(feeds, host: str) -> dict[str, int]:
+    """`group:name` -> pid of the RUNNING programs `host`'s worker published."""
+    snapshot = feeds.processes.poll(host).snapshot
+    return {p.full_name: p.pid for p in snapshot.processes if p.statename == "RUNNING"}
+
+
+def console_env(monkeypatch, settings: Settings) -> None:
+    """The same console for the commands: settings from the environment."""
+    monkeypatch.setenv("STACKWATCH_REDIS_URL", settings.redis_url or "")
+    monkeypatch.setenv("STACKWATCH_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("STACKWATCH_HOST", settings.host)
+    monkeypatch.setenv("STACKWATCH_DATA_DIR", settings.data_dir)
+
+
+def test_console_lists_both_hosts_restarts_on_one_and_audits(
+    fleet_host, console_settings: Settings, monkeypatch, capsys
+) -> None:
+    alpha, beta = fleet_host("alpha"), fleet_host("beta")
+    feeds = build_feeds(console_settings)
+    try:
+        wait_until(lambda: "app:app" in running(feeds, "alpha"), "alpha's list")
+        wait_until(lambda: "app:app" in running(feeds, "beta"), "beta's list")
+        assert running(feeds, "beta")["app:app"] == beta.pid()
+        rows = {r.host: r for r in feeds.fleet.poll().rows}
+        assert {"alpha", "beta"} <= set(rows)
+        assert rows["beta"].summary.programs == 1 and rows["beta"].summary.alerts == 0
+        before = beta.pid()
+        results = feeds.processes.act("restart", ["main"], "app:app", host="beta")
+        assert [r.ok for r in results] == [True], [r.summary() for r in results]
+        assert results[0].endpoint == "beta/main"
+        assert beta.pid() != before
+        assert alpha.pid() == running(feeds, "alpha")["app:app"]  # the other host untouched
+        wait_until(lambda: running(feeds, "beta").get("app:app") == beta.pid(), "new pid shown")
+        entries = feeds.processes.audit_entries()
+        assert isinstance(entries, list)
+        restart = [e for e in entries if e.action == "restart"]
+        assert restart and restart[0].target == "beta/main/app:app"
+        assert restart[0].host == "console-host"
+        assert "ok" in restart[0].result
+    finally:
+        feeds.close()
+    from console.cli import main
+
+    console_env(monkeypatch, console_settings)
+    capsys.readouterr()
+    assert main(["status", "--host", "alpha"]) == 0
+    assert "app" in capsys.readouterr().out
+    before = alpha.pid()
+    assert main(["restart", "--host", "alpha", "--yes", "app"]) == 0
+    assert "alpha/main: supervisorctl restart app: ok" in capsys.readouterr().out
+    assert alpha.pid() != before
+    assert main(["status", "--host", "nowhere"]) == 2
+
+
+def test_read_only_worker_refuses_a_console_that_is_not(
+    fleet_host, console_settings: Settings
+) -> None:
+    guarded = fleet_host("guarded", read_only=True)
+    feeds = build_feeds(console_settings)
+    try:
+        wait_until(lambda: "app:app" in running(feeds, "guarded"), "guarded's list")
+        before = guarded.pid()
+        results = feeds.processes.act("stop", ["main"], "app:app", host="guarded")
+        assert not results[0].ok
+        assert "refused" in results[0].error and "read-only" in results[0].error
+        assert guarded.pid() == before
+        audited = [e for e in feeds.processes.audit_entries() if e.action == "stop"]
+        assert audited and "refused" in audited[0].result
+    finally:
+        feeds.close()
+
+
+def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
+    fleet_host, console_settings: Settings
+) -> None:
+    sleepy = fleet_host("sleepy")
+    feeds = build_feeds(console_settings)
+    try:
+        wait_until(lambda: "app:app" in running(feeds, "sleepy"), "sleepy's list")
+        sleepy.stop_worker()
+        results = feeds.processes.act("stop", ["main"], "app:app", host="sleepy")
+        assert not results[0].ok
+        assert "timed out" in results[0].error and "will not be" in results[0].error
+        pid = sleepy.pid()
+        # the worker comes back; the request must stay unrun: wait until it has served
+        # a later request (so it has looked at its list), then look at the program
+        back = time.time()
+        sleepy.start_worker()
+        wait_until(lambda: feeds.processes.poll("sleepy").snapshot.ts > back, "worker back")
+        later = feeds.processes.act("start", ["main"], "app:app", host="sleepy")
+        assert later[0].ok, later[0].summary()
+        assert sleepy.pid() == pid
+        info = sleepy.supervisord.rpc().supervisor.getProcessInfo("app:app")
+        assert info["statename"] == "RUNNING"
+    finally:
+        feeds.close()
+
+
+def test_console_reads_the_other_hosts_log_through_its_worker(
+    fleet_host, console_settings: Settings, capsys, monkeypatch
+) -> None:
+    fleet_host("gamma")
+    feeds = build_feeds(console_settings)
+    try:
+        wait_until(lambda: "app:app" in running(feeds, "gamma"), "gamma's list")
+        sources, problems = feeds.logs.sources("gamma")
+        assert problems == []
+        app = next(s for s in sources if s.kind == "program" and s.program == "app")
+        assert app.host == "gamma"
+        batch = feeds.logs.open(app).start(20)
+        assert "hello from gamma" in [line.text for line in batch.lines]
+    finally:
+        feeds.close()
+    from console.cli import main
+
+    console_env(monkeypatch, console_settings)
+    capsys.readouterr()
+    assert main(["logs", "--host", "gamma", "--lines", "5", "app"]) == 0
+    assert "hello from gamma" in capsys.readouterr().out
+    assert main(["logs", "--host", "gamma", "--grep", "hello", "app"]) == 0
+    assert "hello from gamma" in capsys.readouterr().out
