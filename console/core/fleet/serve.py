@@ -112,8 +112,10 @@ class RequestServer:
             return self._reply(request, FAILED, f"no supervisord named {request.endpoint!r} here")
         try:
             answer = self._run(request, client)
-        except (SupervisorUnavailable, SupervisorFault, ReadOnlyRefused) as exc:
+        except (SupervisorUnavailable, SupervisorFault, ReadOnlyRefused, LookupError) as exc:
             return self._reply(request, FAILED, first_line(str(exc), 500))
+        except OSError as exc:  # the log file went away or cannot be read by the worker
+            return self._reply(request, FAILED, first_line(exc.strerror or str(exc), 500))
         if request.mutating:
             who = f"{request.who}@{request.origin}"
             log.info("fleet: %s %s %s by %s", request.kind, request.action, request.target, who)
@@ -122,6 +124,10 @@ class RequestServer:
         return self._reply(request, OK, **answer)
 
     def _run(self, request: Request, client: Any) -> dict[str, Any]:
+        if request.kind == "search":
+            from console.core.fleet.search import run_search
+
+            return run_search(client, request)
         if request.kind == "log":
             if request.method == "supervisor.readLog":
                 return {"data": client.call(request.method, request.offset, request.length)}
