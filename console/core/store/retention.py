@@ -9,13 +9,14 @@ row on PostgreSQL, where the planner also hashed the whole table to match the id
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, literal, select
+from sqlalchemy import Connection, Engine, delete, func, literal, select
 
 from console.core.recent import COUNT_COLUMNS
-from console.core.store.engine import reading, store_errors, writing
+from console.core.store.engine import reading, store_errors
 from console.core.store.models import QueueRow, SystemHealthRow
 from console.core.store.queries import KEY_COLUMNS, METRIC_MODELS, TABLES, TIME_COLUMN, aggregate
 from console.core.store.writes import HOUR, bucket_of
@@ -23,6 +24,7 @@ from console.core.store.writes import HOUR, bucket_of
 ROLLUP_TARGET_ROWS = 2000  # hourly rows per rollup window (about 60 raw rows read for each)
 FIRST_WINDOW_S = HOUR
 MAX_GROWTH = 4.0  # a window grows or shrinks at most this much from one to the next
+WALK_CACHE_KB = 32_768  # SQLite's page cache during a walk (pages are allocated as touched)
 
 
 def rollup(engine: Engine, before: float, after: float = 0) -> int:
@@ -69,12 +71,11 @@ def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
         return 0
     insert_rows = _rollup_statement(engine, model)
 
-    def window(lo: float, hi: float) -> int:
-        with writing(engine) as conn:
-            # RETURNING counts the rows: psycopg gives no rowcount for INSERT … SELECT.
-            return len(conn.execute(insert_rows(int(lo), int(hi))).all())
+    def window(conn: Connection, lo: float, hi: float) -> int:
+        # RETURNING counts the rows: psycopg gives no rowcount for INSERT … SELECT.
+        return len(conn.execute(insert_rows(int(lo), int(hi))).all())
 
-    return _walk(bucket_of(first, HOUR), end, ROLLUP_TARGET_ROWS, HOUR, window)
+    return _walk(engine, bucket_of(first, HOUR), end, ROLLUP_TARGET_ROWS, HOUR, window)
 
 
 def _rollup_statement(engine: Engine, model: Any) -> Callable[..., Any]:
@@ -119,12 +120,11 @@ def _prune_table(
     if first is None:
         return 0
 
-    def window(lo: float, hi: float) -> int:
+    def window(conn: Connection, lo: float, hi: float) -> int:
         stmt = delete(model).where(time_col >= lo, time_col < hi, *cond)
-        with writing(engine) as conn:
-            return conn.execute(stmt).rowcount or 0
+        return conn.execute(stmt).rowcount or 0
 
-    return _walk(first, before, batch, 1, window)
+    return _walk(engine, first, before, batch, 1, window)
 
 
 def _first_time(
@@ -142,24 +142,51 @@ def _first_time(
 
 
 def _walk(
-    lo: float, end: float, target: int, unit: int, window: Callable[[float, float], int]
+    engine: Engine,
+    lo: float,
+    end: float,
+    target: int,
+    unit: int,
+    window: Callable[[Connection, float, float], int],
 ) -> int:
-    """Run window(lo, hi) over consecutive windows up to `end`, sized for ~`target` rows each.
+    """Run window(conn, lo, hi) over consecutive windows up to `end`, sized for ~`target` rows
+    each, each in its own transaction on one connection.
 
     The width follows the rows the last window held, so dense history (many hosts) gets
     narrow windows and a gap of months is crossed in a few empty ones.
     """
     width = float(max(unit, FIRST_WINDOW_S))
     total = 0
-    while lo < end:
-        hi = min(lo + width, end)
-        done = window(lo, hi)
-        total += done
-        lo = hi
-        growth = MAX_GROWTH if done == 0 else target / done
-        width = max(unit, width * min(MAX_GROWTH, max(1 / MAX_GROWTH, growth)))
-        width = (width // unit) * unit
+    with _walk_connection(engine) as conn:
+        while lo < end:
+            hi = min(lo + width, end)
+            with conn.begin():
+                done = window(conn, lo, hi)
+            total += done
+            lo = hi
+            growth = MAX_GROWTH if done == 0 else target / done
+            width = max(unit, width * min(MAX_GROWTH, max(1 / MAX_GROWTH, growth)))
+            width = (width // unit) * unit
     return total
+
+
+@contextmanager
+def _walk_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection for a whole walk; on SQLite with a page cache that holds every host's
+    pages at the window's edge (the 2 MB default holds ~500 pages: past a few hundred hosts
+    each row deleted missed the cache), given back when the walk ends."""
+    with store_errors(engine), engine.connect() as conn:
+        raw = conn.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if raw is None:
+            yield conn
+            return
+        # On the driver's connection: through SQLAlchemy a PRAGMA would open a transaction.
+        previous = raw.execute("PRAGMA cache_size").fetchone()[0]
+        raw.execute(f"PRAGMA cache_size=-{WALK_CACHE_KB}")
+        try:
+            yield conn
+        finally:
+            raw.execute(f"PRAGMA cache_size={int(previous)}")
 
 
 def _return_free_pages(engine: Engine) -> None:
