@@ -201,6 +201,18 @@ def fleet_sizes(args: argparse.Namespace, redis_url: str, db_url: str, fleet: An
                 f"{cpu:>10.2f} % {per_host:>11} {ops:>12.0f} {redis_cpu:>8.2f} %",
                 flush=True,
             )
+        if fleet is not None:
+            from tests.bench.fleet_tui import real_console
+
+            tmp = tempfile.mkdtemp(prefix="stackwatch-bench-tui-")
+            used = real_console(redis_url, db_url, tmp, int(args.seconds))
+            if used is not None:
+                print(
+                    f"  the real console on its Fleet screen (tmux 200x50), {size} hosts: "
+                    f"CPU {used.cpu_whole:.2f} % (slices {used.cpu.show('%')}), "
+                    f"RSS max {used.rss_max:.0f} MB",
+                    flush=True,
+                )
         if fleet is not None and args.full:
             out = console_poll(redis_url, args.seconds, "dashboard")
             poll = statistics.median(out["times"]) * 1e3

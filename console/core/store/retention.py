@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, literal, select
+from sqlalchemy import Connection, Engine, and_, delete, func, literal, select, text, true
 
 from console.core.recent import COUNT_COLUMNS
 from console.core.store.engine import reading, store_errors
-from console.core.store.models import QueueRow, SystemHealthRow
+from console.core.store.models import RAW_ROWS_SQL, QueueRow, SystemHealthRow
 from console.core.store.queries import KEY_COLUMNS, METRIC_MODELS, TABLES, TIME_COLUMN, aggregate
 from console.core.store.writes import HOUR, bucket_of
 
@@ -52,7 +52,7 @@ def prune(
     )
     cond = []
     if rollups is not None:
-        cond.append(model.resolution_s == HOUR if rollups else model.resolution_s < HOUR)
+        cond.append(model.resolution_s == HOUR if rollups else _raw_rows())
     total = _prune_table(engine, model, time_col, cond, before, max(1, batch))
     if total and engine.dialect.name == "sqlite":
         _return_free_pages(engine)
@@ -66,7 +66,7 @@ def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
     still has its raw rows, which is what the series reads expect (hourly rows up to the newest
     one, raw rows after). Each window is an INSERT … SELECT, so rows never come through Python.
     """
-    first = _first_time(engine, model.bucket, model.resolution_s < HOUR, start, end)
+    first = _first_time(engine, model.bucket, _raw_rows(), start, end)
     if first is None:
         return 0
     insert_rows = _rollup_statement(engine, model)
@@ -94,7 +94,7 @@ def _rollup_statement(engine: Engine, model: Any) -> Callable[..., Any]:
     def statement(lo: int, hi: int) -> Any:
         query = (
             select(*group_cols, hour, literal(HOUR), *values.values())
-            .where(model.resolution_s < HOUR, model.bucket >= lo, model.bucket < hi)
+            .where(_raw_rows(), model.bucket >= lo, model.bucket < hi)
             .group_by(*group_cols, hour)
         )
         stmt = dialect.insert(model).from_select(names, query)
@@ -116,7 +116,7 @@ def _prune_table(
     engine: Engine, model: Any, time_col: Any, cond: list[Any], before: float, batch: int
 ) -> int:
     """Delete rows with time_col < before (and `cond`), about `batch` rows per transaction."""
-    first = _first_time(engine, time_col, None, None, before)
+    first = _first_time(engine, time_col, and_(true(), *cond), None, before)
     if first is None:
         return 0
 
@@ -125,6 +125,11 @@ def _prune_table(
         return conn.execute(stmt).rowcount or 0
 
     return _walk(engine, first, before, batch, 1, window)
+
+
+def _raw_rows() -> Any:
+    """`resolution_s < 3600` as literal SQL, the words of the partial raw-row indexes."""
+    return text(RAW_ROWS_SQL)
 
 
 def _first_time(
