@@ -148,11 +148,12 @@ class LiveProcesses:
         return transitions(cache, engine, host, endpoint, program)
 
     def _remote_snapshot(self, host: str) -> tuple[ProcessesSnapshot, dict]:
-        from console.core.feeds.processes_remote import remote_snapshot, unreachable
+        from console.core.feeds.processes_remote import remote_snapshot, unreachable, watch
 
         redis = self.connections.redis()
         if redis is None:
             return unreachable(host, time.time()), {}
+        watch(redis, host)
         return remote_snapshot(redis, host, time.time())
 
     def _remote(self) -> Any:
