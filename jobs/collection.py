@@ -110,10 +110,12 @@ def _publish(
         return
     import redis
 
-    from jobs.fleet import publish
+    from jobs.fleet import firing_alerts, publish
 
     try:
-        publish(ctx.redis, ctx.settings, now, procs, health, queues, ctx.store.state.status)
+        alerts = firing_alerts(ctx.cache, ctx.host)
+        store = ctx.store.state.status
+        publish(ctx.redis, ctx.settings, now, procs, health, queues, store, alerts)
         out.wrote.append("cache: fleet process list and summary")
     except redis.RedisError as exc:
         out.errors.append(f"cache: fleet: {exc}")

@@ -50,19 +50,34 @@ def publish(
     health: Any = None,
     queues: Any = None,
     store: str = "ok",
+    alerts: int | None = None,
 ) -> None:
     """The process list (when there is one) and the summary, in one round trip."""
     pipe = redis.pipeline(transaction=False)
     if processes is not None:
+        redirects = redirected(_local_clients(settings))
         payload = processes_payload(
-            processes, redirected(_local_clients(settings)), settings.read_only
+            processes, redirects, settings.read_only, settings.collect_interval
         )
         pipe.set(keys.fleet_processes(settings.host), payload)
     summary = summary_payload(
-        settings.host, now, health, queues, processes, store, settings.read_only
+        settings.host, now, health, queues, processes, store, settings.read_only, alerts
     )
     pipe.hset(keys.FLEET_SUMMARY, settings.host, summary)
     pipe.execute()
+
+
+def firing_alerts(cache: Any, host: str) -> int | None:
+    """How many of this host's alerts fire (as its alert job last left them); None when the
+    cache cannot say."""
+    from console.core.alerts.kept import load_states
+    from console.core.alerts.model import FIRING
+    from console.core.errors import SourceUnavailable
+
+    try:
+        return sum(s.status == FIRING for s in load_states(cache, host).values())
+    except SourceUnavailable:
+        return None
 
 
 def start_request_server(settings: Settings) -> Any:
@@ -86,7 +101,9 @@ def start_request_server(settings: Settings) -> Any:
         """After an action: the new states at once, not at the next collection."""
         try:
             snapshot = poller.poll()
-            payload = processes_payload(snapshot, redirected(clients), settings.read_only)
+            payload = processes_payload(
+                snapshot, redirected(clients), settings.read_only, settings.collect_interval
+            )
             client.set(keys.fleet_processes(settings.host), payload)
         except redis.RedisError as exc:  # the next collection publishes anyway; say why here
             log.warning("fleet: cannot republish the process list: %s", exc)

@@ -1,6 +1,6 @@
 """`stackwatch alerts [--json]`: the alerts firing and pending on a host, as the worker last
-evaluated them. Exit 0 none firing, 1 one or more firing, 2 cannot tell (the cache is down, or
-the worker has not evaluated the rules lately).
+evaluated them. Exit 0 none firing, 1 one or more firing (silenced ones do not count), 2 cannot
+tell (the cache is down, or the worker has not evaluated the rules lately).
 
 `stackwatch alerts test [TARGET]` sends a test message to TARGET, or to every configured
 target; `stackwatch alerts silence MATCH --for 2h --reason "..."` silences an alert (its
@@ -92,6 +92,7 @@ def _show(feed, host: str, as_json: bool, interval: float) -> int:
                 {
                     "host": host,
                     "firing": view.firing,
+            "silenced": view.silenced,
                     "problem": problem,
                     "evaluated": view.evaluated,
                     "waiting_messages": view.waiting,

@@ -15,6 +15,7 @@ BINDING_IDS = frozenset(
         "app.help", "app.host", "app.last_error", "app.quit",
         "app.cursor", "app.cursor_back", "app.cursor_forward", "app.cursor_live", "cursor.cancel",
         "screen.dashboard", "screen.processes", "screen.queues", "screen.logs", "screen.fleet",
+        "screen.alerts", "alerts.history", "alerts.silence", "silence.cancel",
         "fleet.clear", "fleet.filter", "fleet.remove",
         "audit.close", "confirm.cancel", "help.close", "signal.cancel", "traceback.close",
         "dashboard.host", "dashboard.range_next", "dashboard.range_prev",

@@ -89,6 +89,7 @@ class StackwatchApp(CursorMixin, App[int]):
         "queues": _lazy("console.tui.screens.queues", "QueuesScreen"),
         "logs": _lazy("console.tui.screens.logs", "LogsScreen"),
         "fleet": _lazy("console.tui.screens.fleet", "FleetScreen"),
+        "alerts": _lazy("console.tui.screens.alerts", "AlertsScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,6 +98,7 @@ class StackwatchApp(CursorMixin, App[int]):
         Binding("3,Q", "switch_mode('queues')", "Queues", id="screen.queues"),
         Binding("4,L", "switch_mode('logs')", "Logs", id="screen.logs"),
         Binding("5,F", "switch_mode('fleet')", "Fleet", id="screen.fleet", show=False),
+        Binding("6,A", "switch_mode('alerts')", "Alerts", id="screen.alerts", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("H", "next_host", "Switch host", id="app.host", show=False),
         Binding("exclamation_mark", "last_failure", "Last error", id="app.last_error", show=False),

@@ -15,6 +15,7 @@ import os
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
@@ -27,6 +28,16 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 NOW = int(time.time()) // HOUR * HOUR
 YEAR = 365 * DAY
 
+
+@dataclass(frozen=True)
+class Shape:
+    """How much history each host gets: h0 `h0_days`, the others `days`; `keep_days` stay raw."""
+
+    h0_days: int = 365
+    days: int = 30
+    keep_days: int = 7
+
+
 RAW_INSERT = """
 INSERT INTO system_health_metrics (host, bucket, resolution_s, samples, scope, cpu_percent,
     load1, mem_percent, mem_used, swap_percent, disk_percent, process_count)
@@ -38,25 +49,68 @@ SQLITE_SERIES = (
     "(WITH RECURSIVE s(b) AS (SELECT :start UNION ALL SELECT b + 60 FROM s WHERE b + 60 < :end)"
     " SELECT b FROM s)"
 )
+# Every host's rows of one day, in time order: the order the workers write in (appending at
+# the end of the time index), not host after host (which rewrites the whole index each time).
+FLEET_INSERT = """
+INSERT INTO system_health_metrics (host, bucket, resolution_s, samples, scope, cpu_percent,
+    load1, mem_percent, mem_used, swap_percent, disk_percent, process_count)
+SELECT bh.host, b, 60, 1, 'host', 20 + (b % 977) / 20.0, 0.5, 40 + (b % 613) / 50.0, 1000000,
+    1.0, 55.0, 200
+FROM {series} CROSS JOIN bench_hosts bh WHERE b >= bh.since ORDER BY b, bh.host
+"""
 PG_SERIES = "generate_series(CAST(:start AS bigint), CAST(:end AS bigint) - 60, 60) AS b"
 
 
-def load(engine: Engine, hosts: int) -> None:
+def _clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(started: tuple[float, float]) -> tuple[float, float]:
+    """(wall, this process's CPU) seconds: on a shared machine the CPU of SQLite's work (done
+    in this process) says more than the wall time; PostgreSQL's is in its server."""
+    wall, cpu = _clocks()
+    return wall - started[0], cpu - started[1]
+
+
+def load(engine: Engine, hosts: int, shape: Shape) -> dict[str, tuple[float, float]]:
+    """Insert, roll up, prune; returns the (wall, CPU) seconds of each phase."""
     series = SQLITE_SERIES if engine.dialect.name == "sqlite" else PG_SERIES
+    phases: dict[str, float] = {}
+    started = _clocks()
     with engine.begin() as conn:
-        for i in range(hosts):
-            span = YEAR if i == 0 else 30 * DAY
+        conn.execute(text("CREATE TABLE bench_hosts (host VARCHAR(255), since BIGINT)"))
+        conn.execute(
+            text("INSERT INTO bench_hosts VALUES (:host, :since)"),
+            [
+                {"host": f"h{i}", "since": NOW - (shape.h0_days if i == 0 else shape.days) * DAY}
+                for i in range(hosts)
+            ],
+        )
+    oldest = NOW - max(shape.h0_days, shape.days if hosts > 1 else 0) * DAY
+    chunk = max(HOUR, 50_000 // hosts * MINUTE // HOUR * HOUR)  # ~50,000 rows a statement
+    for start in range(oldest, NOW, chunk):
+        with engine.begin() as conn:
             conn.execute(
-                text(RAW_INSERT.format(series=series)),
-                {"host": f"h{i}", "start": NOW - span, "end": NOW},
+                text(FLEET_INSERT.format(series=series)),
+                {"start": start, "end": min(start + chunk, NOW)},
             )
-        # The reference keeps every raw row; the store will keep rollups + 7 days.
+    phases["insert"] = _since(started)
+    with engine.begin() as conn:
+        # The reference keeps every raw row; the store will keep rollups + `keep_days` raw.
         conn.execute(text("CREATE TABLE raw_reference AS SELECT * FROM system_health_metrics"))
         conn.execute(text("CREATE INDEX raw_ref_idx ON raw_reference (host, bucket)"))
+    started = _clocks()
     queries.rollup(engine, before=NOW)
+    phases["rollup"] = _since(started)
+    started = _clocks()
     queries.prune(
-        engine, "system_health_metrics", before=NOW - 7 * DAY, batch=50_000, rollups=False
+        engine,
+        "system_health_metrics",
+        before=NOW - shape.keep_days * DAY,
+        batch=50_000,
+        rollups=False,
     )
+    phases["prune"] = _since(started)
     # Steady state: autovacuum would have cleared the pruned rows' dead index entries by now.
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -64,6 +118,25 @@ def load(engine: Engine, hosts: int) -> None:
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
+    return phases
+
+
+def report_load(
+    engine_name: str, phases: dict[str, tuple[float, float]], hosts: int, shape: Shape
+) -> None:
+    """One line per engine: each phase's cost per host-day (flat = it scales), wall and CPU."""
+    host_days = shape.h0_days + (hosts - 1) * shape.days
+    parts = [
+        f"{name} {wall / host_days * 1e3:.2f} ms ({cpu / host_days * 1e3:.2f} CPU)"
+        for name, (wall, cpu) in phases.items()
+    ]
+    total = sum(wall for wall, _ in phases.values())
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{engine_name}, {hosts} hosts, {host_days} host-days: {total:.1f} s; per host-day "
+        f"{'; '.join(parts)}  [load {load}]",
+        flush=True,
+    )
 
 
 def reference_query(engine: Engine, host: str, since: int, step: int) -> list:
@@ -137,22 +210,30 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--days", type=int, default=30, help="days of minute rows, h1..")
+    parser.add_argument("--h0-days", type=int, default=365, help="days of minute rows, h0")
+    parser.add_argument("--keep-days", type=int, default=7, help="raw days kept by the prune")
+    parser.add_argument(
+        "--load-only", action="store_true", help="time insert/rollup/prune per host-day only"
+    )
     args = parser.parse_args()
+    shape = Shape(args.h0_days, args.days, args.keep_days)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_engine = make_engine(f"sqlite:///{tmp}/bench.db")
         upgrade(sqlite_engine)
-        started = time.perf_counter()
-        load(sqlite_engine, args.hosts)
-        print(f"loaded SQLite in {time.perf_counter() - started:.1f} s")
-        rows += query_rows(sqlite_engine, "SQLite", "h0")
-        rows += query_rows(sqlite_engine, "SQLite", f"h{args.hosts - 1}")
-        rows += store_size(Path(tmp))
-        rows += postgres_rows(args.pg, args.hosts)
-    print_table(f"History store ({args.hosts} hosts; h0 has a year of minute rows)", rows)
+        report_load("SQLite", load(sqlite_engine, args.hosts, shape), args.hosts, shape)
+        if not args.load_only:
+            rows += query_rows(sqlite_engine, "SQLite", "h0")
+            rows += query_rows(sqlite_engine, "SQLite", f"h{args.hosts - 1}")
+            rows += store_size(Path(tmp))
+        sqlite_engine.dispose()
+        rows += postgres_rows(args.pg, args.hosts, shape, args.load_only)
+    if rows:
+        print_table(f"History store ({args.hosts} hosts; h0 has {shape.h0_days} days)", rows)
 
 
-def postgres_rows(admin_url: str, hosts: int) -> list[Row]:
+def postgres_rows(admin_url: str, hosts: int, shape: Shape, load_only: bool) -> list[Row]:
     name = f"stackwatch_bench_{uuid.uuid4().hex[:8]}"
     if admin_url == "none":
         return []
@@ -169,9 +250,9 @@ def postgres_rows(admin_url: str, hosts: int) -> list[Row]:
     engine = make_engine(url)
     try:
         upgrade(engine)
-        started = time.perf_counter()
-        load(engine, hosts)
-        print(f"loaded PostgreSQL in {time.perf_counter() - started:.1f} s")
+        report_load("PostgreSQL", load(engine, hosts, shape), hosts, shape)
+        if load_only:
+            return []
         return query_rows(engine, "PostgreSQL", "h0") + query_rows(
             engine, "PostgreSQL", f"h{hosts - 1}"
         )

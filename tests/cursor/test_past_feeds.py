@@ -95,4 +95,4 @@ def test_queues_at_a_time(feeds) -> None:
     assert (line.name, line.pending, line.failed) == ("default", 25, 1)
     assert "stored minute" in view.queues_error
     assert line.history[-1] is not None  # the hour before, from the store
-    assert "live only" in view.jobs_error
+    assert "live only" in view.queues_error

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from console.core.feeds import build_feeds
+from console.core.logs.search import Query
 from console.core.settings import Settings
 from tests.support.waits import wait_until
 
@@ -36,6 +37,9 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
         wait_until(lambda: "app:app" in running(feeds, "alpha"), "alpha's list")
         wait_until(lambda: "app:app" in running(feeds, "beta"), "beta's list")
         assert running(feeds, "beta")["app:app"] == beta.pid()
+        rows = {r.host: r for r in feeds.fleet.poll().rows}
+        assert {"alpha", "beta"} <= set(rows)
+        assert rows["beta"].summary.programs == 1 and rows["beta"].summary.alerts == 0
         before = beta.pid()
         results = feeds.processes.act("restart", ["main"], "app:app", host="beta")
         assert [r.ok for r in results] == [True], [r.summary() for r in results]
@@ -119,8 +123,15 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
         assert problems == []
         app = next(s for s in sources if s.kind == "program" and s.program == "app")
         assert app.host == "gamma"
-        batch = feeds.logs.open(app).start(20)
+        reader = feeds.logs.open(app)
+        batch = reader.start(20)
         assert "hello from gamma" in [line.text for line in batch.lines]
+        # the whole-file filter, scanned by gamma's worker in pieces
+        pages = list(reader.filtered(Query("hello"), 10))
+        assert [line.text for lines, _ in pages for line in lines] == ["hello from gamma"]
+        assert pages[-1][1].done
+        with pytest.raises(OSError, match="RE2"):  # no backtracking regex runs on a worker
+            list(reader.filtered(Query(r"(l)\1", regex=True), 10))
     finally:
         feeds.close()
     from console.cli import main
@@ -131,3 +142,5 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
     assert "hello from gamma" in capsys.readouterr().out
     assert main(["logs", "--host", "gamma", "--grep", "hello", "app"]) == 0
     assert "hello from gamma" in capsys.readouterr().out
+    assert main(["logs", "--host", "gamma", "--grep", "hello", "--count", "app"]) == 0
+    assert capsys.readouterr().out.strip().endswith("1")

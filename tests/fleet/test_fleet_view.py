@@ -28,7 +28,7 @@ def test_rows_worst_first_and_a_silent_host_stays_down_until_removed(redis_url: 
     client = redis.Redis.from_url(redis_url)
     now = time.time()
     report(client, "web1", now - 3)
-    report(client, "web2", now - 3, programs=4, running=2, fatal=1, backoff=1)
+    report(client, "web2", now - 3, programs=4, running=2, fatal=1, backoff=1, alerts=1)
     report(client, "old", now - 3600)
     client.hset(keys.FLEET_SUMMARY, "evil", b"\xff not json")
     view = read_fleet(client, now)
@@ -40,7 +40,9 @@ def test_rows_worst_first_and_a_silent_host_stays_down_until_removed(redis_url: 
     ]
     web1 = next(r for r in view.rows if r.host == "web1")
     assert web1.summary.worst_backlog == 7 and web1.summary.cpu == 12.0
-    assert "1 FATAL" in next(r for r in view.rows if r.host == "web2").why
+    assert next(r for r in view.rows if r.host == "web2").why == (
+        "1 alert firing, 1 FATAL, 1 BACKOFF"
+    )
     assert [bad.what for bad in view.invalid] == ["summary of evil"]
     assert view.exit_code() == 1
     assert remove_host(client, "old") >= 2
@@ -75,3 +77,41 @@ def test_hosts_command_exit_codes(redis_url: str, monkeypatch, capsys) -> None:
     assert data["hosts"][0]["state"] == "down"
     monkeypatch.setenv("STACKWATCH_REDIS_URL", "redis://127.0.0.1:1/0")
     assert main(["hosts"]) == 2
+
+
+def test_kept_parses_follow_changes_and_removals(redis_url: str) -> None:
+    from console.core.feeds.fleet import Parsed
+
+    client = redis.Redis.from_url(redis_url)
+    now = time.time()
+    report(client, "web1", now, programs=2, running=2)
+    report(client, "web2", now)
+    parsed = Parsed()
+    first = {r.host: r for r in read_fleet(client, now, parsed).rows}
+    assert first["web1"].summary.running == 2
+    report(client, "web1", now + 1, programs=2, running=1, fatal=1)
+    remove_host(client, "web2")
+    second = {r.host: r for r in read_fleet(client, now + 1, parsed).rows}
+    assert set(second) == {"web1"}
+    assert second["web1"].state == "bad" and second["web1"].summary.running == 1
+
+
+def test_forgetting_a_host_is_audited(redis_url: str, sqlite_url: str) -> None:
+    from console.core.feeds import build_feeds
+    from console.core.settings import Settings
+    from console.core.store import audit
+    from console.core.store.engine import make_engine, upgrade
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    client = redis.Redis.from_url(redis_url)
+    report(client, "gone", time.time() - 86400)
+    feeds = build_feeds(Settings(host="ops-box", redis_url=redis_url, database_url=sqlite_url))
+    try:
+        assert [r.state for r in feeds.fleet.poll().rows] == ["down"]
+        assert feeds.fleet.remove("gone").startswith("removed 2 entries of gone")
+        assert feeds.fleet.poll().rows == ()
+    finally:
+        feeds.close()
+    entry = audit.recent(engine, 1)[0]
+    assert (entry.action, entry.target, entry.host) == ("remove_host", "gone", "ops-box")

@@ -55,3 +55,21 @@ def test_newer_listener_events_win_older_ones_do_not() -> None:
     assert (web.statename, web.pid) == ("STOPPED", 0)
     assert (job.statename, job.pid, job.start) == ("RUNNING", 77, int(TS) + 3)
     assert with_events(snapshot(), events[:1]) == snapshot()
+
+
+def test_a_list_its_worker_stopped_publishing_is_shown_as_stale(redis_url: str) -> None:
+    import redis
+
+    from console.core import keys
+    from console.core.feeds.processes_remote import remote_snapshot
+
+    client = redis.Redis.from_url(redis_url)
+    client.set(keys.fleet_processes("web-2"), processes_payload(snapshot(), interval=10))
+    fresh, _ = remote_snapshot(client, "web-2", TS + 15)
+    assert [e.kind for e in fresh.endpoints] == ["ok"]
+    old, _ = remote_snapshot(client, "web-2", TS + 600)
+    assert [e.kind for e in old.endpoints] == ["stale"]
+    assert "last published 10m ago" in old.endpoints[0].message
+    assert len(old.processes) == 2  # still there, to be shown as last known
+    missing, _ = remote_snapshot(client, "web-9", TS)
+    assert missing.endpoints[0].kind == "missing" and not missing.processes

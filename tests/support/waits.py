@@ -8,35 +8,43 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 STEP_S = 0.02
+# Deadlines stretched on a shared or loaded machine (the suite runs on several workers at
+# once): a wait for something that does happen costs nothing more; only a failure waits longer.
+SLACK = float(os.environ.get("STACKWATCH_TEST_WAIT_SLACK", "3"))
 
 
 async def until(pilot: Any, condition: Callable[[], T], what: str = "", timeout: float = 10.0) -> T:
     """Let the app run (pilot.pause) until `condition()` is truthy; return its value."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * SLACK
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+            raise AssertionError(
+                f"timed out after {timeout * SLACK:g} s waiting for {what or condition}"
+            )
         await pilot.pause(STEP_S)
 
 
 def wait_until(condition: Callable[[], T], what: str = "", timeout: float = 20.0) -> T:
     """Outside an app: poll `condition()` until truthy (for processes and services)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * SLACK
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+            raise AssertionError(
+                f"timed out after {timeout * SLACK:g} s waiting for {what or condition}"
+            )
         time.sleep(STEP_S)
 
 

@@ -97,8 +97,11 @@ def wave(n: int = 60, base: float = 40.0) -> tuple[float | None, ...]:
 
 
 def feeds(settings: Settings, dashboard: FixedDashboard | None = None) -> Feeds:
-    """The real feeds of `settings` with a fixed dashboard feed, through the app's seam."""
-    return replace(build_feeds(settings, clock), dashboard=dashboard or FixedDashboard())
+    """The real feeds of `settings` with a fixed dashboard feed, through the app's seam; no
+    alerts feed, so the header has no alert chip (tests/alerts has its own snapshots)."""
+    return replace(
+        build_feeds(settings, clock), dashboard=dashboard or FixedDashboard(), alerts=None
+    )
 
 
 def steady(settings: Settings) -> dict:

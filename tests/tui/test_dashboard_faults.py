@@ -119,7 +119,7 @@ async def test_redis_killed_shows_cache_down_and_recovers_by_itself(own_redis, t
         assert "37%" in text  # the last values are kept, marked stale
         own_redis.start()
         await until(pilot, lambda: app.model.state("cache").status == "ok", timeout=5.0)
-        assert "cache ok" in screen_text(app)
+        await until(pilot, lambda: "cache ok" in screen_text(app), "the header to say so")
 
 
 @pytest.fixture

@@ -30,7 +30,12 @@ class AlertsView:
 
     @property
     def firing(self) -> int:
-        return sum(1 for s in self.states if s.status == FIRING)
+        """Firing and not silenced: what still needs someone."""
+        return sum(1 for s in self.states if s.status == FIRING and not s.silenced)
+
+    @property
+    def silenced(self) -> int:
+        return sum(1 for s in self.states if s.status == FIRING and s.silenced)
 
     def stale(self, now: float, interval: float) -> str | None:
         """Why these alerts cannot be trusted (no evaluation lately), or None."""

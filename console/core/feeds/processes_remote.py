@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from console.core import keys
+from console.core import formatting, keys
 from console.core.errors import SourceUnavailable
 from console.core.events.presence import listener_state
 from console.core.fleet.client import FleetClient
@@ -24,6 +24,7 @@ from console.core.supervisor.models import (
 from console.core.supervisor.targets import command
 
 WORKER = "worker"  # the endpoint name shown when the worker published nothing usable
+STALE_AFTER = 2  # collection intervals: a list older than this is shown as last known
 
 
 def read_published(redis: Any, host: str) -> Published | Invalid | None:
@@ -53,6 +54,11 @@ def remote_snapshot(redis: Any, host: str, now: float) -> tuple[ProcessesSnapsho
         return dataclasses.replace(down, invalid=(published,)), {}
     snapshot = published.snapshot
     listeners = {e.name: listener_state(snapshot.processes, e.name) for e in snapshot.endpoints}
+    age = now - snapshot.ts
+    if age > STALE_AFTER * published.interval + 5:  # the worker stopped publishing
+        why = f"the worker on {shown} last published {formatting.ago(age)}"
+        stale = tuple(dataclasses.replace(e, kind="stale", message=why) for e in snapshot.endpoints)
+        snapshot = dataclasses.replace(snapshot, endpoints=stale)
     return snapshot, listeners
 
 

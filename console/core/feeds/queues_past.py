@@ -13,7 +13,7 @@ from console.core.settings import QueueSpec, Settings
 
 HISTORY_S = 3600.0
 HISTORY_POINTS = 30
-LIVE_ONLY = "live only: not kept for past times"
+LIVE_ONLY = "jobs, failures, periodic and scheduled: live only"
 
 
 def past_queues(engine: Any, settings: Settings, host: str, as_of: float, now: float) -> QueuesView:
@@ -21,8 +21,7 @@ def past_queues(engine: Any, settings: Settings, host: str, as_of: float, now: f
     from console.core.feeds.queues_live import level, trend
     from console.core.store import at_time, queries
 
-    live_only = {f"{part}_error": LIVE_ONLY for part in ("jobs", "ledger", "scheduled")}
-    view = {"ts": as_of, "host": clean(host, 200), "failures_error": LIVE_ONLY, **live_only}
+    view = {"ts": as_of, "host": clean(host, 200)}
     try:
         snapshot, found = at_time.queues_at(engine, host, as_of)
         lines = []
@@ -37,7 +36,7 @@ def past_queues(engine: Any, settings: Settings, host: str, as_of: float, now: f
             )
     except (StackwatchError, ValueError) as exc:
         return QueuesView(queues_error=str(exc), **view)
-    note = f"at a past time: {found.note}" if found else "nothing stored at that time"
+    note = f"{found.note if found else 'nothing stored at that time'} · {LIVE_ONLY}"
     return QueuesView(queues=tuple(lines), queues_error=note, **view)
 
 

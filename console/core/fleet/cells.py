@@ -9,7 +9,10 @@ from console.core import formatting
 from console.core.feeds.fleet import DOWN, FleetRow
 from console.core.sanitize import clean
 
-COLUMNS = ("host", "state", "worker", "db", "programs", "failed", "backlog", "cpu", "mem", "disk")
+COLUMNS = (
+    "host", "state", "worker", "db", "programs", "failed", "alerts", "backlog", "cpu", "mem",
+    "disk",
+)  # fmt: skip
 
 
 def _percent(value: float | None) -> str:
@@ -31,6 +34,7 @@ def row_cells(row: FleetRow, now: float, zone: str = "UTC") -> tuple[str, ...]:
     if s is not None and s.worst_backlog is not None:
         backlog = f"{s.worst_backlog} {s.worst_queue}"
     state = row.state.upper() + (f" ({row.why})" if row.why else "")
+    alerts = str(s.alerts) if s is not None and s.alerts is not None else formatting.MISSING
     return (
         clean(row.host, 255),
         state,
@@ -38,6 +42,7 @@ def row_cells(row: FleetRow, now: float, zone: str = "UTC") -> tuple[str, ...]:
         row.store,
         programs,
         failed,
+        alerts,
         backlog,
         _percent(s.cpu if s else None),
         _percent(s.mem if s else None),

@@ -39,7 +39,10 @@ MAX_ENDPOINTS = 32
 
 
 def processes_payload(
-    snapshot: ProcessesSnapshot, redirected: frozenset[str] = frozenset(), read_only: bool = False
+    snapshot: ProcessesSnapshot,
+    redirected: frozenset[str] = frozenset(),
+    read_only: bool = False,
+    interval: int = 60,
 ) -> str:
     """The worker's process list as JSON: supervisord's own fields per process (so the console
     parses them with the same `parse_process` as an RPC answer), CPU/memory measured here."""
@@ -55,6 +58,7 @@ def processes_payload(
         for e in snapshot.endpoints
     ]
     payload = {"ts": snapshot.ts, "host": snapshot.host, "read_only": read_only}
+    payload["interval"] = interval  # the next list is due by then: older is stale
     return dump(payload | {"endpoints": endpoints, "processes": processes})
 
 
@@ -65,6 +69,7 @@ class Published:
     snapshot: ProcessesSnapshot
     redirected: frozenset[str] = frozenset()  # endpoint/group:name with stderr in stdout
     read_only: bool = False
+    interval: float = 60.0  # the worker's collection interval: a list older than 2x is stale
 
 
 def _endpoint(item: Any, host: str) -> EndpointStatus:
@@ -128,4 +133,7 @@ def parse_published(raw: bytes | str | None, host: str) -> Published | Invalid |
     order = {e.name: i for i, e in enumerate(endpoints)}
     processes.sort(key=lambda p: order[p.endpoint])
     snapshot = ProcessesSnapshot(host, ts, tuple(processes), endpoints, tuple(invalid))
-    return Published(snapshot, frozenset(redirected), payload.get("read_only") is True)
+    interval = payload.get("interval")
+    good = isinstance(interval, int | float) and not isinstance(interval, bool) and interval > 0
+    every = float(interval) if good and interval < 1e9 else 60.0
+    return Published(snapshot, frozenset(redirected), payload.get("read_only") is True, every)

@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from console.core import keys
@@ -39,6 +40,7 @@ log = logging.getLogger("stackwatch.worker.fleet")
 REPLY_TTL_S = 300  # a reply nobody reads is gone after this
 CLAIM_TTL_S = 3600  # past any deadline: the deadline check covers what comes after
 TAKE_WAIT_S = 1.0  # one BRPOP's wait: the thread notices a stop within this
+READ_THREADS = 3
 
 
 class RequestServer:
@@ -60,6 +62,10 @@ class RequestServer:
         self.key = keys.fleet_requests(settings.host)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Actions one at a time, in the order sent (a stop then a start must not cross);
+        # log reads and searches beside them, so a long restart does not hold up a tail.
+        self._actions = ThreadPoolExecutor(1, "fleet-action")
+        self._reads = ThreadPoolExecutor(READ_THREADS, "fleet-read")
 
     # -- the loop ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -70,31 +76,47 @@ class RequestServer:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=TAKE_WAIT_S * 5)
+        for pool in (self._actions, self._reads):
+            pool.shutdown(wait=False, cancel_futures=True)  # not taken: past due, never run
 
     def _loop(self) -> None:
         import redis
 
         while not self._stop.is_set():
             try:
-                self.serve_one(TAKE_WAIT_S)
+                taken = self.redis.brpop([self.key], timeout=TAKE_WAIT_S)
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 log.warning("fleet requests: Redis: %s", first_line(str(exc)))
                 self._stop.wait(2.0)
+                continue
+            request = self._parse(taken[1]) if taken else None
+            if request is not None:
+                pool = self._actions if request.mutating else self._reads
+                pool.submit(self._guarded, request)
 
-    def serve_one(self, wait: float = TAKE_WAIT_S) -> str | None:
-        """Take and handle one request (waiting up to `wait` s); what was done, in words."""
-        taken = self.redis.brpop([self.key], timeout=wait)
-        if not taken:
-            return None
-        return self.handle(taken[1])
+    def _guarded(self, request: Request) -> None:
+        import redis
+
+        try:
+            self.decide(request)
+        except redis.RedisError as exc:  # the reply is lost; the console says it timed out
+            log.warning("fleet request %s: Redis: %s", request.id, first_line(str(exc)))
 
     # -- one request ------------------------------------------------------------------------
     def handle(self, raw: bytes) -> str:
+        """Parse and run one request here and now (tests, and what the pools run)."""
+        request = self._parse(raw)
+        return "dropped: not a request" if request is None else self.decide(request)
+
+    def _parse(self, raw: bytes) -> Request | None:
         try:
-            request = parse_request(raw)
+            return parse_request(raw)
         except Unfit as exc:
             log.warning("fleet request dropped: %s", first_line(str(exc)))
-            return "dropped: not a request"
+            return None
+
+    def decide(self, request: Request) -> str:
+        """Run `request` unless it is foreign, past due, given up or refused; what was done."""
         if request.host != self.settings.host:
             return self._reply(request, FAILED, f"sent to {request.host}, not this host")
         if self.clock() > request.deadline:
@@ -112,8 +134,10 @@ class RequestServer:
             return self._reply(request, FAILED, f"no supervisord named {request.endpoint!r} here")
         try:
             answer = self._run(request, client)
-        except (SupervisorUnavailable, SupervisorFault, ReadOnlyRefused) as exc:
+        except (SupervisorUnavailable, SupervisorFault, ReadOnlyRefused, LookupError) as exc:
             return self._reply(request, FAILED, first_line(str(exc), 500))
+        except OSError as exc:  # the log file went away or cannot be read by the worker
+            return self._reply(request, FAILED, first_line(exc.strerror or str(exc), 500))
         if request.mutating:
             who = f"{request.who}@{request.origin}"
             log.info("fleet: %s %s %s by %s", request.kind, request.action, request.target, who)
@@ -122,6 +146,10 @@ class RequestServer:
         return self._reply(request, OK, **answer)
 
     def _run(self, request: Request, client: Any) -> dict[str, Any]:
+        if request.kind == "search":
+            from console.core.fleet.search import run_search
+
+            return run_search(client, request)
         if request.kind == "log":
             if request.method == "supervisor.readLog":
                 return {"data": client.call(request.method, request.offset, request.length)}

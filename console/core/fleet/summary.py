@@ -24,9 +24,12 @@ def summary_payload(
     processes: ProcessesSnapshot | None,
     store: str = "ok",
     read_only: bool = False,
+    alerts: int | None = None,
 ) -> str:
     """What the fleet view shows of this host, as JSON (the worker's side)."""
     out: dict[str, Any] = {"ts": now, "host": host, "store": store, "read_only": read_only}
+    if alerts is not None:
+        out["alerts"] = alerts
     if processes is not None:
         states = [p.statename for p in processes.processes]
         out |= {
@@ -66,6 +69,7 @@ class HostSummary:
     cpu: float | None = None
     mem: float | None = None
     disk: float | None = None
+    alerts: int | None = None  # firing alerts (None: the worker did not say)
 
 
 def _int(payload: dict, key: str, default: int | None = None) -> int | None:
@@ -104,6 +108,7 @@ def parse_summary(host: str, raw: bytes | str) -> HostSummary | Invalid:
             cpu=_float(payload, "cpu"),
             mem=_float(payload, "mem"),
             disk=_float(payload, "disk"),
+            alerts=_int(payload, "alerts"),
         )
     except Unfit as exc:
         return invalid_reading(what, exc)

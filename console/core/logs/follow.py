@@ -81,6 +81,19 @@ class FileFollower:
                 return Batch()
             return read_after(self._fd, offset, n, self.cap)
 
+    def offset_at(self, at: float) -> int:
+        """Where the first line written at or after `at` starts (bisection, not a scan)."""
+        from console.core.logs.timejump import first_at
+
+        with self._lock:
+            if self._fd is None:
+                return 0
+            fd = os.dup(self._fd)  # the search reads without holding up the polls
+        try:
+            return first_at(fd, at)
+        finally:
+            os.close(fd)
+
     def filtered(
         self, query: Query, n: int, cancelled: Callable[[], bool], end: int | None = None
     ) -> Iterator[tuple[tuple[LogLine, ...], Progress]]:

@@ -38,6 +38,8 @@ class Found:
             return "stored minute"
         if self.resolution_s >= HOUR:
             return "hourly rollup"
+        if self.resolution_s % 60:
+            return f"stored {self.resolution_s}-s row"
         return f"stored {self.resolution_s // 60}-min row"
 
 

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select
 
 from console.core.metrics import Point, SystemHealth
 from console.core.recent import COUNT_COLUMNS, MAX_COLUMNS  # the same aggregation as the cache
-from console.core.store.engine import reading, store_errors, writing
+from console.core.store.engine import reading
 from console.core.store.models import (
     AlertHistoryRow,
     AuditRow,
@@ -28,7 +28,7 @@ from console.core.store.models import (
     QueueRow,
     SystemHealthRow,
 )
-from console.core.store.writes import HOUR, bucket_of, upsert
+from console.core.store.writes import HOUR
 
 # Raw rows are anything finer than an hour (the store interval is a setting); rollups are hourly.
 METRIC_MODELS = (SystemHealthRow, QueueRow, PerformanceRow)
@@ -204,81 +204,19 @@ def latest_bucket(engine: Engine, table_name: str) -> tuple[int, float | None]:
 
 
 def rollup(engine: Engine, before: float, after: float = 0) -> int:
-    """Aggregate raw rows in [after, before) into hourly rows (idempotent); returns rows written."""
-    end, start = bucket_of(before, HOUR), bucket_of(after, HOUR)
-    written = 0
-    for model in METRIC_MODELS:
-        written += _rollup_table(engine, model, start, end)
-    return written
+    """Roll raw rows in [after, before) up into hourly rows: see `retention.rollup`."""
+    from console.core.store import retention
 
-
-def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
-    group_cols = [model.host] + ([model.queue, model.kind] if model is QueueRow else [])
-    if model is SystemHealthRow:
-        group_cols.append(model.scope)
-    hour = ((model.bucket // HOUR) * HOUR).label("hour")
-    values = [
-        aggregate(c, c.name).label(c.name) for c in model.__table__.c if c.name not in KEY_COLUMNS
-    ]
-    query = (
-        select(*group_cols, hour, *values)
-        .where(model.resolution_s < HOUR, model.bucket >= start, model.bucket < end)
-        .group_by(*group_cols, hour)
-    )
-    keys = ("host", "resolution_s", "bucket") + (("queue",) if model is QueueRow else ())
-    with writing(engine) as conn:
-        rows = []
-        for row in conn.execute(query).mappings():
-            data = dict(row)
-            data["bucket"] = int(data.pop("hour"))
-            data["resolution_s"] = HOUR
-            for name in COUNT_COLUMNS & set(data):
-                data[name] = int(data[name] or 0)
-            rows.append(data)
-        upsert(conn, model, rows, keys)
-    return len(rows)
+    return retention.rollup(engine, before, after)
 
 
 def prune(
-    engine: Engine,
-    table_name: str,
-    before: float,
-    batch: int = 5000,
-    rollups: bool | None = None,
+    engine: Engine, table_name: str, before: float, batch: int = 5000, rollups: bool | None = None
 ) -> int:
-    """Delete rows older than `before` in batches of `batch`, committing each; returns the count.
+    """Delete rows older than `before` in short transactions: see `retention.prune`."""
+    from console.core.store import retention
 
-    `rollups`: None deletes both kinds of rows, False raw rows only, True hourly rollups only.
-    Never touches a row at or after the cutoff. Batches keep locks short (the console keeps
-    reading) and, on PostgreSQL, limit bloat and replica lag.
-    """
-    model: Any = TABLES[table_name]
-    time_col = getattr(
-        model, TIME_COLUMN.get(table_name, "bucket" if hasattr(model, "bucket") else "ts")
-    )
-    cond = [time_col < before]
-    if rollups is not None:
-        cond.append(model.resolution_s == HOUR if rollups else model.resolution_s < HOUR)
-    total = 0
-    while True:
-        ids = select(model.id).where(*cond).limit(batch).scalar_subquery()
-        with writing(engine) as conn:
-            deleted = conn.execute(delete(model).where(model.id.in_(ids))).rowcount or 0
-        total += deleted
-        if deleted < batch:
-            break
-    if total and engine.dialect.name == "sqlite":
-        _return_free_pages(engine)
-    return total
-
-
-def _return_free_pages(engine: Engine) -> None:
-    """Give pruned pages back to the file system (auto_vacuum=INCREMENTAL, set at creation).
-
-    Through a cursor the pragma frees a single page per call; executescript runs it to the end.
-    """
-    with store_errors(engine), engine.connect() as conn:
-        conn.connection.driver_connection.executescript("PRAGMA incremental_vacuum;")
+    return retention.prune(engine, table_name, before, batch, rollups)
 
 
 __all__: Sequence[str] = [

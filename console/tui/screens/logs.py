@@ -75,7 +75,13 @@ class LogsScreen(Screen):
         self.query_one("#pane-1 LogView").focus()
         self._host = self.app.model.host  # type: ignore[attr-defined]
         self.app.model_signal.subscribe(self, self._follow_host)  # type: ignore[attr-defined]
+        self.app.cursor_signal.subscribe(self, self._follow_cursor)  # type: ignore[attr-defined]
         self._load_sources()
+
+    def _follow_cursor(self, at: float | None) -> None:
+        """The time cursor moved: each pane to its first line at or after it (or the tail)."""
+        for pane in self.query(LogPane):
+            pane.jump_to(at)
 
     def _follow_host(self, model: Any) -> None:
         """The host chosen in the console changed: list that host's logs."""

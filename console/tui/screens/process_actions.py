@@ -31,10 +31,12 @@ MUTATING = frozenset(
 )
 
 
-def confirmation(plan: Plan) -> Confirmation:
-    """The question a plan asks: the exact processes, and again when it hits many."""
+def confirmation(plan: Plan, host: str = "") -> Confirmation:
+    """The question a plan asks: the exact processes (on `host`, when it is run through that
+    host's worker), and again when it hits many."""
+    where = f" on {clean(host, 255)}" if host else ""
     return Confirmation(
-        title=f"{plan.verb} {len(plan.names)} process(es)?  ({plan.command})",
+        title=f"{plan.verb} {len(plan.names)} process(es){where}?  ({plan.command})",
         targets=plan.names,
         label=plan.verb,
         note=plan.note,
@@ -128,7 +130,10 @@ class ProcessActionsScreen(PolledScreen):
             self._launch(plan)
             return
         cancelled = lambda: self.action_log.note(f"cancelled: {plan.command}")  # noqa: E731
-        self.confirm_then(confirmation(plan), lambda: self._launch(plan), cancelled)
+        host = self.app.model.host  # type: ignore[attr-defined]
+        remote = getattr(self.service, "is_remote", lambda _host: False)(host)
+        ask = confirmation(plan, host if remote else "")
+        self.confirm_then(ask, lambda: self._launch(plan), cancelled)
 
     def _launch(self, plan: Plan) -> None:
         if self.acting:

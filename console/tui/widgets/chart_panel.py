@@ -99,7 +99,7 @@ class ChartPanel(Vertical):
             plt.plot(xs, [p.value for p in run], marker="braille", color=LINE_COLOR)
         self._draw_markers(plt, reading, unit)
         plt.xlim(-reading.span_s / unit, 0)
-        plt.xlabel(label)
+        plt.xlabel(label if reading.as_of is None else label.replace("ago", "before the cursor"))
         plot.refresh()
 
     def _draw_markers(self, plt, reading: ChartReading, unit: float) -> None:

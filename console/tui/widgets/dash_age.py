@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from console.core.formatting import span
 from console.core.sources import age_text, is_stale
 
 
@@ -27,7 +28,7 @@ class AgeLabel(Static):
     def tick(self, now: float, collect_interval: float) -> None:
         """Re-render only if the words changed."""
         if self._past:  # `now` is the cursor: the age is the row's before that time
-            age = "" if self._ts is None else f" · {age_text(self._ts, now)} before"
+            age = "" if self._ts is None else f" · {span(max(0.0, now - self._ts), False)} earlier"
             text, state = f"{self._note}{age}", "age-ok"
         elif self._ts is None and self._note.startswith("invalid"):
             text, state = self._note, "age-stale"  # the entry is there but unusable

@@ -14,6 +14,7 @@ from console.core.sources import SourceState
 from console.core.timecursor import label
 from console.tui.state.model import DashboardModel
 from console.tui.text import outside
+from console.tui.widgets.alert_chip import AlertChip
 
 
 class SourceChip(Static):
@@ -53,6 +54,8 @@ class HeaderBar(Horizontal):
         yield cursor
         for state in model.states:
             yield SourceChip(state)
+        if getattr(self.app.feeds, "alerts", None) is not None:  # type: ignore[attr-defined]
+            yield AlertChip()
 
     def on_mount(self) -> None:
         self.app.model_signal.subscribe(self, self.show)  # type: ignore[attr-defined]

@@ -16,11 +16,12 @@ from console.tui.failures import record_worker_failure
 from console.tui.widgets.log_pane_filter import LogPaneFilter
 from console.tui.widgets.log_pane_messages import INITIAL_LINES, Loaded, Scanned, guarded_read
 from console.tui.widgets.log_pane_paging import LogPanePaging
+from console.tui.widgets.log_pane_time import LogPaneTime
 from console.tui.widgets.log_scan import ScanStatus
 from console.tui.widgets.log_view import LogView
 
 
-class LogPane(LogPaneFilter, LogPanePaging, Vertical):
+class LogPane(LogPaneFilter, LogPanePaging, LogPaneTime, Vertical):
     """Shows one source; follows it until paused; pages back through files."""
 
     Loaded = Loaded
@@ -124,12 +125,15 @@ class LogPane(LogPaneFilter, LogPanePaging, Vertical):
             return
         if message.reader is not None:
             self.reader = message.reader
+            self.started()  # at the time cursor: jump there
         batch = message.batch
         if message.mode == "before":
             self.view.prepend(batch.lines)
         elif message.mode in ("start", "window", "filtered") or batch.reset:
             self._filtered_window = message.mode == "filtered"
             self.view.set_lines(batch.lines, batch.partial)
+            if message.mode == "window":  # the top of the file, or the time cursor's line
+                self.view.scroll_home(animate=False)
         else:
             self.view.append(batch.lines, batch.partial)
         if batch.note:
