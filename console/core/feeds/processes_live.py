@@ -134,11 +134,13 @@ class LiveProcesses:
         except StackwatchError:
             return False  # the header shows the cache as down; polls go on
 
-    def transitions(self, endpoint: str, program: str) -> Transitions:
-        """A program's recent transitions from the store and the event stream."""
+    def transitions(self, endpoint: str, program: str, host: str | None = None) -> Transitions:
+        """A program's recent transitions from the store and the event stream (`host`: the
+        one shown; needed for a host seen through its worker, whose endpoints are not ours)."""
         from console.core.events.timeline import transitions
 
-        host = self.settings.endpoint_host(self._endpoint(endpoint))
+        if host is None or not self.is_remote(host):
+            host = self.settings.endpoint_host(self._endpoint(endpoint))
         follower = self._state(host).follower
         try:
             engine = self.connections.engine()
