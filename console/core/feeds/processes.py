@@ -50,7 +50,7 @@ class ProcessesFeed(Protocol):
         """Did `host`'s supervisord report anything since the last call? (a watcher thread)"""
         ...
 
-    def transitions(self, endpoint: str, program: str) -> Any:
+    def transitions(self, endpoint: str, program: str, host: str | None = None) -> Any:
         """A program's recent transitions (a `Transitions`) from the store and event stream."""
         ...
 

@@ -134,11 +134,13 @@ class LiveProcesses:
         except StackwatchError:
             return False  # the header shows the cache as down; polls go on
 
-    def transitions(self, endpoint: str, program: str) -> Transitions:
-        """A program's recent transitions from the store and the event stream."""
+    def transitions(self, endpoint: str, program: str, host: str | None = None) -> Transitions:
+        """A program's recent transitions from the store and the event stream (`host`: the
+        one shown; needed for a host seen through its worker, whose endpoints are not ours)."""
         from console.core.events.timeline import transitions
 
-        host = self.settings.endpoint_host(self._endpoint(endpoint))
+        if host is None or not self.is_remote(host):
+            host = self.settings.endpoint_host(self._endpoint(endpoint))
         follower = self._state(host).follower
         try:
             engine = self.connections.engine()
@@ -148,11 +150,12 @@ class LiveProcesses:
         return transitions(cache, engine, host, endpoint, program)
 
     def _remote_snapshot(self, host: str) -> tuple[ProcessesSnapshot, dict]:
-        from console.core.feeds.processes_remote import remote_snapshot, unreachable
+        from console.core.feeds.processes_remote import remote_snapshot, unreachable, watch
 
         redis = self.connections.redis()
         if redis is None:
             return unreachable(host, time.time()), {}
+        watch(redis, host)
         return remote_snapshot(redis, host, time.time())
 
     def _remote(self) -> Any:

@@ -70,8 +70,11 @@ def open_transitions(screen: Any) -> None:
         else "the event listener does not run here: only what polls saw (see doctor)"
     )
     service, endpoint, program = screen.service, row.endpoint, row.target
+    host = screen.app.model.host
     screen.app.push_screen(
         TransitionsScreen(
-            f"{program} on {endpoint}", note, lambda: service.transitions(endpoint, program)
+            f"{program} on {endpoint}",
+            note,
+            lambda: service.transitions(endpoint, program, host=host),
         )
     )
