@@ -66,6 +66,8 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
     assert "alpha/main: supervisorctl restart app: ok" in capsys.readouterr().out
     assert alpha.pid() != before
     assert main(["status", "--host", "nowhere"]) == 2
+    main(["doctor", "--host", "alpha"])
+    assert "1/1 programs running, as its worker publishes" in capsys.readouterr().out
 
 
 def test_read_only_worker_refuses_a_console_that_is_not(
