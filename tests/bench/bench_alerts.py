@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import xmlrpc.client
 from pathlib import Path
 
 import psutil
@@ -136,7 +137,10 @@ def latency(runs: int, listener: bool) -> list[float]:
                 seen = len(hook.arrived)
                 ok.unlink()
                 rpc.supervisor.stopProcess("victim", True)
-                rpc.supervisor.startProcess("victim", False)
+                try:
+                    rpc.supervisor.startProcess("victim", False)
+                except xmlrpc.client.Fault:  # SPAWN_ERROR when it fails at once: FATAL too
+                    pass
                 fatal = None
                 while fatal is None:
                     if rpc.supervisor.getProcessInfo("victim")["statename"] == "FATAL":

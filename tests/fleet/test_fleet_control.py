@@ -66,6 +66,8 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
     assert "alpha/main: supervisorctl restart app: ok" in capsys.readouterr().out
     assert alpha.pid() != before
     assert main(["status", "--host", "nowhere"]) == 2
+    main(["doctor", "--host", "alpha"])
+    assert "1/1 programs running, as its worker publishes" in capsys.readouterr().out
 
 
 def test_read_only_worker_refuses_a_console_that_is_not(
@@ -144,3 +146,17 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
     assert "hello from gamma" in capsys.readouterr().out
     assert main(["logs", "--host", "gamma", "--grep", "hello", "--count", "app"]) == 0
     assert capsys.readouterr().out.strip().endswith("1")
+
+
+def test_a_watched_host_publishes_between_its_collections(
+    fleet_host, console_settings: Settings
+) -> None:
+    slow = fleet_host("slow", every=3600)  # one collection an hour: only watching helps
+    feeds = build_feeds(console_settings)
+    try:
+        # each poll marks the host as watched; its worker then publishes every 2 s
+        wait_until(lambda: "app:app" in running(feeds, "slow"), "slow's list", 40)
+        slow.supervisord.rpc().supervisor.stopProcess("app:app")
+        wait_until(lambda: "app:app" not in running(feeds, "slow"), "the stop shown", 40)
+    finally:
+        feeds.close()

@@ -12,7 +12,9 @@ from console.tui.app import make_app
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.processes import ProcessesScreen
+from console.tui.screens.transitions import TransitionsScreen
 from console.tui.widgets.process_table import ProcessTable
+from console.tui.widgets.transition_table import TransitionTable
 from tests.support.waits import sync, until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -58,3 +60,9 @@ async def flow(beta, settings: Settings) -> None:
         assert "beta/main" in log and "restart app:app" in log
         entries = app.feeds.processes.audit_entries()
         assert any(e.target == "beta/main/app:app" and e.action == "restart" for e in entries)
+        # the program's transitions, from beta's rows in the store: the restart is there
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TransitionsScreen), "transitions")
+        table = app.screen.query_one(TransitionTable)
+        await until(pilot, lambda: table.row_count > 0, "beta's transitions", 30)
+        assert app.failures.newest is None

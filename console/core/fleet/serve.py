@@ -41,6 +41,7 @@ REPLY_TTL_S = 300  # a reply nobody reads is gone after this
 CLAIM_TTL_S = 3600  # past any deadline: the deadline check covers what comes after
 TAKE_WAIT_S = 1.0  # one BRPOP's wait: the thread notices a stop within this
 READ_THREADS = 3
+WATCHED_EVERY_S = 2.0  # how often a watched host's process list is republished
 
 
 class RequestServer:
@@ -53,12 +54,15 @@ class RequestServer:
         clients: list[SupervisorClient],
         clock: Callable[[], float] = time.time,
         after_action: Callable[[], None] | None = None,
+        watched_every: float = WATCHED_EVERY_S,
     ) -> None:
         self.settings = settings
         self.redis = redis
         self.clients = {c.name: c for c in clients}
         self.clock = clock
         self.after_action = after_action  # republish the process list at once
+        self.watched_every = watched_every
+        self._next_watch_check = 0.0
         self.key = keys.fleet_requests(settings.host)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -93,6 +97,22 @@ class RequestServer:
             if request is not None:
                 pool = self._actions if request.mutating else self._reads
                 pool.submit(self._guarded, request)
+            self._while_watched()
+
+    def _while_watched(self) -> None:
+        """A console shows this host's programs: publish them every `watched_every` s."""
+        import redis
+
+        now = time.monotonic()
+        if self.after_action is None or now < self._next_watch_check:
+            return
+        self._next_watch_check = now + self.watched_every
+        try:
+            watched = self.redis.exists(keys.fleet_watch(self.settings.host))
+        except redis.RedisError:
+            return  # the loop's next BRPOP says what is wrong
+        if watched:
+            self._reads.submit(self.after_action)
 
     def _guarded(self, request: Request) -> None:
         import redis
