@@ -96,3 +96,10 @@ def test_queues_at_a_time(feeds) -> None:
     assert "stored minute" in view.queues_error
     assert line.history[-1] is not None  # the hour before, from the store
     assert "live only" in view.queues_error
+
+
+def test_transitions_up_to_the_cursor(feeds) -> None:
+    shown = feeds.processes.transitions("local", "web:app", host=HOST, until=CRASH + 3)
+    assert [e.to_state for e in shown.events] == ["BACKOFF", "STARTING", "EXITED", "RUNNING"]
+    everything = feeds.processes.transitions("local", "web:app", host=HOST)
+    assert everything.events[0].to_state == "RUNNING" and len(everything.events) == 6

@@ -60,3 +60,15 @@ def test_the_console_claims_a_request_nobody_took(redis_url: str) -> None:
     assert reply.status == "timeout" and "will not be" in reply.error
     assert client.get(keys.fleet_claim(sent.id)) == b"console"
     assert client.llen(keys.fleet_requests("web9")) == 0  # taken back from the list
+
+
+def test_a_failure_inside_the_worker_is_answered_not_hidden(redis_url: str) -> None:
+    srv, client = server(redis_url)
+
+    def broken(request: Request) -> str:
+        raise KeyError("boom")
+
+    srv.decide = broken  # type: ignore[method-assign]
+    srv._guarded(request())
+    reply = parse_reply(client.lpop(keys.fleet_reply("abc123")))
+    assert reply.status == "error" and "KeyError" in reply.error
