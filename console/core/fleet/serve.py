@@ -121,6 +121,13 @@ class RequestServer:
             self.decide(request)
         except redis.RedisError as exc:  # the reply is lost; the console says it timed out
             log.warning("fleet request %s: Redis: %s", request.id, first_line(str(exc)))
+        except Exception as exc:  # a bug here: the pool would hide it, the console would wait
+            log.exception("fleet request %s failed", request.id)
+            why = f"the worker failed: {type(exc).__name__}: {first_line(str(exc), 300)}"
+            try:
+                self._reply(request, FAILED, why)
+            except redis.RedisError:
+                pass  # Redis went too: the console reports the time-out
 
     # -- one request ------------------------------------------------------------------------
     def handle(self, raw: bytes) -> str:
