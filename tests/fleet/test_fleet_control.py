@@ -65,6 +65,9 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
     assert main(["restart", "--host", "alpha", "--yes", "app"]) == 0
     assert "alpha/main: supervisorctl restart app: ok" in capsys.readouterr().out
     assert alpha.pid() != before
+    before = alpha.pid()
+    assert main(["restart", "--yes", "alpha/app"]) == 0  # host/program names a fleet host
+    assert alpha.pid() != before
     assert main(["status", "--host", "nowhere"]) == 2
     main(["doctor", "--host", "alpha"])
     assert "1/1 programs running, as its worker publishes" in capsys.readouterr().out
@@ -141,6 +144,8 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
     console_env(monkeypatch, console_settings)
     capsys.readouterr()
     assert main(["logs", "--host", "gamma", "--lines", "5", "app"]) == 0
+    assert "hello from gamma" in capsys.readouterr().out
+    assert main(["logs", "--lines", "5", "gamma/app"]) == 0
     assert "hello from gamma" in capsys.readouterr().out
     assert main(["logs", "--host", "gamma", "--grep", "hello", "app"]) == 0
     assert "hello from gamma" in capsys.readouterr().out

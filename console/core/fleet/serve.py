@@ -21,6 +21,7 @@ from typing import Any
 from console.core import keys
 from console.core.fleet.wire import (
     FAILED,
+    MAX_PIECE,
     OK,
     REFUSED,
     Request,
@@ -121,6 +122,13 @@ class RequestServer:
             self.decide(request)
         except redis.RedisError as exc:  # the reply is lost; the console says it timed out
             log.warning("fleet request %s: Redis: %s", request.id, first_line(str(exc)))
+        except Exception as exc:  # a bug here: the pool would hide it, the console would wait
+            log.exception("fleet request %s failed", request.id)
+            why = f"the worker failed: {type(exc).__name__}: {first_line(str(exc), 300)}"
+            try:
+                self._reply(request, FAILED, why)
+            except redis.RedisError:
+                pass  # Redis went too: the console reports the time-out
 
     # -- one request ------------------------------------------------------------------------
     def handle(self, raw: bytes) -> str:
@@ -171,9 +179,10 @@ class RequestServer:
 
             return run_search(client, request)
         if request.kind == "log":
+            offset, length = bounded(request)
             if request.method == "supervisor.readLog":
-                return {"data": client.call(request.method, request.offset, request.length)}
-            answer = client.call(request.method, request.name, request.offset, request.length)
+                return {"data": client.call(request.method, offset, length)}
+            answer = client.call(request.method, request.name, offset, length)
             if request.method.startswith("supervisor.tail"):
                 data, offset, overflow = answer
                 return {"data": data, "offset": int(offset), "overflow": bool(overflow)}
@@ -196,3 +205,13 @@ class RequestServer:
         pipe.expire(key, REPLY_TTL_S)
         pipe.execute()
         return status if not error else f"{status}: {error}"
+
+
+def bounded(request: Request) -> tuple[int, int]:
+    """(offset, length) of a log read, never more than one piece: supervisord reads to the
+    end of the file for a length of 0, and the last -offset bytes for a negative offset."""
+    if request.method.startswith("supervisor.tail"):
+        return request.offset, request.length
+    if request.offset < 0:
+        return max(request.offset, -MAX_PIECE), 0
+    return request.offset, request.length if 0 < request.length <= MAX_PIECE else MAX_PIECE
