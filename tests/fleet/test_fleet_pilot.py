@@ -1,6 +1,7 @@
 """The console as a user drives it (Pilot), two real hosts through their workers, no
 supervisord URL configured: the fleet screen lists both, Enter opens one, `r` restarts its
-program after the same confirmation as a local one, the log and the audit show it."""
+program after the same confirmation as a local one, the action log and the audit show it,
+its transitions open, and the Logs screen reads its log."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from console.tui.screens.processes import ProcessesScreen
 from console.tui.screens.transitions import TransitionsScreen
 from console.tui.widgets.process_table import ProcessTable
 from console.tui.widgets.transition_table import TransitionTable
+from tests.support.screen import screen_text
 from tests.support.waits import sync, until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -65,4 +67,9 @@ async def flow(beta, settings: Settings) -> None:
         await until(pilot, lambda: isinstance(app.screen, TransitionsScreen), "transitions")
         table = app.screen.query_one(TransitionTable)
         await until(pilot, lambda: table.row_count > 0, "beta's transitions", 30)
+        assert app.failures.newest is None
+        await pilot.press("escape")
+        # its log, read through beta's worker
+        await pilot.press("4")
+        await until(pilot, lambda: "hello from beta" in screen_text(app), "beta's log", 30)
         assert app.failures.newest is None
