@@ -111,7 +111,7 @@ async def test_processes_show_memory_and_why_whole_at_every_width(size: tuple[in
         assert "can't find command 'huey_consumer'" in text  # the FATAL reason, whole
         assert "exit status 2, 2m05s ago" in text  # how cron ended, in supervisord's words
         assert "Exited too quickly" in text
-        footer = _footer(app)
+        footer = await until(pilot, lambda: _footer(app).strip(), "the footer drawn")
         assert "? Help" in footer and "q Quit" in footer
 
 
