@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from huey.exceptions import TaskLockedException
 
+from console.core import keys
 from console.core.alerts import outbox
 from console.core.alerts.deliver import send
 from console.core.errors import SourceUnavailable
@@ -22,7 +23,10 @@ from jobs.context import JobContext
 
 log = logging.getLogger("stackwatch.alerts")
 LOCK = "deliver_alerts"
-POLL_S = 1.0
+POLL_S = 1.0  # retries are looked for this often
+WATCH_S = 0.25  # the event stream is looked at this often
+# States worth evaluating the rules at once for (the event listener's instant path).
+URGENT_STATES = frozenset({"FATAL", "EXITED", "BACKOFF", "STARTING"})
 
 Sender = Callable[[str, outbox.Notification, str], str | None]
 
@@ -72,18 +76,61 @@ def deliver_due(ctx: JobContext, now: float, sender: Sender = send) -> list[Hist
     return history
 
 
+class EventWatch:
+    """Where supervisord's event listener runs, a FATAL reaches the cache stream at once: this
+    notices it within WATCH_S and has the rules evaluated now, not at their next interval."""
+
+    def __init__(self, ctx: JobContext, evaluate: Callable[[], object]) -> None:
+        self.ctx = ctx
+        self.evaluate = evaluate
+        self.last: str | None = None
+
+    def check(self) -> bool:
+        """True when it asked for an evaluation."""
+        name = keys.process_events(self.ctx.host)
+        if self.last is None:
+            tail = self.ctx.cache.stream_tail(name, 1)
+            self.last = tail[-1].id if tail else "0-0"
+            return False
+        entries = self.ctx.cache.stream_after(name, self.last, 500)
+        if not entries:
+            return False
+        self.last = entries[-1].id
+        if any(entry.item.get("to_state") in URGENT_STATES for entry in entries):
+            self.evaluate()
+            return True
+        return False
+
+
 class AlertSender(threading.Thread):
-    def __init__(self, ctx: JobContext, sender: Sender = send) -> None:
+    def __init__(
+        self, ctx: JobContext, sender: Sender = send, watch: EventWatch | None = None
+    ) -> None:
         super().__init__(name="alert-sender", daemon=True)
         self.ctx = ctx
         self.sender = sender
+        self.watch = watch
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        last_pass = 0.0
         while not self.stopping.is_set():
-            self.ctx.wake_sender.wait(POLL_S)
+            woken = self.ctx.wake_sender.wait(WATCH_S if self.watch else POLL_S)
             self.ctx.wake_sender.clear()
-            self.once()
+            self._watch()
+            if woken or time.monotonic() - last_pass >= POLL_S:
+                last_pass = time.monotonic()
+                self.once()
+
+    def _watch(self) -> None:
+        if self.watch is None:
+            return
+        try:
+            self.watch.check()
+        except SourceUnavailable:
+            pass  # said by the pass below, and by the jobs
+        except Exception as exc:  # the broker refuses the task: the interval still evaluates
+            log.warning("cannot ask for an evaluation: %s", exc)
 
     def once(self) -> None:
         try:

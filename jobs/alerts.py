@@ -63,6 +63,8 @@ def evaluate_alerts(ctx: JobContext, now: float | None = None) -> Outcome:
     now = ctx.clock() if now is None else now
     settings, host, cache = ctx.settings, ctx.host, ctx.cache
     rules = settings.alert_rules
+    if not any(rule.enabled for rule in rules):
+        return Outcome(wrote=["alerts: every rule is off"])
     events = stream_tail(cache, host)
     try:
         store = ctx.store.run(

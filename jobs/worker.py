@@ -23,7 +23,7 @@ from console.core.store.engine import check_schema
 from console.core.throttle import RepeatFilter
 from jobs import schedule
 from jobs.alert_sender import LOCK as SENDER_LOCK
-from jobs.alert_sender import AlertSender
+from jobs.alert_sender import AlertSender, EventWatch
 from jobs.app import build
 from jobs.maintenance import cleanup_due, read_last_run
 
@@ -160,7 +160,8 @@ def run_worker(settings: Settings, workers: int, max_time: float, memory_mb: flo
     from jobs.fleet import start_request_server
 
     requests = start_request_server(settings)  # consoles' actions and log reads, by Redis
-    sender = AlertSender(ctx)  # beside huey's threads: a slow target never holds a job
+    watch = EventWatch(ctx, tasks["evaluate_alerts"])  # a FATAL event: evaluate at once
+    sender = AlertSender(ctx, watch=watch)  # beside huey's threads: a slow target never waits
     sender.start()
     try:
         consumer.run()

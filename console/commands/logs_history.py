@@ -65,6 +65,8 @@ def _range(follower: FileFollower, since: float | None) -> tuple[int, int, int]:
 
 def _count(source: LogSource, reader: LogReader, query: Query, since: float | None) -> int:
     follower = _local(reader)
+    if follower is None and since is None and hasattr(reader, "filtered"):
+        return sum(1 for _ in _through_worker(reader, query, None))
     if follower is None:
         return sum(1 for _ in _through_rpc(source, reader, query, since, None))
     fd, lo, end = _range(follower, since)
@@ -77,7 +79,9 @@ def _lines(
 ) -> Iterator[LogLine]:
     follower = _local(reader)
     if follower is None or (query is None and since is None):
-        if follower is None and (query is not None or since is not None):
+        if follower is None and query is not None and since is None and hasattr(reader, "filtered"):
+            yield from _through_worker(reader, query, n)  # another host: its worker scans
+        elif follower is None and (query is not None or since is not None):
             yield from _through_rpc(source, reader, query, since, n)
         else:
             yield from reader.start(n if n is not None else DEFAULT_LINES).lines
@@ -104,6 +108,12 @@ def _every_line(fd: int, lo: int, end: int) -> Iterator[LogLine]:
         if not batch.lines or batch.end is None or batch.end <= pos:
             return
         pos = batch.end
+
+
+def _through_worker(reader: LogReader, query: Query, n: int | None) -> Iterator[LogLine]:
+    """The whole file searched by the host's worker, in pieces; oldest first."""
+    pages = [lines for lines, _ in reader.filtered(query, n or 10**9)]  # type: ignore[attr-defined]
+    yield from (line for lines in reversed(pages) for line in lines)
 
 
 def _through_rpc(

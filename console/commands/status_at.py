@@ -70,7 +70,7 @@ def _lines(host: str, at: float, now: float, tz: dt.tzinfo, cache: Any, view: An
         )
     if view.around:
         out.append("events around that time:")
-        out += [f"  {'>' if e.ts >= at else ' '} {event_line(e)}" for e in view.around]
+        out += [f"  {'>' if e.ts >= at else ' '} {event_line(e, tz)}" for e in view.around]
     return out
 
 

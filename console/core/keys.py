@@ -143,6 +143,12 @@ def fleet_processes(host: str) -> str:
     return f"stackwatch:fleet:processes:{host}"
 
 
+def fleet_watch(host: str) -> str:
+    """Set (with a short TTL) by a console showing the host's programs: while it exists, the
+    host's worker republishes its process list every couple of seconds."""
+    return f"stackwatch:fleet:watch:{host}"
+
+
 def fleet_requests(host: str) -> str:
     """List of JSON requests (actions, log reads) for the host's worker (LPUSH / BRPOP)."""
     return f"stackwatch:fleet:requests:{host}"

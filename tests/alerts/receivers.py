@@ -4,6 +4,7 @@ SMTP server taking mail (mailto://)."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ class Webhook:
         return Response("ok")
 
     def start(self) -> Webhook:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
         self.server = HTTPServer(host="127.0.0.1", port=self.port)
         self.server.expect_request("/hook", method="POST").respond_with_handler(self._handle)
         self.server.start()

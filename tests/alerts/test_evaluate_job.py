@@ -86,3 +86,23 @@ def test_a_silenced_alert_sends_nothing_and_the_silence_expires(
     events = [h.event for h in reversed(recent(ctx.engine, HOST, 0))]
     assert events == ["silenced", "unsilenced", "sent"]
     ctx.close()
+
+
+def test_the_event_watch_asks_for_an_evaluation_on_a_new_fatal(
+    redis_url: str, tmp_path: Path
+) -> None:
+    from jobs.alert_sender import EventWatch
+
+    ctx = make_ctx(redis_url, tmp_path, "json://127.0.0.1:9/x")
+    asked: list[int] = []
+    watch = EventWatch(ctx, lambda: asked.append(1))
+    now = time.time()
+    event(ctx, "FATAL", now - 60)  # before the worker started watching: the interval's job
+    assert not watch.check() and asked == []
+    event(ctx, "RUNNING", now)
+    assert not watch.check()  # nothing worth an evaluation now
+    event(ctx, "EXITED", now + 1)
+    event(ctx, "FATAL", now + 2)
+    assert watch.check() and asked == [1]
+    assert not watch.check()  # each event once
+    ctx.close()

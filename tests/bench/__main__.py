@@ -29,7 +29,9 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "processes": ([], []),
     "events": ([], ["--changes", "20", "--polls-only", "6"]),
     "connections": ([], ["--seconds", "2"]),
+    "fleet": ([], ["--hosts", "10,50"]),
     "cursor": ([], ["--runs", "5", "--days", "60"]),
+    "alerts": ([], ["--runs", "5", "--cost-seconds", "10"]),
 }
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from console.core import keys
 from console.core.store.engine import make_engine, upgrade
 from tests.bench import fleet_sim
 from tests.bench.common import private_redis
@@ -89,6 +90,7 @@ class Simulator:
         self.redis = self.cache.client
         self.engine = make_engine(db_url)
         self.fleet = fleet
+        self.beat: dict[str, Any] | None = None  # a real worker's heartbeat, as the template
         self.hosts: list[str] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -99,8 +101,19 @@ class Simulator:
         for _ in range(count):
             host = f"sim-{len(self.hosts):04d}"
             fleet_sim.fill_recent(self.cache, host, now)
-            fleet_sim.write_cache(self.cache, self.redis, self.fleet, host, now, 0)
+            fleet_sim.write_cache(self.cache, self.redis, self.fleet, host, now, 0, self.beat)
             self.hosts.append(host)
+
+    def wait_for_real_beat(self, timeout: float = 90) -> None:
+        """The first real worker's heartbeat (its schedule table makes it the largest entry)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            raw = self.redis.hget(keys.HEARTBEAT, "real-0")
+            if raw is not None:
+                self.beat = json.loads(raw)
+                return
+            time.sleep(0.5)
+        print("the real workers did not beat: simulated hosts beat a smaller stand-in")
 
     def _run(self) -> None:
         minute = 0
@@ -111,7 +124,8 @@ class Simulator:
                 due = start + 60 * n / max(1, len(hosts))
                 if self.stop.wait(max(0.0, due - time.time())):
                     return
-                fleet_sim.write_cache(self.cache, self.redis, self.fleet, host, time.time(), n)
+                now = time.time()
+                fleet_sim.write_cache(self.cache, self.redis, self.fleet, host, now, n, self.beat)
                 fleet_sim.write_rows(self.engine, host, time.time(), minute)
             minute += 1
             self.stop.wait(max(0.0, start + 60 - time.time()))
@@ -135,29 +149,70 @@ def redis_bytes(redis: Any) -> int:
     return int(redis.info("memory")["used_memory"])
 
 
+def redis_counters(redis: Any) -> tuple[float, int, float]:
+    """(monotonic time, commands processed, Redis CPU seconds) to take differences of."""
+    info = redis.info()
+    cpu = float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
+    return time.monotonic(), int(info["total_commands_processed"]), cpu
+
+
+def rates(before: tuple[float, int, float], after: tuple[float, int, float]) -> tuple[float, float]:
+    """Commands per second and Redis CPU (% of a core) between two counters."""
+    seconds = max(1e-9, after[0] - before[0])
+    return (after[1] - before[1]) / seconds, (after[2] - before[2]) / seconds * 100
+
+
+def idle_workers(redis: Any, seconds: float) -> None:
+    """What the real workers alone cost Redis between collections (huey polling its queue)."""
+    before = redis_counters(redis)
+    time.sleep(seconds)
+    ops, cpu = rates(before, redis_counters(redis))
+    print(
+        f"{REAL_WORKERS} real workers alone: {ops:.1f} Redis commands/s "
+        f"({ops / REAL_WORKERS:.1f} per worker), Redis CPU {cpu:.2f} %"
+    )
+
+
 def fleet_sizes(args: argparse.Namespace, redis_url: str, db_url: str, fleet: Any) -> None:
     mode = "fleet" if fleet is not None else "dashboard"
     sim = Simulator(redis_url, db_url, fleet)
     print(f"\nconsole poll every 2 s, mode {mode}, {args.seconds:g} s per size; load {_load()}")
     print(
         f"{'hosts':>6} {'poll median':>12} {'poll max':>9} {'console CPU':>12} {'Redis/host':>11}"
+        f" {'Redis cmd/s':>12} {'Redis CPU':>10}"
     )
     last: tuple[int, int] | None = None
     try:
+        sim.wait_for_real_beat()
+        idle_workers(sim.redis, min(30.0, args.seconds))
         sim.thread.start()
         for size in args.hosts:
             sim.add(max(0, size - REAL_WORKERS - len(sim.hosts)))
             memory = redis_bytes(sim.redis)
+            before = redis_counters(sim.redis)
             out = console_poll(redis_url, args.seconds, mode)
+            ops, redis_cpu = rates(before, redis_counters(sim.redis))
             poll = statistics.median(out["times"]) * 1e3
             cpu = out["cpu_s"] / out["seconds"] * 100
             per_host = "" if last is None else f"{(memory - last[1]) / (size - last[0]):,.0f} B"
             last = (size, memory)
             print(
                 f"{out['rows']:>6} {poll:>9.1f} ms {max(out['times']) * 1e3:>6.1f} ms "
-                f"{cpu:>10.2f} % {per_host:>11}",
+                f"{cpu:>10.2f} % {per_host:>11} {ops:>12.0f} {redis_cpu:>8.2f} %",
                 flush=True,
             )
+        if fleet is not None:
+            from tests.bench.fleet_tui import real_console
+
+            tmp = tempfile.mkdtemp(prefix="stackwatch-bench-tui-")
+            used = real_console(redis_url, db_url, tmp, int(args.seconds))
+            if used is not None:
+                print(
+                    f"  the real console on its Fleet screen (tmux 200x50), {size} hosts: "
+                    f"CPU {used.cpu_whole:.2f} % (slices {used.cpu.show('%')}), "
+                    f"RSS max {used.rss_max:.0f} MB",
+                    flush=True,
+                )
         if fleet is not None and args.full:
             out = console_poll(redis_url, args.seconds, "dashboard")
             poll = statistics.median(out["times"]) * 1e3

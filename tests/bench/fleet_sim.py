@@ -83,8 +83,11 @@ def processes(host: str, now: float) -> ProcessesSnapshot:
     return ProcessesSnapshot(host, now, procs, (EndpointStatus("local", "unix:///run/sv.sock"),))
 
 
-def heartbeat(now: float) -> dict[str, Any]:
-    """What collect_system_metrics beats (the published settings and store state included)."""
+def heartbeat(now: float, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What collect_system_metrics beats: a real worker's beat (`template`: its published
+    settings and schedule table) with this collection's time, else a smaller stand-in."""
+    if template:
+        return {k: v for k, v in template.items() if k != "ts"} | {"collected": now}
     return {
         "pid": os.getpid(),
         "version": __version__,
@@ -98,12 +101,14 @@ def heartbeat(now: float) -> dict[str, Any]:
     }
 
 
-def write_cache(cache: Any, redis: Any, fleet: Any, host: str, now: float, i: int) -> None:
+def write_cache(
+    cache: Any, redis: Any, fleet: Any, host: str, now: float, i: int, beat: Any = None
+) -> None:
     """One collection's cache writes, call for call as the worker makes them."""
     health, queues = samples(host, now, i)
     cache.put_latest("health", host, to_payload(health))
     cache.put_latest("queue", host, to_payload(queues))
-    cache.beat(host, heartbeat(now))
+    cache.beat(host, heartbeat(now, beat))
     recent.push(cache, "health", host, recent.health_sample(health), 60)
     recent.push(cache, "queue", host, recent.queue_sample(queues), 60)
     if fleet is not None:

@@ -90,6 +90,10 @@ def test_the_cursor_moves_every_screen_and_back(app) -> None:
             depths = pilot.app.screen.query_one(QueueDepthTable)
             want = str(pending_at(at - at % 60))
             await until(pilot, lambda: depths.row_count and want in _cells(depths), "depths")
+            notices = len(pilot.app._notifications)
+            pilot.app.screen.action_retry()  # retry a failed job (its tab's key): refused too
+            await until(pilot, lambda: len(pilot.app._notifications) > notices, "a notice")
+            assert "retry refused" in list(pilot.app._notifications)[-1].message
 
             await pilot.press("less_than_sign")  # 5 minutes earlier (the 1h range's step)
             await until(pilot, lambda: pilot.app.cursor == at - 300, "a step back")

@@ -29,11 +29,11 @@ def fleet_host(
     before the supervisords and Redis go)."""
     made: list[FleetHost] = []
 
-    def make(name: str, read_only: bool = False, worker: bool = True) -> FleetHost:
+    def make(name: str, read_only: bool = False, every: int = 1) -> FleetHost:
         sv = supervisord_factory([chatty_program(name)])
-        host = FleetHost(name, sv, redis_url, fleet_db, tmp_path, read_only)
+        host = FleetHost(name, sv, redis_url, fleet_db, tmp_path, read_only, every)
         made.append(host)
-        return host.start_worker() if worker else host
+        return host.start_worker()
 
     yield make
     for host in made:

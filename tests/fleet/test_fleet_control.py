@@ -7,6 +7,7 @@ import time
 import pytest
 
 from console.core.feeds import build_feeds
+from console.core.logs.search import Query
 from console.core.settings import Settings
 from tests.support.waits import wait_until
 
@@ -64,7 +65,12 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
     assert main(["restart", "--host", "alpha", "--yes", "app"]) == 0
     assert "alpha/main: supervisorctl restart app: ok" in capsys.readouterr().out
     assert alpha.pid() != before
+    before = alpha.pid()
+    assert main(["restart", "--yes", "alpha/app"]) == 0  # host/program names a fleet host
+    assert alpha.pid() != before
     assert main(["status", "--host", "nowhere"]) == 2
+    main(["doctor", "--host", "alpha"])
+    assert "1/1 programs running, as its worker publishes" in capsys.readouterr().out
 
 
 def test_read_only_worker_refuses_a_console_that_is_not(
@@ -122,8 +128,15 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
         assert problems == []
         app = next(s for s in sources if s.kind == "program" and s.program == "app")
         assert app.host == "gamma"
-        batch = feeds.logs.open(app).start(20)
+        reader = feeds.logs.open(app)
+        batch = reader.start(20)
         assert "hello from gamma" in [line.text for line in batch.lines]
+        # the whole-file filter, scanned by gamma's worker in pieces
+        pages = list(reader.filtered(Query("hello"), 10))
+        assert [line.text for lines, _ in pages for line in lines] == ["hello from gamma"]
+        assert pages[-1][1].done
+        with pytest.raises(OSError, match="RE2"):  # no backtracking regex runs on a worker
+            list(reader.filtered(Query(r"(l)\1", regex=True), 10))
     finally:
         feeds.close()
     from console.cli import main
@@ -132,5 +145,23 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
     capsys.readouterr()
     assert main(["logs", "--host", "gamma", "--lines", "5", "app"]) == 0
     assert "hello from gamma" in capsys.readouterr().out
+    assert main(["logs", "--lines", "5", "gamma/app"]) == 0
+    assert "hello from gamma" in capsys.readouterr().out
     assert main(["logs", "--host", "gamma", "--grep", "hello", "app"]) == 0
     assert "hello from gamma" in capsys.readouterr().out
+    assert main(["logs", "--host", "gamma", "--grep", "hello", "--count", "app"]) == 0
+    assert capsys.readouterr().out.strip().endswith("1")
+
+
+def test_a_watched_host_publishes_between_its_collections(
+    fleet_host, console_settings: Settings
+) -> None:
+    slow = fleet_host("slow", every=3600)  # one collection an hour: only watching helps
+    feeds = build_feeds(console_settings)
+    try:
+        # each poll marks the host as watched; its worker then publishes every 2 s
+        wait_until(lambda: "app:app" in running(feeds, "slow"), "slow's list", 40)
+        slow.supervisord.rpc().supervisor.stopProcess("app:app")
+        wait_until(lambda: "app:app" not in running(feeds, "slow"), "the stop shown", 40)
+    finally:
+        feeds.close()

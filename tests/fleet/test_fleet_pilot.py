@@ -1,6 +1,7 @@
 """The console as a user drives it (Pilot), two real hosts through their workers, no
 supervisord URL configured: the fleet screen lists both, Enter opens one, `r` restarts its
-program after the same confirmation as a local one, the log and the audit show it."""
+program after the same confirmation as a local one, the action log and the audit show it,
+its transitions open, and the Logs screen reads its log."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from console.tui.app import make_app
 from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.fleet import FleetScreen
 from console.tui.screens.processes import ProcessesScreen
+from console.tui.screens.transitions import TransitionsScreen
 from console.tui.widgets.process_table import ProcessTable
+from console.tui.widgets.transition_table import TransitionTable
+from tests.support.screen import screen_text
 from tests.support.waits import shown, sync, until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -58,3 +62,14 @@ async def flow(beta, settings: Settings) -> None:
         assert "beta/main" in log and "restart app:app" in log
         entries = app.feeds.processes.audit_entries()
         assert any(e.target == "beta/main/app:app" and e.action == "restart" for e in entries)
+        # the program's transitions, from beta's rows in the store: the restart is there
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TransitionsScreen), "transitions")
+        table = app.screen.query_one(TransitionTable)
+        await until(pilot, lambda: table.row_count > 0, "beta's transitions", 30)
+        assert app.failures.newest is None
+        await pilot.press("escape")
+        # its log, read through beta's worker
+        await pilot.press("4")
+        await until(pilot, lambda: "hello from beta" in screen_text(app), "beta's log", 30)
+        assert app.failures.newest is None

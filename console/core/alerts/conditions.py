@@ -28,9 +28,7 @@ def _fatal(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
     if r.programs is None:
         return None
     return [
-        Finding(
-            name, f"{name} is FATAL (supervisord gave up starting it) for {span(now - p.since)}"
-        )
+        Finding(name, f"{name} is FATAL (supervisord gave up starting it)")
         for p in r.programs
         if p.state == "FATAL" and (name := program_name(p.endpoint, p.program))
     ]

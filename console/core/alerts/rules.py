@@ -58,7 +58,7 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("program_exited", "exited", window_s=300, severity="warning"),
     AlertRule("crash_loop", "crash_loop", count=5, window_s=600),
     AlertRule("worker_heartbeat", "heartbeat", threshold=180),
-    AlertRule("job_missed", "job_missed", severity="warning"),
+    AlertRule("job_missed", "job_missed", for_s=120, severity="warning"),  # not one late tick
     AlertRule("job_failed", "job_failed", count=3),
     AlertRule("queue_pending", "queue_pending", for_s=300),
     AlertRule("queue_oldest", "queue_oldest", threshold=600, severity="warning"),

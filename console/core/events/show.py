@@ -29,8 +29,9 @@ def parse_since(text: str | None, now: float, tz: tzinfo = dt.UTC) -> float:
     return now if found is None else found
 
 
-def line(event: ProcessEvent) -> str:
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(event.ts))
+def line(event: ProcessEvent, tz: tzinfo | None = None) -> str:
+    """One event as text; its time in `tz` (the host's local time by default)."""
+    stamp = dt.datetime.fromtimestamp(event.ts, tz).strftime("%Y-%m-%d %H:%M:%S")
     change = f"{event.from_state} -> {event.to_state}" if event.from_state else event.to_state
     parts = [stamp, event.endpoint or "-", event.program or "supervisord", change]
     if event.pid:
@@ -57,10 +58,11 @@ def collect(settings: Settings, since: float, program: str | None) -> tuple[list
 def show(settings: Settings, since_text: str | None, program: str | None, as_json: bool) -> int:
     from console.core.timecursor import zone_of
 
-    since = parse_since(since_text, time.time(), zone_of(settings.timezone))
+    tz = zone_of(settings.timezone)
+    since = parse_since(since_text, time.time(), tz)
     events, errors = collect(settings, since, program)
     for error in errors:
         print(f"stackwatch: {error}", file=sys.stderr)
     for event in events:
-        print(json.dumps(asdict(event)) if as_json else line(event))
+        print(json.dumps(asdict(event)) if as_json else line(event, tz))
     return 2 if errors and not events else 0

@@ -15,11 +15,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from console.core import keys
 from console.core.fleet.wire import (
     FAILED,
+    MAX_PIECE,
     OK,
     REFUSED,
     Request,
@@ -39,6 +41,8 @@ log = logging.getLogger("stackwatch.worker.fleet")
 REPLY_TTL_S = 300  # a reply nobody reads is gone after this
 CLAIM_TTL_S = 3600  # past any deadline: the deadline check covers what comes after
 TAKE_WAIT_S = 1.0  # one BRPOP's wait: the thread notices a stop within this
+READ_THREADS = 3
+WATCHED_EVERY_S = 2.0  # how often a watched host's process list is republished
 
 
 class RequestServer:
@@ -51,15 +55,22 @@ class RequestServer:
         clients: list[SupervisorClient],
         clock: Callable[[], float] = time.time,
         after_action: Callable[[], None] | None = None,
+        watched_every: float = WATCHED_EVERY_S,
     ) -> None:
         self.settings = settings
         self.redis = redis
         self.clients = {c.name: c for c in clients}
         self.clock = clock
         self.after_action = after_action  # republish the process list at once
+        self.watched_every = watched_every
+        self._next_watch_check = 0.0
         self.key = keys.fleet_requests(settings.host)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Actions one at a time, in the order sent (a stop then a start must not cross);
+        # log reads and searches beside them, so a long restart does not hold up a tail.
+        self._actions = ThreadPoolExecutor(1, "fleet-action")
+        self._reads = ThreadPoolExecutor(READ_THREADS, "fleet-read")
 
     # -- the loop ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -70,31 +81,70 @@ class RequestServer:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=TAKE_WAIT_S * 5)
+        for pool in (self._actions, self._reads):
+            pool.shutdown(wait=False, cancel_futures=True)  # not taken: past due, never run
 
     def _loop(self) -> None:
         import redis
 
         while not self._stop.is_set():
             try:
-                self.serve_one(TAKE_WAIT_S)
+                taken = self.redis.brpop([self.key], timeout=TAKE_WAIT_S)
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 log.warning("fleet requests: Redis: %s", first_line(str(exc)))
                 self._stop.wait(2.0)
+                continue
+            request = self._parse(taken[1]) if taken else None
+            if request is not None:
+                pool = self._actions if request.mutating else self._reads
+                pool.submit(self._guarded, request)
+            self._while_watched()
 
-    def serve_one(self, wait: float = TAKE_WAIT_S) -> str | None:
-        """Take and handle one request (waiting up to `wait` s); what was done, in words."""
-        taken = self.redis.brpop([self.key], timeout=wait)
-        if not taken:
-            return None
-        return self.handle(taken[1])
+    def _while_watched(self) -> None:
+        """A console shows this host's programs: publish them every `watched_every` s."""
+        import redis
+
+        now = time.monotonic()
+        if self.after_action is None or now < self._next_watch_check:
+            return
+        self._next_watch_check = now + self.watched_every
+        try:
+            watched = self.redis.exists(keys.fleet_watch(self.settings.host))
+        except redis.RedisError:
+            return  # the loop's next BRPOP says what is wrong
+        if watched:
+            self._reads.submit(self.after_action)
+
+    def _guarded(self, request: Request) -> None:
+        import redis
+
+        try:
+            self.decide(request)
+        except redis.RedisError as exc:  # the reply is lost; the console says it timed out
+            log.warning("fleet request %s: Redis: %s", request.id, first_line(str(exc)))
+        except Exception as exc:  # a bug here: the pool would hide it, the console would wait
+            log.exception("fleet request %s failed", request.id)
+            why = f"the worker failed: {type(exc).__name__}: {first_line(str(exc), 300)}"
+            try:
+                self._reply(request, FAILED, why)
+            except redis.RedisError:
+                pass  # Redis went too: the console reports the time-out
 
     # -- one request ------------------------------------------------------------------------
     def handle(self, raw: bytes) -> str:
+        """Parse and run one request here and now (tests, and what the pools run)."""
+        request = self._parse(raw)
+        return "dropped: not a request" if request is None else self.decide(request)
+
+    def _parse(self, raw: bytes) -> Request | None:
         try:
-            request = parse_request(raw)
+            return parse_request(raw)
         except Unfit as exc:
             log.warning("fleet request dropped: %s", first_line(str(exc)))
-            return "dropped: not a request"
+            return None
+
+    def decide(self, request: Request) -> str:
+        """Run `request` unless it is foreign, past due, given up or refused; what was done."""
         if request.host != self.settings.host:
             return self._reply(request, FAILED, f"sent to {request.host}, not this host")
         if self.clock() > request.deadline:
@@ -112,8 +162,10 @@ class RequestServer:
             return self._reply(request, FAILED, f"no supervisord named {request.endpoint!r} here")
         try:
             answer = self._run(request, client)
-        except (SupervisorUnavailable, SupervisorFault, ReadOnlyRefused) as exc:
+        except (SupervisorUnavailable, SupervisorFault, ReadOnlyRefused, LookupError) as exc:
             return self._reply(request, FAILED, first_line(str(exc), 500))
+        except OSError as exc:  # the log file went away or cannot be read by the worker
+            return self._reply(request, FAILED, first_line(exc.strerror or str(exc), 500))
         if request.mutating:
             who = f"{request.who}@{request.origin}"
             log.info("fleet: %s %s %s by %s", request.kind, request.action, request.target, who)
@@ -122,10 +174,15 @@ class RequestServer:
         return self._reply(request, OK, **answer)
 
     def _run(self, request: Request, client: Any) -> dict[str, Any]:
+        if request.kind == "search":
+            from console.core.fleet.search import run_search
+
+            return run_search(client, request)
         if request.kind == "log":
+            offset, length = bounded(request)
             if request.method == "supervisor.readLog":
-                return {"data": client.call(request.method, request.offset, request.length)}
-            answer = client.call(request.method, request.name, request.offset, request.length)
+                return {"data": client.call(request.method, offset, length)}
+            answer = client.call(request.method, request.name, offset, length)
             if request.method.startswith("supervisor.tail"):
                 data, offset, overflow = answer
                 return {"data": data, "offset": int(offset), "overflow": bool(overflow)}
@@ -148,3 +205,13 @@ class RequestServer:
         pipe.expire(key, REPLY_TTL_S)
         pipe.execute()
         return status if not error else f"{status}: {error}"
+
+
+def bounded(request: Request) -> tuple[int, int]:
+    """(offset, length) of a log read, never more than one piece: supervisord reads to the
+    end of the file for a length of 0, and the last -offset bytes for a negative offset."""
+    if request.method.startswith("supervisor.tail"):
+        return request.offset, request.length
+    if request.offset < 0:
+        return max(request.offset, -MAX_PIECE), 0
+    return request.offset, request.length if 0 < request.length <= MAX_PIECE else MAX_PIECE

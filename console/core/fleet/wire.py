@@ -18,7 +18,7 @@ from console.core.sanitize import clean
 from console.core.supervisor.models import ActionResult, ConfigDiff, Outcome
 
 ACTIONS = frozenset({"start", "stop", "restart", "rolling_restart", "signal", "clear_logs"})
-KINDS = frozenset({"act", "reread", "update", "log"})
+KINDS = frozenset({"act", "reread", "update", "log", "search"})
 MUTATING_KINDS = frozenset({"act", "update"})
 # Read-only calls a console may have a worker make for it: bounded log pieces only.
 LOG_METHODS = frozenset(
@@ -32,7 +32,7 @@ LOG_METHODS = frozenset(
 )
 MAX_PIECE = 256 * 1024  # bytes of log per reply (the RPC tail reader's own chunk)
 MAX_REQUEST_BYTES = 64 << 10
-MAX_REPLY_BYTES = 2 * MAX_PIECE + (64 << 10)  # a piece of escaped JSON, plus the envelope
+MAX_REPLY_BYTES = 6 * MAX_PIECE + (64 << 10)  # a piece as JSON (\u00XX per control byte)
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,9 @@ class Request:
     name: str = ""
     offset: int = 0
     length: int = 0
+    stream: str = "stdout"  # a search: which of the program's logs
+    pattern: str = ""  # a search: the regex (plain text arrives escaped)
+    flags: str = ""  # a search: "i" ignore case, "v" keep the lines that do not match
 
     @property
     def mutating(self) -> bool:
@@ -105,6 +108,9 @@ def parse_request(raw: bytes | str) -> Request:
     length = int(number(data.get("length", 0), "length", integer=True))
     if not 0 <= length <= MAX_PIECE:
         raise Unfit(f"length {length} is outside 0..{MAX_PIECE}")
+    stream, flags = _text(data, "stream", 10), _text(data, "flags", 4)
+    if kind == "search" and (stream not in ("stdout", "stderr") or set(flags) - set("iv")):
+        raise Unfit("a search names stdout or stderr and flags of i and v only")
     request_id = _text(data, "id", 64)
     if not request_id.isalnum():
         raise Unfit("the request id is not alphanumeric")
@@ -124,6 +130,9 @@ def parse_request(raw: bytes | str) -> Request:
         name=_text(data, "name", 1000),
         offset=int(number(data.get("offset", 0), "offset", integer=True)),
         length=length,
+        stream=stream or "stdout",
+        pattern=_text(data, "pattern", 4096),
+        flags=flags,
     )
 
 
@@ -144,6 +153,9 @@ class Reply:
     data: str = ""
     offset: int = 0
     overflow: bool = False
+    lines: tuple = ()  # a search's kept lines (LogLine), oldest first
+    size: int = 0  # a search: the file's size
+    scanned: int = 0  # a search: bytes this piece looked at
 
     @property
     def ok(self) -> bool:
@@ -197,8 +209,14 @@ def parse_reply(raw: bytes | str) -> Reply:
         raise Unfit(f"unknown reply status {clean(status, 20)!r}")
     result = data.get("result")
     piece = data.get("data", "")
-    if not isinstance(piece, str) or len(piece) > MAX_PIECE * 2:
+    if not isinstance(piece, str) or len(piece) > MAX_PIECE * 4:
         raise Unfit("data is not a bounded text")
+    from console.core.fleet.search import parse_lines
+
+    try:
+        lines = parse_lines(data.get("lines", []))
+    except ValueError as exc:
+        raise Unfit(str(exc)) from None
     return Reply(
         status=status,
         error=clean(_text(data, "error", 2000), 500),
@@ -207,4 +225,7 @@ def parse_reply(raw: bytes | str) -> Reply:
         data=piece,  # log text: the log readers sanitize it line by line, as supervisord's
         offset=int(number(data.get("offset", 0), "offset", integer=True)),
         overflow=data.get("overflow") is True,
+        lines=lines,
+        size=int(number(data.get("size", 0), "size", integer=True)),
+        scanned=int(number(data.get("scanned", 0), "scanned", integer=True)),
     )

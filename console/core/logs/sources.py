@@ -197,9 +197,12 @@ def open_reader(source: LogSource, settings: Settings, fleet: Any = None) -> Log
 
     client: Any
     if source.host is not None:  # another host: the same calls, made by its worker
-        from console.core.fleet.logs import RemoteCalls, fleet_client
+        from console.core.fleet.logs import RemoteCalls, fleet_client, remote_program
 
-        client = RemoteCalls(fleet or fleet_client(settings), source.host, source.endpoint or "")
+        fleet = fleet or fleet_client(settings)
+        if source.kind == "program":
+            return remote_program(source, fleet)
+        client = RemoteCalls(fleet, source.host, source.endpoint or "")
     else:
         endpoint = next((e for e in settings.supervisors if e.name == source.endpoint), None)
         if endpoint is None:
@@ -228,7 +231,9 @@ def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:
     from console.core.logs.supervisor_rpc import list_programs
 
     if not settings.supervisors and settings.redis_url:
-        return _through_worker(settings)
+        from console.core.fleet.logs import published_sources
+
+        return published_sources(settings)
     qualify = len(settings.supervisors) > 1
     sources: list[LogSource] = []
     problems: list[str] = []
@@ -240,29 +245,6 @@ def load_sources(settings: Settings) -> tuple[list[LogSource], list[str]]:
             continue
         sources.extend(program_source(program, qualify=qualify) for program in programs)
     return unique_sources(sources + file_sources(settings)), problems
-
-
-def _through_worker(settings: Settings) -> tuple[list[LogSource], list[str]]:
-    """No supervisord URL for this host: its programs as its worker published them."""
-    from console.core.errors import SourceUnavailable
-    from console.core.feeds.processes_remote import read_published
-    from console.core.fleet.logs import remote_sources
-    from console.core.parse import Invalid
-    from console.core.redis_client import redis_client
-
-    client = redis_client(settings.redis_url or "", settings.rpc_timeout)
-    try:
-        published = read_published(client, settings.host)
-    except SourceUnavailable as exc:
-        return file_sources(settings), [f"{settings.host}: {exc}"]
-    finally:
-        client.close()
-    if isinstance(published, Invalid):
-        return file_sources(settings), [f"{settings.host}: {published.reason}"]
-    if published is None:
-        why = "no supervisord URL configured and its worker published no process list"
-        return file_sources(settings), [f"{settings.host}: {why}"]
-    return unique_sources(remote_sources(published, settings.host) + file_sources(settings)), []
 
 
 def find_source(name: str, sources: list[LogSource]) -> LogSource | None:

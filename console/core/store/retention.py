@@ -9,20 +9,22 @@ row on PostgreSQL, where the planner also hashed the whole table to match the id
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, literal, select
+from sqlalchemy import Connection, Engine, and_, delete, func, literal, select, text, true
 
 from console.core.recent import COUNT_COLUMNS
-from console.core.store.engine import reading, store_errors, writing
-from console.core.store.models import QueueRow, SystemHealthRow
+from console.core.store.engine import reading, store_errors
+from console.core.store.models import RAW_ROWS_SQL, QueueRow, SystemHealthRow
 from console.core.store.queries import KEY_COLUMNS, METRIC_MODELS, TABLES, TIME_COLUMN, aggregate
 from console.core.store.writes import HOUR, bucket_of
 
 ROLLUP_TARGET_ROWS = 2000  # hourly rows per rollup window (about 60 raw rows read for each)
 FIRST_WINDOW_S = HOUR
 MAX_GROWTH = 4.0  # a window grows or shrinks at most this much from one to the next
+WALK_CACHE_KB = 32_768  # SQLite's page cache during a walk (pages are allocated as touched)
 
 
 def rollup(engine: Engine, before: float, after: float = 0) -> int:
@@ -50,7 +52,7 @@ def prune(
     )
     cond = []
     if rollups is not None:
-        cond.append(model.resolution_s == HOUR if rollups else model.resolution_s < HOUR)
+        cond.append(model.resolution_s == HOUR if rollups else _raw_rows())
     total = _prune_table(engine, model, time_col, cond, before, max(1, batch))
     if total and engine.dialect.name == "sqlite":
         _return_free_pages(engine)
@@ -64,17 +66,16 @@ def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
     still has its raw rows, which is what the series reads expect (hourly rows up to the newest
     one, raw rows after). Each window is an INSERT … SELECT, so rows never come through Python.
     """
-    first = _first_time(engine, model.bucket, model.resolution_s < HOUR, start, end)
+    first = _first_time(engine, model.bucket, _raw_rows(), start, end)
     if first is None:
         return 0
     insert_rows = _rollup_statement(engine, model)
 
-    def window(lo: float, hi: float) -> int:
-        with writing(engine) as conn:
-            # RETURNING counts the rows: psycopg gives no rowcount for INSERT … SELECT.
-            return len(conn.execute(insert_rows(int(lo), int(hi))).all())
+    def window(conn: Connection, lo: float, hi: float) -> int:
+        # RETURNING counts the rows: psycopg gives no rowcount for INSERT … SELECT.
+        return len(conn.execute(insert_rows(int(lo), int(hi))).all())
 
-    return _walk(bucket_of(first, HOUR), end, ROLLUP_TARGET_ROWS, HOUR, window)
+    return _walk(engine, bucket_of(first, HOUR), end, ROLLUP_TARGET_ROWS, HOUR, window)
 
 
 def _rollup_statement(engine: Engine, model: Any) -> Callable[..., Any]:
@@ -93,7 +94,7 @@ def _rollup_statement(engine: Engine, model: Any) -> Callable[..., Any]:
     def statement(lo: int, hi: int) -> Any:
         query = (
             select(*group_cols, hour, literal(HOUR), *values.values())
-            .where(model.resolution_s < HOUR, model.bucket >= lo, model.bucket < hi)
+            .where(_raw_rows(), model.bucket >= lo, model.bucket < hi)
             .group_by(*group_cols, hour)
         )
         stmt = dialect.insert(model).from_select(names, query)
@@ -115,16 +116,20 @@ def _prune_table(
     engine: Engine, model: Any, time_col: Any, cond: list[Any], before: float, batch: int
 ) -> int:
     """Delete rows with time_col < before (and `cond`), about `batch` rows per transaction."""
-    first = _first_time(engine, time_col, None, None, before)
+    first = _first_time(engine, time_col, and_(true(), *cond), None, before)
     if first is None:
         return 0
 
-    def window(lo: float, hi: float) -> int:
+    def window(conn: Connection, lo: float, hi: float) -> int:
         stmt = delete(model).where(time_col >= lo, time_col < hi, *cond)
-        with writing(engine) as conn:
-            return conn.execute(stmt).rowcount or 0
+        return conn.execute(stmt).rowcount or 0
 
-    return _walk(first, before, batch, 1, window)
+    return _walk(engine, first, before, batch, 1, window)
+
+
+def _raw_rows() -> Any:
+    """`resolution_s < 3600` as literal SQL, the words of the partial raw-row indexes."""
+    return text(RAW_ROWS_SQL)
 
 
 def _first_time(
@@ -142,24 +147,51 @@ def _first_time(
 
 
 def _walk(
-    lo: float, end: float, target: int, unit: int, window: Callable[[float, float], int]
+    engine: Engine,
+    lo: float,
+    end: float,
+    target: int,
+    unit: int,
+    window: Callable[[Connection, float, float], int],
 ) -> int:
-    """Run window(lo, hi) over consecutive windows up to `end`, sized for ~`target` rows each.
+    """Run window(conn, lo, hi) over consecutive windows up to `end`, sized for ~`target` rows
+    each, each in its own transaction on one connection.
 
     The width follows the rows the last window held, so dense history (many hosts) gets
     narrow windows and a gap of months is crossed in a few empty ones.
     """
     width = float(max(unit, FIRST_WINDOW_S))
     total = 0
-    while lo < end:
-        hi = min(lo + width, end)
-        done = window(lo, hi)
-        total += done
-        lo = hi
-        growth = MAX_GROWTH if done == 0 else target / done
-        width = max(unit, width * min(MAX_GROWTH, max(1 / MAX_GROWTH, growth)))
-        width = (width // unit) * unit
+    with _walk_connection(engine) as conn:
+        while lo < end:
+            hi = min(lo + width, end)
+            with conn.begin():
+                done = window(conn, lo, hi)
+            total += done
+            lo = hi
+            growth = MAX_GROWTH if done == 0 else target / done
+            width = max(unit, width * min(MAX_GROWTH, max(1 / MAX_GROWTH, growth)))
+            width = (width // unit) * unit
     return total
+
+
+@contextmanager
+def _walk_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection for a whole walk; on SQLite with a page cache that holds every host's
+    pages at the window's edge (the 2 MB default holds ~500 pages: past a few hundred hosts
+    each row deleted missed the cache), given back when the walk ends."""
+    with store_errors(engine), engine.connect() as conn:
+        raw = conn.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if raw is None:
+            yield conn
+            return
+        # On the driver's connection: through SQLAlchemy a PRAGMA would open a transaction.
+        previous = raw.execute("PRAGMA cache_size").fetchone()[0]
+        raw.execute(f"PRAGMA cache_size=-{WALK_CACHE_KB}")
+        try:
+            yield conn
+        finally:
+            raw.execute(f"PRAGMA cache_size={int(previous)}")
 
 
 def _return_free_pages(engine: Engine) -> None:

@@ -3,7 +3,7 @@ the actions of `ProcessActionsScreen` on the selection."""
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from console.core.supervisor.models import ProcessInfo
 from console.core.supervisor.targets import SCOPES, Selection
+from console.tui.cursor import settled
 from console.tui.screens.audit import AuditScreen
 from console.tui.screens.process_actions import ProcessActionsScreen
 from console.tui.screens.process_events import (
@@ -82,7 +83,8 @@ class ProcessesScreen(ProcessActionsScreen):
     def fetch(self) -> Any:
         at = self.app.cursor  # type: ignore[attr-defined]
         if at is not None and self.view is not None and self.view.as_of == at:
-            return self.view  # the past does not change: no need to ask the store again
+            if settled(at, self.app.clock()):  # type: ignore[attr-defined]
+                return self.view  # a settled past does not change: no need to ask again
         return self.service.poll(self.app.model.host, as_of=at)  # type: ignore[attr-defined]
 
     def show(self, view: Any) -> None:
@@ -102,7 +104,7 @@ class ProcessesScreen(ProcessActionsScreen):
         self._show_status()
         if view.as_of is not None and view.as_of != self._around_at:
             self._around_at = view.as_of
-            show_around(self.action_log, view)
+            show_around(self.action_log, view, self.app.tz)  # type: ignore[attr-defined]
 
     def _show_status(self) -> None:
         if self.view is None:
@@ -186,13 +188,14 @@ class ProcessesScreen(ProcessActionsScreen):
         )
 
 
-def show_around(log: ProcessActionLog, view: Any) -> None:
+def show_around(log: ProcessActionLog, view: Any, tz: Any) -> None:
     """The stored events around the time cursor, in the action log (`>`: at or after it)."""
     from console.core.events.show import line
 
     at = view.as_of
-    log.note(f"events around {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))}:", "command")
+    when = dt.datetime.fromtimestamp(at, tz).strftime("%Y-%m-%d %H:%M:%S")
+    log.note(f"events around {when}:", "command")
     if not view.around:
         log.note("  none stored", "info")
     for event in view.around:
-        log.note(f"{'>' if event.ts >= at else ' '} {line(event)}", "info")
+        log.note(f"{'>' if event.ts >= at else ' '} {line(event, tz)}", "info")

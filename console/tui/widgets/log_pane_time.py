@@ -36,7 +36,17 @@ class LogPaneTime:
         self._hold()
         self._windowed = True
         self.jumped_to = at
+        self.update_title()
         self._read_at(self._token, reader, at)
+
+    def to_top(self: LogPane) -> None:
+        """Home leaves the cursor's line (the title stops saying so)."""
+        self.jumped_to = None
+        super().to_top()  # type: ignore[misc]
+
+    def to_bottom(self: LogPane) -> None:
+        self.jumped_to = None
+        super().to_bottom()  # type: ignore[misc]
 
     def started(self: LogPane) -> None:
         """A source opened: at a past time, go there at once."""
