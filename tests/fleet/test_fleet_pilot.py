@@ -17,7 +17,7 @@ from console.tui.screens.transitions import TransitionsScreen
 from console.tui.widgets.process_table import ProcessTable
 from console.tui.widgets.transition_table import TransitionTable
 from tests.support.screen import screen_text
-from tests.support.waits import sync, until
+from tests.support.waits import shown, sync, until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 SIZE = (160, 40)
@@ -46,7 +46,7 @@ async def flow(beta, settings: Settings) -> None:
         await until(pilot, lambda: {"alpha", "beta"} <= set(hosts()), "both hosts", 30)
         table.move_cursor(row=hosts().index("beta"))
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ProcessesScreen), "processes")
+        await until(pilot, lambda: shown(app, ProcessesScreen), "processes")
         screen = app.screen
         assert app.model.host == "beta"
         rows = screen.query_one(ProcessTable)
@@ -55,7 +55,7 @@ async def flow(beta, settings: Settings) -> None:
         rows.move_cursor(row=next(i for i, k in enumerate(keys) if k.endswith("app:app")))
         before = beta.pid()
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        await until(pilot, lambda: shown(app, ConfirmScreen), "confirmation")
         await pilot.click("#confirm")
         await until(pilot, lambda: beta.pid() != before and not screen.acting, "restart", 30)
         log = "\n".join(str(line.text) for line in screen.query_one("#processes-log").lines)
