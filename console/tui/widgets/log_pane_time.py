@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from console.tui.widgets.log_pane import LogPane
 
 NO_JUMP = "time cursor: this source cannot jump to a time (log files only)"
+# A reader that can jump has `read_at(at, n) -> Batch`: files (FileFollower) and several
+# of them merged (MergedReader); supervisord's tail RPC and the fleet's cannot.
 
 
 class LogPaneTime:
@@ -29,7 +31,7 @@ class LogPaneTime:
         reader = self.reader
         if reader is None:
             return  # the source is still opening: `started` jumps once it is open
-        if not hasattr(reader, "offset_at"):
+        if not hasattr(reader, "read_at"):
             self.note = NO_JUMP
             self.update_title()
             return
@@ -56,6 +58,4 @@ class LogPaneTime:
 
     @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
     def _read_at(self: LogPane, token: int, reader, at: float) -> None:
-        offset = reader.offset_at(at)
-        batch = guarded_read(reader.read_after, offset, PAGE_LINES)
-        self.post_message(Loaded(token, batch, "window"))
+        self.post_message(Loaded(token, guarded_read(reader.read_at, at, PAGE_LINES), "window"))
