@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
 
+from console.core import keys
 from console.core.feeds import build_feeds
+from console.core.fleet.client import FleetClient
 from console.core.logs.search import Query
 from console.core.settings import Settings
 from tests.support.waits import wait_until
@@ -99,9 +102,15 @@ def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
     try:
         wait_until(lambda: "app:app" in running(feeds, "sleepy"), "sleepy's list")
         sleepy.stop_worker()
+        # a console that dies after sending leaves its request in the list, unclaimed:
+        # only its deadline (one second) keeps it from running
+        orphan = FleetClient(redis.Redis.from_url(console_settings.redis_url), "gone", "ops", 1)
+        sent = orphan.request("sleepy", "act", endpoint="main", action="stop", target="app:app")
+        orphan.redis.lpush(keys.fleet_requests("sleepy"), sent.to_json())
         results = feeds.processes.act("stop", ["main"], "app:app", host="sleepy")
         assert not results[0].ok
         assert "timed out" in results[0].error and "will not be" in results[0].error
+        assert orphan.redis.llen(keys.fleet_requests("sleepy")) == 1  # the orphan only
         pid = sleepy.pid()
         # the worker comes back; the request must stay unrun: wait until it has served
         # a later request (so it has looked at its list), then look at the program
@@ -113,6 +122,9 @@ def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
         assert sleepy.pid() == pid
         info = sleepy.supervisord.rpc().supervisor.getProcessInfo("app:app")
         assert info["statename"] == "RUNNING"
+        assert orphan.redis.llen(keys.fleet_requests("sleepy")) == 0  # taken, dropped
+        assert orphan.redis.llen(keys.fleet_reply(sent.id)) == 0  # and never answered
+        assert f"fleet request {sent.id} expired before it was taken" in sleepy.log.read_text()
     finally:
         feeds.close()
 
