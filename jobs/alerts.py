@@ -20,6 +20,7 @@ from console.core.store.alert_history import HistoryEntry
 from jobs.collection import Outcome
 from jobs.context import JobContext
 from jobs.schedule import periodic
+from jobs.storegate import OK as STORE_OK
 
 log = logging.getLogger("stackwatch.alerts")
 _clients: dict[Any, list] = {}
@@ -66,7 +67,10 @@ def evaluate_alerts(ctx: JobContext, now: float | None = None) -> Outcome:
     if not any(rule.enabled for rule in rules):
         return Outcome(wrote=["alerts: every rule is off"])
     events = stream_tail(cache, host)
+    gate = ctx.store.state
     try:
+        if gate.status != STORE_OK:  # the collection probes it; alerts do not pile on
+            raise SourceUnavailable(f"database {gate.status}: {gate.reason}")
         store = ctx.store.run(
             lambda: read_store(ctx.engine, host, events, event_window(rules), now)
         )
