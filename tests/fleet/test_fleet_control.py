@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
@@ -98,7 +99,7 @@ def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
     fleet_host, console_settings: Settings
 ) -> None:
     sleepy = fleet_host("sleepy")
-    feeds = build_feeds(console_settings)
+    feeds = build_feeds(dataclasses.replace(console_settings, fleet_timeout=3.0))
     try:
         wait_until(lambda: "app:app" in running(feeds, "sleepy"), "sleepy's list")
         sleepy.stop_worker()
