@@ -16,6 +16,7 @@ from console.core.settings import Settings
 from tests.support.waits import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+STARTED_S = 60  # a worker's start and first collection, on a loaded machine
 
 
 def running(feeds, host: str) -> dict[str, int]:
@@ -38,8 +39,8 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
     alpha, beta = fleet_host("alpha"), fleet_host("beta")
     feeds = build_feeds(console_settings)
     try:
-        wait_until(lambda: "app:app" in running(feeds, "alpha"), "alpha's list")
-        wait_until(lambda: "app:app" in running(feeds, "beta"), "beta's list")
+        wait_until(lambda: "app:app" in running(feeds, "alpha"), "alpha's list", STARTED_S)
+        wait_until(lambda: "app:app" in running(feeds, "beta"), "beta's list", STARTED_S)
         assert running(feeds, "beta")["app:app"] == beta.pid()
         rows = {r.host: r for r in feeds.fleet.poll().rows}
         assert {"alpha", "beta"} <= set(rows)
@@ -83,7 +84,7 @@ def test_read_only_worker_refuses_a_console_that_is_not(
     guarded = fleet_host("guarded", read_only=True)
     feeds = build_feeds(console_settings)
     try:
-        wait_until(lambda: "app:app" in running(feeds, "guarded"), "guarded's list")
+        wait_until(lambda: "app:app" in running(feeds, "guarded"), "guarded's list", STARTED_S)
         before = guarded.pid()
         results = feeds.processes.act("stop", ["main"], "app:app", host="guarded")
         assert not results[0].ok
@@ -101,7 +102,7 @@ def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
     sleepy = fleet_host("sleepy")
     feeds = build_feeds(dataclasses.replace(console_settings, fleet_timeout=3.0))
     try:
-        wait_until(lambda: "app:app" in running(feeds, "sleepy"), "sleepy's list")
+        wait_until(lambda: "app:app" in running(feeds, "sleepy"), "sleepy's list", STARTED_S)
         sleepy.stop_worker()
         # a console that dies after sending leaves its request in the list, unclaimed:
         # only its deadline (one second) keeps it from running
@@ -136,7 +137,7 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
     fleet_host("gamma")
     feeds = build_feeds(console_settings)
     try:
-        wait_until(lambda: "app:app" in running(feeds, "gamma"), "gamma's list")
+        wait_until(lambda: "app:app" in running(feeds, "gamma"), "gamma's list", STARTED_S)
         sources, problems = feeds.logs.sources("gamma")
         assert problems == []
         app = next(s for s in sources if s.kind == "program" and s.program == "app")
