@@ -118,8 +118,14 @@ def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
         # a later request (so it has looked at its list), then look at the program
         back = time.time()
         sleepy.start_worker()
-        wait_until(lambda: feeds.processes.poll("sleepy").snapshot.ts > back, "worker back")
-        later = feeds.processes.act("start", ["main"], "app:app", host="sleepy")
+        wait_until(
+            lambda: feeds.processes.poll("sleepy").snapshot.ts > back, "worker back", STARTED_S
+        )
+        patient = build_feeds(console_settings)  # the default deadline for this one
+        try:
+            later = patient.processes.act("start", ["main"], "app:app", host="sleepy")
+        finally:
+            patient.close()
         assert later[0].ok, later[0].summary()
         assert sleepy.pid() == pid
         info = sleepy.supervisord.rpc().supervisor.getProcessInfo("app:app")
