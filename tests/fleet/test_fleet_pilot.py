@@ -43,7 +43,7 @@ async def flow(beta, settings: Settings) -> None:
         def hosts() -> list[str]:
             return [str(key.value) for key in table.rows]
 
-        await until(pilot, lambda: {"alpha", "beta"} <= set(hosts()), "both hosts", 30)
+        await until(pilot, lambda: {"alpha", "beta"} <= set(hosts()), "both hosts", 60)
         table.move_cursor(row=hosts().index("beta"))
         await pilot.press("enter")
         await until(pilot, lambda: shown(app, ProcessesScreen), "processes")
