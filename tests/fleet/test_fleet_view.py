@@ -77,3 +77,20 @@ def test_hosts_command_exit_codes(redis_url: str, monkeypatch, capsys) -> None:
     assert data["hosts"][0]["state"] == "down"
     monkeypatch.setenv("STACKWATCH_REDIS_URL", "redis://127.0.0.1:1/0")
     assert main(["hosts"]) == 2
+
+
+def test_kept_parses_follow_changes_and_removals(redis_url: str) -> None:
+    from console.core.feeds.fleet import Parsed
+
+    client = redis.Redis.from_url(redis_url)
+    now = time.time()
+    report(client, "web1", now, programs=2, running=2)
+    report(client, "web2", now)
+    parsed = Parsed()
+    first = {r.host: r for r in read_fleet(client, now, parsed).rows}
+    assert first["web1"].summary.running == 2
+    report(client, "web1", now + 1, programs=2, running=1, fatal=1)
+    remove_host(client, "web2")
+    second = {r.host: r for r in read_fleet(client, now + 1, parsed).rows}
+    assert set(second) == {"web1"}
+    assert second["web1"].state == "bad" and second["web1"].summary.running == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from console.core import keys
@@ -70,17 +71,53 @@ def _field_map(raw: dict | None) -> dict[str, bytes]:
     return out
 
 
-def _judge(host: str, beat: Any, summary: HostSummary | None, now: float) -> FleetRow:
-    """A host's state from its heartbeat's age (by its own interval) and its summary."""
-    latest = parse_latest(beat, "heartbeat") if beat is not None else None
-    payload = latest.payload if latest is not None and latest.ok else {}
-    interval = payload.get("collect_interval") if isinstance(payload, dict) else None
+@dataclass(frozen=True)
+class Beat:
+    """What the fleet needs of a heartbeat: when, the worker's interval, its store state."""
+
+    ts: float
+    interval: float
+    store: str
+
+
+def parse_beat(raw: Any) -> Beat | None:
+    """A heartbeat field; None when it is not one a worker writes."""
+    latest = parse_latest(raw, "heartbeat")
+    if not latest.ok or latest.ts is None or not isinstance(latest.payload, dict):
+        return None
+    payload = latest.payload
+    interval = payload.get("collect_interval")
     ok_interval = isinstance(interval, int) and not isinstance(interval, bool) and interval > 0
-    interval = float(interval) if ok_interval else DEFAULT_INTERVAL
-    beat_ts = latest.ts if latest is not None and latest.ok else None
-    last = beat_ts if beat_ts is not None else (summary.ts if summary else None)
-    store_state = parse_worker_store(payload.get("store")) if payload else None
+    store_state = parse_worker_store(payload.get("store"))
     store = store_state.status if store_state is not None else "unknown"
+    return Beat(latest.ts, float(interval) if ok_interval else DEFAULT_INTERVAL, store)
+
+
+class Parsed:
+    """Parses kept between polls for fields that did not change: a worker rewrites its own
+    once a collection, a console reads them all every few seconds."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], tuple[bytes, Any]] = {}
+
+    def get(self, kind: str, host: str, raw: bytes, parse: Callable[[bytes], Any]) -> Any:
+        hit = self._seen.get((kind, host))
+        if hit is not None and hit[0] == raw:
+            return hit[1]
+        value = parse(raw)
+        self._seen[(kind, host)] = (raw, value)
+        return value
+
+    def keep(self, hosts: set[str]) -> None:
+        """Forget the hosts no longer listed (removed ones)."""
+        self._seen = {k: v for k, v in self._seen.items() if k[1] in hosts}
+
+
+def _judge(host: str, beat: Beat | None, summary: HostSummary | None, now: float) -> FleetRow:
+    """A host's state from its heartbeat's age (by its own interval) and its summary."""
+    interval = beat.interval if beat is not None else DEFAULT_INTERVAL
+    last = beat.ts if beat is not None else (summary.ts if summary else None)
+    store = beat.store if beat is not None else "unknown"
     age = None if last is None else max(0.0, now - last)
     row = dict(host=host, beat_ts=last, interval=interval, store=store, summary=summary)
     if age is None or age > DOWN_AFTER * interval:
@@ -110,8 +147,9 @@ def _bad(summary: HostSummary | None, store: str) -> str:
     return ", ".join(parts)
 
 
-def read_fleet(redis: Any, now: float) -> FleetView:
-    """Every host reporting to `redis`, in one round trip; worst first."""
+def read_fleet(redis: Any, now: float, parsed: Parsed | None = None) -> FleetView:
+    """Every host reporting to `redis`, in one round trip; worst first. `parsed`: parses
+    kept from the last poll (a console's feed keeps one), so unchanged fields cost nothing."""
     import redis as redis_lib
 
     try:
@@ -124,13 +162,19 @@ def read_fleet(redis: Any, now: float) -> FleetView:
     except redis_lib.ResponseError as exc:
         return FleetView(now, error=f"Redis: {first_line(str(exc))}")
     beats, summaries = _field_map(beats_raw), _field_map(summaries_raw)
+    parsed = parsed if parsed is not None else Parsed()
+    hosts = set(beats) | set(summaries)
+    parsed.keep(hosts)
     rows, invalid = [], []
-    for host in sorted(set(beats) | set(summaries)):
-        summary = parse_summary(host, summaries[host]) if host in summaries else None
+    for host in sorted(hosts):
+        summary = None
+        if host in summaries:
+            summary = parsed.get("summary", host, summaries[host], partial(parse_summary, host))
         if isinstance(summary, Invalid):
             invalid.append(summary)
             summary = None
-        rows.append(_judge(host, beats.get(host), summary, now))
+        beat = parsed.get("beat", host, beats[host], parse_beat) if host in beats else None
+        rows.append(_judge(host, beat, summary, now))
     rows.sort(key=lambda r: (RANK[r.state], -r.problems, r.host))
     return FleetView(now, tuple(rows), tuple(invalid))
 
@@ -167,6 +211,7 @@ class LiveFleet:
     def __init__(self, connections: Any, clock: Callable[[], float] = time.time) -> None:
         self.connections = connections
         self.clock = clock
+        self._parsed = Parsed()  # polls come from one thread at a time (the screen's)
 
     def poll(self, as_of: float | None = None) -> FleetView:
         now = self.clock()
@@ -175,7 +220,7 @@ class LiveFleet:
         redis = self.connections.redis()
         if redis is None:
             return FleetView(now, error="no Redis configured: the fleet needs a shared Redis")
-        return read_fleet(redis, now)
+        return read_fleet(redis, now, self._parsed)
 
     def remove(self, host: str) -> str:
         from console.core.store import audit
