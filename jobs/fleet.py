@@ -85,6 +85,7 @@ def start_request_server(settings: Settings) -> Any:
     there is no Redis."""
     if not settings.redis_url:
         return None
+    import threading
     import time
 
     import redis
@@ -95,12 +96,15 @@ def start_request_server(settings: Settings) -> Any:
     # its own client: a blocking read must not hold a connection the jobs need
     client = redis_client(settings.redis_url, max(settings.rpc_timeout, 5.0))
     clients = make_clients(settings)
-    poller = Poller(make_clients(settings), settings.host, resources=False)
+    poller = Poller(make_clients(settings), settings.host)
+    lock = threading.Lock()  # the poller keeps CPU samples between polls: one at a time
 
     def republish() -> None:
-        """After an action: the new states at once, not at the next collection."""
+        """After an action, or while a console watches: the states now, not at the next
+        collection."""
         try:
-            snapshot = poller.poll()
+            with lock:
+                snapshot = poller.poll()
             payload = processes_payload(
                 snapshot, redirected(clients), settings.read_only, settings.collect_interval
             )

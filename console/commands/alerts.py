@@ -92,7 +92,7 @@ def _show(feed, host: str, as_json: bool, interval: float) -> int:
                 {
                     "host": host,
                     "firing": view.firing,
-            "silenced": view.silenced,
+                    "silenced": view.silenced,
                     "problem": problem,
                     "evaluated": view.evaluated,
                     "waiting_messages": view.waiting,

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict
 
 from console.commands.host_option import add_host_argument, chosen_host
+from console.core.formatting import counted
 from console.core.settings import LoadedSettings
 
 HELP = "check every part of the stack and explain what is wrong"
@@ -62,5 +63,5 @@ def _report(args: argparse.Namespace, host: str, checks: list) -> int:
             print(f"        fix: {check.fix}")
     fails = sum(c.status == "fail" for c in checks)
     warns = sum(c.status == "warn" for c in checks)
-    print(f"\n{len(checks)} checks: {fails} failed, {warns} warnings")
+    print(f"\n{counted(len(checks), 'check')}: {fails} failed, {counted(warns, 'warning')}")
     return 1 if failed else 0

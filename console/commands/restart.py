@@ -13,6 +13,7 @@ from typing import Any
 
 from console.commands.host_option import add_host_argument
 from console.core.errors import StackwatchError
+from console.core.formatting import counted
 from console.core.host_targets import split_host
 from console.core.settings import LoadedSettings, Settings
 
@@ -94,7 +95,7 @@ def _asked(args: argparse.Namespace, names: list[str]) -> int | None:
         print("stackwatch: not a terminal: add --yes to restart without asking", file=sys.stderr)
         return 2
     how = "Rolling restart" if args.rolling else "Restart"
-    if not _confirm(f"{how} {len(names)} process(es): {', '.join(names)}?"):
+    if not _confirm(f"{how} {counted(len(names), 'process', 'processes')}: {', '.join(names)}?"):
         print("cancelled", file=sys.stderr)
         return 1
     return None

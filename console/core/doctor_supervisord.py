@@ -15,10 +15,39 @@ if TYPE_CHECKING:
     from console.core.supervisor.client import SupervisorClient
 
 
+def _through_worker(settings: Settings) -> Check | None:
+    """No supervisord URL for this host: is its worker's process list fresh? (None when
+    its worker published none either)"""
+    import time
+
+    from console.core.feeds.processes_remote import remote_snapshot
+    from console.core.redis_client import redis_client
+
+    client = redis_client(settings.redis_url or "", settings.rpc_timeout)
+    try:
+        snapshot, _ = remote_snapshot(client, settings.host, time.time())
+    finally:
+        client.close()
+    label = "through the worker"
+    down = [e for e in snapshot.endpoints if not e.ok]
+    if down and down[0].kind == "missing":
+        return None
+    if down:
+        fix = f"start the worker on {settings.host}, or configure its supervisord URL here"
+        return Check("supervisord", label, FAIL, clean(down[0].message, 300), fix)
+    running = sum(p.statename == "RUNNING" for p in snapshot.processes)
+    words = f"{running}/{len(snapshot.processes)} programs running, as its worker publishes"
+    return Check("supervisord", label, OK, words)
+
+
 def check_supervisors(settings: Settings) -> Iterator[Check]:
     from console.core.supervisor.client import SupervisorClient
     from console.core.supervisor.errors import SupervisorFault
 
+    fleet = _through_worker(settings) if not settings.supervisors and settings.redis_url else None
+    if fleet is not None:  # a fleet host: what its worker publishes
+        yield fleet
+        return
     if not settings.supervisors:
         yield Check(
             "supervisord",

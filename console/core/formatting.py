@@ -94,6 +94,11 @@ def number(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 process`, `3 processes`, `0 warnings`: a count with its noun in the right number."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def change(values: Sequence[float | None]) -> float | None:
     """The latest known value minus the first known one of the window (None: too few)."""
     known = [v for v in values if v is not None]

@@ -129,6 +129,9 @@ def alert_silences(host: str) -> str:
     return f"stackwatch:alerts:silences:{host}"
 
 
+ALERTS_FLEET_SENDER = "stackwatch:alerts:fleet-sender"  # the one worker saying a host is silent
+
+
 def alert_outbox(host: str) -> str:
     """Map delivery id -> a message waiting for one target (bounded; retried with backoff)."""
     return f"stackwatch:alerts:outbox:{host}"
@@ -141,6 +144,12 @@ FLEET_SUMMARY = "stackwatch:fleet:summary"  # {host: JSON summary}: one HGETALL 
 def fleet_processes(host: str) -> str:
     """JSON: the host's supervisord process list as its worker last saw it."""
     return f"stackwatch:fleet:processes:{host}"
+
+
+def fleet_watch(host: str) -> str:
+    """Set (with a short TTL) by a console showing the host's programs: while it exists, the
+    host's worker republishes its process list every couple of seconds."""
+    return f"stackwatch:fleet:watch:{host}"
 
 
 def fleet_requests(host: str) -> str:

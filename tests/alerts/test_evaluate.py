@@ -192,8 +192,15 @@ def test_jobs_missed_and_failed_in_a_row():
         JobReading("store_metrics", failed_in_row=3, last_error="database down"),
         JobReading("cleanup_old_metrics", failed_in_row=2),
     )
-    found = run([RULES["job_missed"], RULES["job_failed"]], Readings(HOST, jobs=jobs))
-    assert sorted((n.rule, n.subject) for n in found.notifications) == [
+    first = run([RULES["job_missed"], RULES["job_failed"]], Readings(HOST, jobs=jobs))
+    found = run(
+        [RULES["job_missed"], RULES["job_failed"]],
+        Readings(HOST, jobs=jobs),
+        first.states,
+        now=T0 + 120,  # MISSED for two minutes: one late run is no alert
+    )
+    assert [n.rule for n in first.notifications] == ["job_failed"]
+    assert sorted((n.rule, n.subject) for n in [*first.notifications, *found.notifications]) == [
         ("job_failed", "store_metrics"),
         ("job_missed", "collect_system_metrics"),
     ]
@@ -277,3 +284,13 @@ def test_silence_needs_a_reason():
 def test_every_default_rule_runs_on_empty_readings():
     assert run(DEFAULT_RULES, Readings(HOST)).states == {}
     assert all(isinstance(r, AlertRule) for r in DEFAULT_RULES)
+
+
+def test_a_silent_host_fires_when_this_worker_is_the_fleet_sender():
+    rule = RULES["host_silent"]
+    peers = {"web-2": T0 - 400, "web-3": T0 - 20, "odd": None}
+    found = run([rule], Readings(HOST, peers=peers))
+    assert sorted(n.subject for n in found.notifications) == ["odd", "web-2"]
+    (late,) = [n for n in found.notifications if n.subject == "web-2"]
+    assert late.value == 400 and late.threshold == 300 and "stopped reporting" in late.summary
+    assert run([rule], Readings(HOST, peers=None), found.states).states == found.states

@@ -22,10 +22,15 @@ import sys
 import tempfile
 import threading
 import time
+import xmlrpc.client
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
 
+from console.core.cache import open_cache
+from console.core.settings import Settings
 from console.core.store.engine import make_engine, upgrade
 from tests.alerts.receivers import Webhook
 from tests.bench.common import Row, print_table, private_redis, summarise
@@ -92,76 +97,126 @@ def _wait(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-
         time.sleep(0.01)
 
 
-def latency(runs: int, listener: bool) -> list[float]:
-    """Seconds from FATAL (seen by XML-RPC) to the firing message at the receiver, per run."""
+@contextmanager
+def stack(programs: list[Program], listener: bool) -> Iterator[tuple[Supervisord, TimedHook, str]]:
+    """supervisord (with the listener or not), a receiver, and a worker sending to it."""
     with tempfile.TemporaryDirectory(prefix="sw-bench-alerts-") as name, private_redis() as url:
         tmp = Path(name)
-        ok = tmp / "ok"
-        ok.touch()
-        victim = Program(
-            "victim",
-            f"sh -c 'test -f {ok} && exec sleep 3600; exit 1'",
-            {"startsecs": "1", "startretries": "0", "autorestart": "false"},
-        )
         extra = (
             listener_section(tmp, {"STACKWATCH_HOST": HOST, "STACKWATCH_REDIS_URL": url})
             if listener
             else ""
         )
-        sv = Supervisord(tmp / "sv", [victim], extra)
         (tmp / "sv").mkdir()
-        sv.start()
+        sv = Supervisord(tmp / "sv", programs, extra).start()
         if listener:
             sv.wait_for_state(f"{LISTENER}:{LISTENER}", {"RUNNING"}, timeout=30)
         hook = TimedHook().start()
         # With the listener the rules run at once on a FATAL event: the default interval
         # (10 s) stays; without it, FATAL waits for a collection and then an evaluation.
         fast = {} if listener else {"STACKWATCH_ALERTS_INTERVAL": "1"}
-        env = settings_env(
-            tmp,
-            url,
-            {
-                "STACKWATCH_SUPERVISOR_URL": sv.url,
-                "STACKWATCH_COLLECT_INTERVAL": "1",
-                "STACKWATCH_ALERTS_NOTIFY": hook.url,
-                **fast,
-            },
-        )
-        proc = worker(tmp, env)
-        rpc = sv.rpc()
-        out = []
+        env = {
+            "STACKWATCH_SUPERVISOR_URL": sv.url,
+            "STACKWATCH_COLLECT_INTERVAL": "1",
+            "STACKWATCH_ALERTS_NOTIFY": hook.url,
+            **fast,
+        }
+        proc = worker(tmp, settings_env(tmp, url, env))
         try:
             time.sleep(3)  # the worker's first collection and evaluation
-            for _ in range(runs):
-                seen = len(hook.arrived)
-                ok.unlink()
-                rpc.supervisor.stopProcess("victim", True)
-                rpc.supervisor.startProcess("victim", False)
-                fatal = None
-                while fatal is None:
-                    if rpc.supervisor.getProcessInfo("victim")["statename"] == "FATAL":
-                        fatal = time.time()
-                    else:
-                        time.sleep(0.01)
-                _wait(lambda seen=seen: len(hook.arrived) > seen, 60, "the firing message")
-                arrived, title = hook.arrived[seen]
-                assert title.startswith("[FIRING]") and "program_fatal" in title, title
-                out.append(arrived - fatal)
-                ok.touch()
-                rpc.supervisor.startProcess("victim", True)
-                _wait(
-                    lambda seen=seen: any(
-                        "RESOLVED" in t and "program_fatal" in t
-                        for _, t in hook.arrived[seen + 1 :]
-                    ),
-                    60,
-                    "the resolved message",
-                )
+            yield sv, hook, url
         finally:
             stop(proc)
             hook.stop()
             sv.stop()
-        return out
+
+
+def _start(rpc, name: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        rpc.supervisor.startProcess(name, False)
+    except xmlrpc.client.Fault:  # SPAWN_ERROR when it fails at once: FATAL too
+        pass
+
+
+def latency(runs: int, listener: bool) -> list[float]:
+    """Seconds from FATAL (seen by XML-RPC) to the firing message at the receiver, per run."""
+    ok = Path(tempfile.mkdtemp(prefix="sw-bench-ok-")) / "ok"
+    ok.touch()
+    victim = Program(
+        "victim",
+        f"sh -c 'test -f {ok} && exec sleep 3600; exit 1'",
+        {"startsecs": "1", "startretries": "0", "autorestart": "false"},
+    )
+    out = []
+    with stack([victim], listener) as (sv, hook, _):
+        rpc = sv.rpc()
+        for _ in range(runs):
+            seen = len(hook.arrived)
+            ok.unlink()
+            rpc.supervisor.stopProcess("victim", True)
+            _start(rpc, "victim")
+            fatal = None
+            while fatal is None:
+                if rpc.supervisor.getProcessInfo("victim")["statename"] == "FATAL":
+                    fatal = time.time()
+                else:
+                    time.sleep(0.01)
+            _wait(lambda seen=seen: len(hook.arrived) > seen, 60, "the firing message")
+            arrived, title = hook.arrived[seen]
+            assert title.startswith("[FIRING]") and "program_fatal" in title, title
+            out.append(arrived - fatal)
+            ok.touch()
+            rpc.supervisor.startProcess("victim", True)
+            _wait(
+                lambda seen=seen: any(
+                    "RESOLVED" in t and "program_fatal" in t for _, t in hook.arrived[seen + 1 :]
+                ),
+                60,
+                "the resolved message",
+            )
+    return out
+
+
+def crash_loop_latency(runs: int) -> tuple[list[float], list[float]]:
+    """(from the loop's first start, from its 5th start) to the crash_loop message, per run:
+    one program per run, each exiting at once and restarted by supervisord."""
+    from console.core.events.timeline import stream_tail
+
+    loopers = [
+        Program(
+            f"loop{i}",
+            "sh -c 'exit 1'",
+            {"autostart": "false", "startsecs": "0", "startretries": "1000", "autorestart": "true"},
+        )
+        for i in range(runs)
+    ]
+    first, fifth = [], []
+    with stack(loopers, listener=True) as (sv, hook, url):
+        rpc = sv.rpc()
+        cache = open_cache(Settings(host=HOST, redis_url=url))
+        for i in range(runs):
+            name = f"loop{i}:loop{i}"
+            started = time.time()
+            _start(rpc, name)
+
+            def fired(name: str = name) -> bool:
+                return any("crash_loop" in t and name in t for _, t in hook.arrived)
+
+            _wait(fired, 120, "the crash loop message")
+            arrived = next(a for a, t in hook.arrived if "crash_loop" in t and name in t)
+            try:
+                rpc.supervisor.stopProcess(name, False)
+            except xmlrpc.client.Fault:  # between two runs of the loop: NOT_RUNNING
+                pass
+            starts = sorted(
+                e.ts
+                for e in stream_tail(cache, HOST, 5000)
+                if e.program == name and e.to_state == "STARTING"
+            )
+            first.append(arrived - started)
+            fifth.append(arrived - starts[4])
+        cache.close()
+    return first, fifth
 
 
 def extra_rules(count: int) -> str:
@@ -217,9 +272,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--polls", action="store_true", help="also without the event listener")
     parser.add_argument("--cost-seconds", type=float, default=30.0)
+    parser.add_argument("--crash-loops", type=int, default=5, help="runs (0: none)")
     args = parser.parse_args(argv)
     rows = []
     modes = [("with the event listener", True)] + ([("polls only", False)] if args.polls else [])
+    if args.crash_loops:
+        first, fifth = crash_loop_latency(args.crash_loops)
+        rows.append(
+            Row(
+                "crash loop → message, from its first start (listener)",
+                summarise(first),
+                None,
+                "—",
+                "5 starts, supervisord's pace",
+            )
+        )
+        rows.append(
+            Row(
+                "crash loop → message, from its 5th start (listener)",
+                summarise(fifth),
+                None,
+                "—",
+                "under 1 s",
+            )
+        )
     for label, listener in modes:
         found = latency(args.runs, listener)
         interval = "default alerts.interval 10 s" if listener else "collect and alerts every 1 s"

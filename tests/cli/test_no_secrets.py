@@ -22,7 +22,15 @@ REDIS_PW = "rds-Pw-7731"
 PG_PW = "pg-Pw-4419"
 PG_QUERY_PW = "pgq-Pw-5520"
 SV_PW = "sv-Pw-9902"
-SECRETS = (REDIS_PW, PG_PW, PG_QUERY_PW, SV_PW, base64.b64encode(f"ops:{SV_PW}".encode()).decode())
+ALERT_TOKEN = "hook-Tk-3381"  # alert targets carry their tokens in the path or the user part
+SECRETS = (
+    REDIS_PW,
+    PG_PW,
+    PG_QUERY_PW,
+    SV_PW,
+    ALERT_TOKEN,
+    base64.b64encode(f"ops:{SV_PW}".encode()).decode(),
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 CRASHING_APP = """
@@ -126,6 +134,8 @@ def stack(tmp_path: Path, redis_with_password: str, pg_url: str, supervisord_fac
         "STACKWATCH_SUPERVISOR_URL": f"web=http://ops:{SV_PW}@127.0.0.1:{sv_port}",
         "STACKWATCH_DATA_DIR": str(tmp_path / "data"),
         "STACKWATCH_HOST": "secret-test",
+        # a receiver that is down: every delivery fails, and says why
+        "STACKWATCH_ALERTS_NOTIFY": f"json://u:{ALERT_TOKEN}@127.0.0.1:{free_port()}/h/{ALERT_TOKEN}",
     }
     outputs = Outputs(env, tmp_path)
     outputs.run("db", "upgrade", code=0)
@@ -147,6 +157,9 @@ def test_no_password_in_the_output_of_any_command(stack: Outputs) -> None:
     stack.run("doctor")
     stack.run("doctor", "--json")
     stack.run("worker", "--max-time", "1", "--workers", "1", code=0)
+    stack.run("alerts")
+    stack.run("alerts", "--json")
+    assert "FAILED" in stack.run("alerts", "test", code=1)
     stack.run()  # the console without a terminal: its plain status
     stack.assert_no_secret()
 

@@ -17,7 +17,7 @@ from console.tui.screens.cursor_input import CursorInput
 from console.tui.widgets.process_table import ProcessTable
 from console.tui.widgets.queue_depths import QueueDepthTable
 from tests.cursor.seed import CRASH, HOST, NOW, cpu_at, pending_at, seed
-from tests.support.waits import until
+from tests.support.waits import shown, until
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def iso(ts: float) -> str:
 
 async def go_to(pilot, text: str) -> None:
     await pilot.press("at")
-    await until(pilot, lambda: isinstance(pilot.app.screen, CursorInput), "the input")
+    await until(pilot, lambda: shown(pilot.app, CursorInput), "the input")
     pilot.app.screen.query_one(Input).value = text
     await pilot.press("enter")
 
@@ -90,6 +90,10 @@ def test_the_cursor_moves_every_screen_and_back(app) -> None:
             depths = pilot.app.screen.query_one(QueueDepthTable)
             want = str(pending_at(at - at % 60))
             await until(pilot, lambda: depths.row_count and want in _cells(depths), "depths")
+            notices = len(pilot.app._notifications)
+            pilot.app.screen.action_retry()  # retry a failed job (its tab's key): refused too
+            await until(pilot, lambda: len(pilot.app._notifications) > notices, "a notice")
+            assert "retry refused" in list(pilot.app._notifications)[-1].message
 
             await pilot.press("less_than_sign")  # 5 minutes earlier (the 1h range's step)
             await until(pilot, lambda: pilot.app.cursor == at - 300, "a step back")

@@ -29,11 +29,11 @@ def fleet_host(
     before the supervisords and Redis go)."""
     made: list[FleetHost] = []
 
-    def make(name: str, read_only: bool = False, worker: bool = True) -> FleetHost:
+    def make(name: str, read_only: bool = False, every: int = 1) -> FleetHost:
         sv = supervisord_factory([chatty_program(name)])
-        host = FleetHost(name, sv, redis_url, fleet_db, tmp_path, read_only)
+        host = FleetHost(name, sv, redis_url, fleet_db, tmp_path, read_only, every)
         made.append(host)
-        return host.start_worker() if worker else host
+        return host.start_worker()
 
     yield make
     for host in made:
@@ -42,11 +42,11 @@ def fleet_host(
 
 @pytest.fixture
 def console_settings(redis_url: str, fleet_db: str, tmp_path: Path) -> Settings:
-    """A console on a host of its own, no supervisord URL configured, a short request timeout."""
+    """A console on a host of its own, no supervisord URL configured (the default request
+    timeout: a loaded machine may take seconds to hand a request to a worker)."""
     return Settings(
         host="console-host",
         redis_url=redis_url,
         database_url=fleet_db,
         data_dir=str(tmp_path / "console-data"),
-        fleet_timeout=3.0,
     )

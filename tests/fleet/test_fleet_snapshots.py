@@ -76,3 +76,63 @@ async def _loaded(pilot) -> None:
 )
 def test_fleet_screen(snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(fleet_app(), terminal_size=size, run_before=_loaded)
+
+
+class RecordingFleet(FixedFleet):
+    def __init__(self) -> None:
+        self.removed: list[str] = []
+
+    def remove(self, host: str) -> str:
+        self.removed.append(host)
+        return super().remove(host)
+
+
+def test_forget_asks_first_and_read_only_hides_it() -> None:
+    from console.tui.screens.confirm import ConfirmScreen
+    from tests.support.waits import sync, until
+
+    fleet = RecordingFleet()
+
+    @sync
+    async def flow(read_only: bool) -> None:
+        settings = Settings(host="web-1", data_dir="/nonexistent", read_only=read_only)
+        steady = dash_data.steady(settings)
+        steady["feeds"] = replace(steady["feeds"], fleet=fleet)
+        app = FleetApp(settings, **steady)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _loaded(pilot)
+            await pilot.press("d")
+            if read_only:
+                await pilot.pause()
+                assert not isinstance(app.screen, ConfirmScreen)
+                return
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+            await pilot.click("#confirm")
+            await until(pilot, lambda: fleet.removed == ["db-2"], "removed")
+
+    flow(True)
+    assert fleet.removed == []
+    flow(False)
+
+
+def test_filter_by_name_or_state() -> None:
+    from tests.support.waits import sync, until
+
+    @sync
+    async def flow() -> None:
+        app = fleet_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _loaded(pilot)
+            table = app.screen.query_one(DataTable)
+
+            def shown() -> list[str]:
+                return [str(key.value) for key in table.rows]
+
+            await pilot.press("slash", *"down")
+            await until(pilot, lambda: shown() == ["db-2"], "the down host only")
+            await pilot.press("escape")
+            await until(pilot, lambda: len(shown()) == len(ROWS), "every host again")
+            await pilot.press("slash", *"web")
+            await until(pilot, lambda: shown() == ["web-2", "web-3", "web-1"], "web hosts")
+
+    flow()

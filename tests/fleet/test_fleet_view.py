@@ -94,3 +94,24 @@ def test_kept_parses_follow_changes_and_removals(redis_url: str) -> None:
     second = {r.host: r for r in read_fleet(client, now + 1, parsed).rows}
     assert set(second) == {"web1"}
     assert second["web1"].state == "bad" and second["web1"].summary.running == 1
+
+
+def test_forgetting_a_host_is_audited(redis_url: str, sqlite_url: str) -> None:
+    from console.core.feeds import build_feeds
+    from console.core.settings import Settings
+    from console.core.store import audit
+    from console.core.store.engine import make_engine, upgrade
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    client = redis.Redis.from_url(redis_url)
+    report(client, "gone", time.time() - 86400)
+    feeds = build_feeds(Settings(host="ops-box", redis_url=redis_url, database_url=sqlite_url))
+    try:
+        assert [r.state for r in feeds.fleet.poll().rows] == ["down"]
+        assert feeds.fleet.remove("gone").startswith("removed 2 entries of gone")
+        assert feeds.fleet.poll().rows == ()
+    finally:
+        feeds.close()
+    entry = audit.recent(engine, 1)[0]
+    assert (entry.action, entry.target, entry.host) == ("remove_host", "gone", "ops-box")

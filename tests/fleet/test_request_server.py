@@ -60,3 +60,40 @@ def test_the_console_claims_a_request_nobody_took(redis_url: str) -> None:
     assert reply.status == "timeout" and "will not be" in reply.error
     assert client.get(keys.fleet_claim(sent.id)) == b"console"
     assert client.llen(keys.fleet_requests("web9")) == 0  # taken back from the list
+
+
+def test_a_failure_inside_the_worker_is_answered_not_hidden(redis_url: str) -> None:
+    srv, client = server(redis_url)
+
+    def broken(request: Request) -> str:
+        raise KeyError("boom")
+
+    srv.decide = broken  # type: ignore[method-assign]
+    srv._guarded(request())
+    reply = parse_reply(client.lpop(keys.fleet_reply("abc123")))
+    assert reply.status == "error" and "KeyError" in reply.error
+
+
+def test_an_unreachable_redis_is_one_clear_error_per_action() -> None:
+    from console.core.feeds.processes_remote import RemoteActions
+    from console.core.redis_client import redis_client
+
+    dead = redis_client("redis://127.0.0.1:1/0", timeout=0.5)
+    fleet = FleetClient(dead, "console", "ops", timeout=1.0)
+    results = RemoteActions(fleet).act("web1", "restart", ["main"], "app:app")
+    assert len(results) == 1 and not results[0].ok
+    assert results[0].endpoint == "web1/main"
+    assert results[0].error.startswith("cannot reach the fleet's Redis: Redis:")
+
+
+def test_a_log_read_is_never_more_than_one_piece() -> None:
+    from console.core.fleet.serve import bounded
+    from console.core.fleet.wire import MAX_PIECE
+
+    def read(method: str, offset: int, length: int) -> tuple[int, int]:
+        return bounded(request(kind="log", method=method, offset=offset, length=length))
+
+    assert read("supervisor.readProcessStdoutLog", 10, 0) == (10, MAX_PIECE)  # not "to the end"
+    assert read("supervisor.readLog", -(10 * MAX_PIECE), 0) == (-MAX_PIECE, 0)
+    assert read("supervisor.readLog", 5, 100) == (5, 100)
+    assert read("supervisor.tailProcessStderrLog", 7, 0) == (7, 0)

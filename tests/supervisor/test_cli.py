@@ -92,5 +92,5 @@ def test_restart_asks_on_a_terminal_and_no_cancels(supervisord_factory, capsys, 
     pid = sv.wait_for_state("web", {"RUNNING"})["pid"]
     monkeypatch.setattr(sys, "stdin", _Terminal("n\n"))
     code = main(["--supervisor-url", sv.url, "restart", "web"])
-    assert code == 1 and "Restart 1 process(es): default/web:web?" in capsys.readouterr().out
+    assert code == 1 and "Restart 1 process: default/web:web?" in capsys.readouterr().out
     assert sv.rpc().supervisor.getProcessInfo("web")["pid"] == pid

@@ -31,6 +31,7 @@ class FleetHost:
     database_url: str
     root: Path
     read_only: bool = False
+    collect_interval: int = 1
     worker: subprocess.Popen | None = None
     env: dict[str, str] = field(default_factory=dict)
 
@@ -45,7 +46,7 @@ class FleetHost:
             "STACKWATCH_DATABASE_URL": self.database_url,
             "STACKWATCH_HOST": self.name,
             "STACKWATCH_SUPERVISOR_URL": f"main={self.supervisord.url}",
-            "STACKWATCH_COLLECT_INTERVAL": "1",
+            "STACKWATCH_COLLECT_INTERVAL": str(self.collect_interval),
             "STACKWATCH_STORE_INTERVAL": "60",
             "STACKWATCH_READ_ONLY": "true" if self.read_only else "false",
             "STACKWATCH_DATA_DIR": str(self.root / f"data-{self.name}"),

@@ -20,7 +20,7 @@ from tests.support.waits import until
 from tests.tui import dash_data
 
 ASK = Confirmation(
-    "Restart 3 process(es)?  (supervisorctl restart queue:*)",
+    "Restart 3 processes?  (supervisorctl restart queue:*)",
     ["queue:queue_00", "queue:queue_01", "queue:queue_02"],
     "Restart",
     twice=True,

@@ -91,7 +91,7 @@ class EventsService:
     def poll(self, host: str, as_of: float | None = None):
         return self.view
 
-    def transitions(self, endpoint: str, program: str) -> Transitions:
+    def transitions(self, endpoint: str, program: str, host: str | None = None) -> Transitions:
         self.asked.append((endpoint, program))
         return Transitions(endpoint, program, crash_loop())
 

@@ -60,7 +60,7 @@ async def test_dashboard_values_are_whole_at_every_width(size: tuple[int, int]) 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
-@pytest.mark.parametrize("screen", ["dashboard", "processes", "queues", "logs"])
+@pytest.mark.parametrize("screen", ["dashboard", "processes", "queues", "logs", "fleet"])
 @sync
 async def test_every_footer_keeps_help_and_quit_and_cuts_no_key(
     screen: str, size: tuple[int, int]
@@ -111,7 +111,8 @@ async def test_processes_show_memory_and_why_whole_at_every_width(size: tuple[in
         assert "can't find command 'huey_consumer'" in text  # the FATAL reason, whole
         assert "exit status 2, 2m05s ago" in text  # how cron ended, in supervisord's words
         assert "Exited too quickly" in text
-        footer = _footer(app)
+        # the footer is drawn apart from the table: wait for it (a busy machine lags)
+        footer = await until(pilot, lambda: "Quit" in _footer(app) and _footer(app))
         assert "? Help" in footer and "q Quit" in footer
 
 

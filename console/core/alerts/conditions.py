@@ -28,9 +28,7 @@ def _fatal(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
     if r.programs is None:
         return None
     return [
-        Finding(
-            name, f"{name} is FATAL (supervisord gave up starting it) for {span(now - p.since)}"
-        )
+        Finding(name, f"{name} is FATAL (supervisord gave up starting it)")
         for p in r.programs
         if p.state == "FATAL" and (name := program_name(p.endpoint, p.program))
     ]
@@ -203,6 +201,20 @@ def _source_down(rule: AlertRule, r: Readings, now: float) -> list[Finding] | No
     ]
 
 
+def _host_silent(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
+    if r.peers is None:
+        return None
+    limit = rule.threshold if rule.threshold is not None else 300.0
+    out = []
+    for host, ts in r.peers.items():
+        age = None if ts is None else now - ts
+        if age is None or age >= limit:
+            said = "an unreadable heartbeat" if age is None else f"last heartbeat {span(age)} ago"
+            value = None if age is None else round(age)
+            out.append(Finding(host, f"host {host} stopped reporting: {said}", value, limit))
+    return out
+
+
 _FINDERS: dict[str, Callable[[AlertRule, Readings, float], list[Finding] | None]] = {
     "fatal": _fatal,
     "exited": _exited,
@@ -215,6 +227,7 @@ _FINDERS: dict[str, Callable[[AlertRule, Readings, float], list[Finding] | None]
     "metric": _metric,
     "disk_full": _disk_full,
     "source_down": _source_down,
+    "host_silent": _host_silent,
 }
 
 

@@ -25,6 +25,7 @@ KINDS = (
     "metric",  # a system metric over `threshold` (default: its critical threshold)
     "disk_full",  # a disk full within `threshold` hours at its current rate
     "source_down",  # the database or a supervisord cannot be reached
+    "host_silent",  # another host's worker stopped reporting (one worker of the fleet says so)
 )
 METRICS = ("cpu_percent", "mem_percent", "load_per_core", "swap_percent", "disk_percent")
 SEVERITIES = ("critical", "warning")
@@ -58,7 +59,7 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("program_exited", "exited", window_s=300, severity="warning"),
     AlertRule("crash_loop", "crash_loop", count=5, window_s=600),
     AlertRule("worker_heartbeat", "heartbeat", threshold=180),
-    AlertRule("job_missed", "job_missed", severity="warning"),
+    AlertRule("job_missed", "job_missed", for_s=120, severity="warning"),  # not one late tick
     AlertRule("job_failed", "job_failed", count=3),
     AlertRule("queue_pending", "queue_pending", for_s=300),
     AlertRule("queue_oldest", "queue_oldest", threshold=600, severity="warning"),
@@ -69,6 +70,7 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     _metric("disk_high", "disk_percent"),
     AlertRule("disk_filling", "disk_full", threshold=24, severity="warning"),
     AlertRule("source_down", "source_down", for_s=300),
+    AlertRule("host_silent", "host_silent", threshold=300),
 )
 
 

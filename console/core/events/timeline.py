@@ -39,15 +39,17 @@ def transitions(
     endpoint: str,
     program: str,
     limit: int = 200,
+    until: float | None = None,
 ) -> Transitions:
-    """Store and stream together; either may be missing or down (said in `errors`)."""
+    """Store and stream together; either may be missing or down (said in `errors`); only
+    the events at or before `until` when given (the time cursor)."""
     found: list[ProcessEvent] = []
     errors: list[str] = []
     if engine is not None:
         from console.core.store.process_events import stored_events  # SQLAlchemy: only here
 
         try:
-            found += stored_events(engine, host, endpoint, program, limit)
+            found += stored_events(engine, host, endpoint, program, limit, until)
         except StackwatchError as exc:
             errors.append(f"database: {exc}")
     if cache is not None:
@@ -56,6 +58,7 @@ def transitions(
                 e
                 for e in stream_tail(cache, host)
                 if (e.endpoint, e.program) == (endpoint, program)
+                and (until is None or e.ts <= until)
             ]
         except StackwatchError as exc:
             errors.append(f"cache: {exc}")

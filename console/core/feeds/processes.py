@@ -50,8 +50,11 @@ class ProcessesFeed(Protocol):
         """Did `host`'s supervisord report anything since the last call? (a watcher thread)"""
         ...
 
-    def transitions(self, endpoint: str, program: str) -> Any:
-        """A program's recent transitions (a `Transitions`) from the store and event stream."""
+    def transitions(
+        self, endpoint: str, program: str, host: str | None = None, until: float | None = None
+    ) -> Any:
+        """A program's recent transitions (a `Transitions`) from the store and event stream,
+        up to `until` (the time cursor) when given."""
         ...
 
     def audit_entries(self, limit: int = 200) -> list | str:

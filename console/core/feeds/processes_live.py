@@ -134,25 +134,32 @@ class LiveProcesses:
         except StackwatchError:
             return False  # the header shows the cache as down; polls go on
 
-    def transitions(self, endpoint: str, program: str) -> Transitions:
-        """A program's recent transitions from the store and the event stream."""
+    def transitions(
+        self, endpoint: str, program: str, host: str | None = None, until: float | None = None
+    ) -> Transitions:
+        """A program's recent transitions from the store and the event stream (`host`: the
+        one shown; needed for a host seen through its worker, whose endpoints are not ours;
+        `until`: the time cursor, the newest shown)."""
         from console.core.events.timeline import transitions
 
-        host = self.settings.endpoint_host(self._endpoint(endpoint))
+        # at a past time the stored endpoint may be gone from the settings: keep the host shown
+        if host is None or (until is None and not self.is_remote(host)):
+            host = self.settings.endpoint_host(self._endpoint(endpoint))
         follower = self._state(host).follower
         try:
             engine = self.connections.engine()
         except StackwatchError:
             engine = None
         cache = follower.cache if follower is not None else None
-        return transitions(cache, engine, host, endpoint, program)
+        return transitions(cache, engine, host, endpoint, program, until=until)
 
     def _remote_snapshot(self, host: str) -> tuple[ProcessesSnapshot, dict]:
-        from console.core.feeds.processes_remote import remote_snapshot, unreachable
+        from console.core.feeds.processes_remote import remote_snapshot, unreachable, watch
 
         redis = self.connections.redis()
         if redis is None:
             return unreachable(host, time.time()), {}
+        watch(redis, host)
         return remote_snapshot(redis, host, time.time())
 
     def _remote(self) -> Any:

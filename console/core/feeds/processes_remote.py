@@ -25,6 +25,7 @@ from console.core.supervisor.targets import command
 
 WORKER = "worker"  # the endpoint name shown when the worker published nothing usable
 STALE_AFTER = 2  # collection intervals: a list older than this is shown as last known
+WATCH_TTL_S = 10  # a console that stops polling stops the worker's extra publishing soon
 
 
 def read_published(redis: Any, host: str) -> Published | Invalid | None:
@@ -62,6 +63,17 @@ def remote_snapshot(redis: Any, host: str, now: float) -> tuple[ProcessesSnapsho
     return snapshot, listeners
 
 
+def watch(redis: Any, host: str) -> None:
+    """Ask the host's worker for its list every couple of seconds while this screen polls
+    (a Redis user without write access simply gets the list of each collection)."""
+    import redis as redis_lib
+
+    try:
+        redis.set(keys.fleet_watch(host), "1", ex=WATCH_TTL_S)
+    except redis_lib.RedisError:
+        pass  # no permission, or Redis down: the read right after says so
+
+
 def unreachable(host: str, now: float) -> ProcessesSnapshot:
     """No supervisord URL for `host` and no Redis to reach its worker through."""
     why = (
@@ -71,7 +83,9 @@ def unreachable(host: str, now: float) -> ProcessesSnapshot:
 
 
 def _down(host: str, now: float, kind: str, message: str) -> ProcessesSnapshot:
-    status = EndpointStatus(WORKER, f"via the worker on {clean(host, 255)}", kind, message)
+    status = EndpointStatus(
+        WORKER, f"via the worker on {clean(host, 255)}", kind, message, via_worker=True
+    )
     return ProcessesSnapshot(host, now, (), (status,))
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from console.core import keys
 from console.core.fleet.wire import (
     FAILED,
+    MAX_PIECE,
     OK,
     REFUSED,
     Request,
@@ -41,6 +42,7 @@ REPLY_TTL_S = 300  # a reply nobody reads is gone after this
 CLAIM_TTL_S = 3600  # past any deadline: the deadline check covers what comes after
 TAKE_WAIT_S = 1.0  # one BRPOP's wait: the thread notices a stop within this
 READ_THREADS = 3
+WATCHED_EVERY_S = 2.0  # how often a watched host's process list is republished
 
 
 class RequestServer:
@@ -53,12 +55,15 @@ class RequestServer:
         clients: list[SupervisorClient],
         clock: Callable[[], float] = time.time,
         after_action: Callable[[], None] | None = None,
+        watched_every: float = WATCHED_EVERY_S,
     ) -> None:
         self.settings = settings
         self.redis = redis
         self.clients = {c.name: c for c in clients}
         self.clock = clock
         self.after_action = after_action  # republish the process list at once
+        self.watched_every = watched_every
+        self._next_watch_check = 0.0
         self.key = keys.fleet_requests(settings.host)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -93,6 +98,22 @@ class RequestServer:
             if request is not None:
                 pool = self._actions if request.mutating else self._reads
                 pool.submit(self._guarded, request)
+            self._while_watched()
+
+    def _while_watched(self) -> None:
+        """A console shows this host's programs: publish them every `watched_every` s."""
+        import redis
+
+        now = time.monotonic()
+        if self.after_action is None or now < self._next_watch_check:
+            return
+        self._next_watch_check = now + self.watched_every
+        try:
+            watched = self.redis.exists(keys.fleet_watch(self.settings.host))
+        except redis.RedisError:
+            return  # the loop's next BRPOP says what is wrong
+        if watched:
+            self._reads.submit(self.after_action)
 
     def _guarded(self, request: Request) -> None:
         import redis
@@ -101,6 +122,13 @@ class RequestServer:
             self.decide(request)
         except redis.RedisError as exc:  # the reply is lost; the console says it timed out
             log.warning("fleet request %s: Redis: %s", request.id, first_line(str(exc)))
+        except Exception as exc:  # a bug here: the pool would hide it, the console would wait
+            log.exception("fleet request %s failed", request.id)
+            why = f"the worker failed: {type(exc).__name__}: {first_line(str(exc), 300)}"
+            try:
+                self._reply(request, FAILED, why)
+            except redis.RedisError:
+                pass  # Redis went too: the console reports the time-out
 
     # -- one request ------------------------------------------------------------------------
     def handle(self, raw: bytes) -> str:
@@ -151,9 +179,10 @@ class RequestServer:
 
             return run_search(client, request)
         if request.kind == "log":
+            offset, length = bounded(request)
             if request.method == "supervisor.readLog":
-                return {"data": client.call(request.method, request.offset, request.length)}
-            answer = client.call(request.method, request.name, request.offset, request.length)
+                return {"data": client.call(request.method, offset, length)}
+            answer = client.call(request.method, request.name, offset, length)
             if request.method.startswith("supervisor.tail"):
                 data, offset, overflow = answer
                 return {"data": data, "offset": int(offset), "overflow": bool(overflow)}
@@ -176,3 +205,13 @@ class RequestServer:
         pipe.expire(key, REPLY_TTL_S)
         pipe.execute()
         return status if not error else f"{status}: {error}"
+
+
+def bounded(request: Request) -> tuple[int, int]:
+    """(offset, length) of a log read, never more than one piece: supervisord reads to the
+    end of the file for a length of 0, and the last -offset bytes for a negative offset."""
+    if request.method.startswith("supervisor.tail"):
+        return request.offset, request.length
+    if request.offset < 0:
+        return max(request.offset, -MAX_PIECE), 0
+    return request.offset, request.length if 0 < request.length <= MAX_PIECE else MAX_PIECE

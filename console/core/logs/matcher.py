@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import re2
 
+from console.core.logs.counting import Counted, count_any, count_one, counted
 from console.core.logs.literals import Needles, plan_for
 from console.core.logs.needles import (
     MAX_NEEDLES,
@@ -87,6 +88,7 @@ class LineMatcher:
             self.engine_note = "Python re (RE2 cannot run this pattern): no time limit"
         self._needles, self._icase, self._pure = self._plan()
         self._ways: list[Way] | None = None
+        self._counted: list[Counted] | None = None
 
     def _plan(self) -> tuple[Needles | None, bool, bool]:
         flags = re.MULTILINE | (re.IGNORECASE if self.spec.ignore_case else 0)
@@ -148,8 +150,18 @@ class LineMatcher:
         return self._ways
 
     def _count_pure(self, data: bytes | bytearray, end: int) -> int | None:
-        """Lines holding a needle: common needles counted in C, rare ones found by memchr and
-        counted unless their line holds a common one too."""
+        """Lines holding a needle (counting.py; ignoring case: common needles counted in C,
+        rare ones found by memchr and counted unless their line holds a common one too)."""
+        assert self._needles is not None
+        if not self._icase and all(self._needles):
+            if self._counted is None:
+                sample = data[: min(end, SAMPLE_BYTES)]
+                self._counted = [counted(n, sample) for n in sorted(self._needles)]
+            if len(self._counted) == 1:
+                return count_one(data, end, self._counted[0])
+            found = count_any(data, end, self._counted)
+            if found is not None:
+                return found
         ways = self._ways_for(data, end)
         common = frozenset(w.needle for w in ways if w.byte_at is None)
         found = count_lines_with_any(data, end, common, self._icase) if common else 0

@@ -117,15 +117,18 @@ def _from_row(row: ProcessEventRow) -> ProcessEvent:
 
 
 def stored_events(
-    engine: Engine, host: str, endpoint: str, program: str, limit: int
+    engine: Engine, host: str, endpoint: str, program: str, limit: int, until: float | None = None
 ) -> list[ProcessEvent]:
-    """The newest `limit` stored transitions of one program, newest first."""
+    """The newest `limit` stored transitions of one program (at or before `until` when
+    given), newest first."""
+    up_to = [ProcessEventRow.ts <= until] if until is not None else []
     query = (
         select(ProcessEventRow)
         .where(
             ProcessEventRow.host == host,
             ProcessEventRow.endpoint == endpoint,
             ProcessEventRow.program == program,
+            *up_to,
         )
         .order_by(ProcessEventRow.ts.desc(), ProcessEventRow.id.desc())
         .limit(limit)

@@ -15,7 +15,13 @@ from console.core.supervisor.errors import (
     SupervisorFault,
     SupervisorUnavailable,
 )
-from console.core.supervisor.models import ActionResult, Outcome, ProcessInfo, state_group
+from console.core.supervisor.models import (
+    SKIPPED,
+    ActionResult,
+    Outcome,
+    ProcessInfo,
+    state_group,
+)
 from console.core.supervisor.resources import has_execed
 from console.core.supervisor.targets import command, resolve
 
@@ -233,7 +239,7 @@ class Actions:
             outcome = self._restart([name])[0]
             outcomes.append(outcome)
             if not outcome.ok:
-                skipped = f"skipped: rolling restart stopped at {name}"
+                skipped = f"{SKIPPED} rolling restart stopped at {name}"
                 outcomes += [Outcome(n, False, "", skipped) for n in names[index + 1 :]]
                 break
         return outcomes

@@ -36,6 +36,7 @@ STATE_GROUP: dict[str, str] = {
     "UNKNOWN": "failed",
 }
 # States in which supervisord accepts a signal (rpcinterface RUNNING_STATES).
+SKIPPED = "skipped:"  # how an outcome not attempted begins
 SIGNALLABLE = frozenset({"RUNNING", "STARTING", "BACKOFF"})
 
 
@@ -205,6 +206,7 @@ class EndpointStatus:
     kind: str = "ok"
     message: str = ""
     state: str = ""  # supervisord's own state (RUNNING, RESTARTING, SHUTDOWN)
+    via_worker: bool = False  # seen through the host's worker (no supervisord URL here)
 
     @property
     def ok(self) -> bool:
@@ -235,6 +237,11 @@ class Outcome:
     state: str  # final statename, or "" when unknown
     message: str  # words: "started", "already stopped", "exited before startsecs (BACKOFF)"
 
+    @property
+    def skipped(self) -> bool:
+        """Not attempted (a rolling restart stops at its first failure): not a failure."""
+        return not self.ok and self.message.startswith(SKIPPED)
+
 
 @dataclass(frozen=True)
 class ActionResult:
@@ -256,11 +263,13 @@ class ActionResult:
         """One line: 'restart web:app: ok (RUNNING)' or the first failure."""
         if self.error:
             return f"{self.command}: {self.error}"
-        bad = [o for o in self.outcomes if not o.ok]
+        bad = [o for o in self.outcomes if not o.ok and not o.skipped]
+        skipped = sum(o.skipped for o in self.outcomes)
         count = len(self.outcomes)
-        if bad:
-            first = f"{bad[0].target}: {bad[0].message}"
-            return f"{self.command}: {len(bad)} of {count} failed; {first}"
+        if bad or skipped:
+            also = f", {skipped} skipped" if skipped else ""
+            first = f"{bad[0].target}: {bad[0].message}" if bad else "nothing failed"
+            return f"{self.command}: {len(bad)} of {count} failed{also}; {first}"
         return f"{self.command}: ok ({count} process{'es' if count != 1 else ''})"
 
 

@@ -46,7 +46,10 @@ class FleetScreen(PolledScreen):
         yield HeaderBar()
         yield Static(Text("Reading the fleet…"), id="fleet-status")
         yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
-        yield Input(placeholder="filter hosts (Esc clears)", id="fleet-filter")
+        yield Input(
+            placeholder="filter: part of a host name, or down/bad/stale/ok (Esc clears)",
+            id="fleet-filter",
+        )
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -73,7 +76,8 @@ class FleetScreen(PolledScreen):
             self._status_line = ""
             return
         status.set_class(False, "-down")
-        rows = [r for r in view.rows if self.text_filter.lower() in r.host.lower()]
+        wanted = self.text_filter.lower()  # a host name, or a state: "down", "bad"
+        rows = [r for r in view.rows if wanted in r.host.lower() or wanted == r.state]
         counts = {state: sum(r.state == state for r in view.rows) for state in STATE_STYLE}
         line = f"{len(view.rows)} hosts: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         if self.text_filter:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
+from console.core.formatting import counted
 from console.core.sanitize import clean
 from console.core.supervisor.models import ActionResult, ConfigDiff
 from console.core.supervisor.targets import Plan, Selection, plan_action
@@ -36,9 +37,10 @@ def confirmation(plan: Plan, host: str = "") -> Confirmation:
     host's worker), and again when it hits many."""
     where = f" on {clean(host, 255)}" if host else ""
     return Confirmation(
-        title=f"{plan.verb} {len(plan.names)} process(es){where}?  ({plan.command})",
+        title=f"{plan.verb} {counted(len(plan.names), 'process', 'processes')}{where}?"
+        f"  ({plan.command})",
         targets=plan.names,
-        label=plan.verb,
+        label=plan.verb.removesuffix(" of"),  # the button: "Clear logs", not "Clear logs of"
         note=plan.note,
         twice=plan.twice,
         command=plan.command,

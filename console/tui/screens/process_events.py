@@ -70,8 +70,18 @@ def open_transitions(screen: Any) -> None:
         else "the event listener does not run here: only what polls saw (see doctor)"
     )
     service, endpoint, program = screen.service, row.endpoint, row.target
+    host = screen.app.model.host
+    until = getattr(screen.app, "cursor", None)  # at the time cursor: what led up to it
+    if until is not None:
+        note = f"up to the time cursor · {note}"
     screen.app.push_screen(
         TransitionsScreen(
-            f"{program} on {endpoint}", note, lambda: service.transitions(endpoint, program)
+            f"{program} on {endpoint}",
+            note,
+            lambda: (
+                service.transitions(endpoint, program, host=host)
+                if until is None
+                else service.transitions(endpoint, program, host=host, until=until)
+            ),
         )
     )
