@@ -106,8 +106,22 @@ def _flags(args: argparse.Namespace) -> dict:
     return flags
 
 
+_TIME_FLAGS = ("--at", "--since")
+
+
+def _glue_times(argv: list[str]) -> list[str]:
+    """`--at -2h` as `--at=-2h`: argparse takes a value starting with '-' for a flag."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in _TIME_FLAGS and arg[:1] == "-" and arg[1:2].isdigit():
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = _glue_times(sys.argv[1:] if argv is None else list(argv))
     parser = build_parser(only=chosen_command(argv) or "tui")
     args = parser.parse_args(argv)
     command = args.command or "tui"

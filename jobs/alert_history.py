@@ -10,6 +10,7 @@ from typing import Any
 from console.core.errors import SourceUnavailable
 from console.core.store import alert_history
 from console.core.store.alert_history import HistoryEntry
+from jobs.storegate import OK
 
 MAX_PENDING = 1000
 
@@ -26,6 +27,10 @@ class HistoryWriter:
             batch = [*self.pending, *entries][-MAX_PENDING:]
             self.pending = []
         if not batch:
+            return
+        if self.ctx.store.state.status != OK:  # wait for the collection to find it back
+            with self._lock:
+                self.pending = (batch + self.pending)[-MAX_PENDING:]
             return
         try:
             self.ctx.store.run(lambda: alert_history.record(self.ctx.engine, self.ctx.host, batch))

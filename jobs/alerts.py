@@ -7,6 +7,7 @@ outbox for the sender thread (jobs.alert_sender), so a slow or dead target never
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from console.core.alerts import kept, outbox
@@ -17,9 +18,11 @@ from console.core.errors import SourceUnavailable, StackwatchError
 from console.core.events.timeline import stream_tail
 from console.core.sanitize import first_line
 from console.core.store.alert_history import HistoryEntry
+from jobs.alert_peers import peers
 from jobs.collection import Outcome
 from jobs.context import JobContext
 from jobs.schedule import periodic
+from jobs.storegate import OK as STORE_OK
 
 log = logging.getLogger("stackwatch.alerts")
 _clients: dict[Any, list] = {}
@@ -66,13 +69,16 @@ def evaluate_alerts(ctx: JobContext, now: float | None = None) -> Outcome:
     if not any(rule.enabled for rule in rules):
         return Outcome(wrote=["alerts: every rule is off"])
     events = stream_tail(cache, host)
+    gate = ctx.store.state
     try:
+        if gate.status != STORE_OK:  # the collection probes it; alerts do not pile on
+            raise SourceUnavailable(f"database {gate.status}: {gate.reason}")
         store = ctx.store.run(
             lambda: read_store(ctx.engine, host, events, event_window(rules), now)
         )
     except SourceUnavailable as exc:
         store = StoreReadings(error=str(exc))
-    readings = read_all(settings, cache, store, now, _supervisords(ctx))
+    readings = replace(read_all(settings, cache, store, now, _supervisords(ctx)), peers=peers(ctx))
     before = kept.load_states(cache, host)
     ended = kept.drop_expired(cache, host, now)
     silences = kept.load_silences(cache, host, now)

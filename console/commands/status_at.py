@@ -55,17 +55,19 @@ def _lines(host: str, at: float, now: float, tz: dt.tzinfo, cache: Any, view: An
     moment = dt.datetime.fromtimestamp(at, tz).strftime("%Y-%m-%d %H:%M:%S %Z")
     out = [f"stackwatch — host {clean(host, 255)} {label(at, now, tz)} ({moment})"]
     out.append(f"values ({cache.note}):")
-    out += [f"  {v}" for v in _values(cache, at)]
+    # ages count back from the cursor: "[53s ago]" there reads "[53s earlier]"
+    out += [f"  {v}".replace(" ago]", " earlier]") for v in _values(cache, at)]
     out.append("programs (from the stored events):")
     if view.counts_error:
         out.append(f"  {view.counts_error}")
+    width = max((len(f"{p.endpoint}/{p.full_name}") for p in view.snapshot.processes), default=0)
     for p in view.snapshot.processes:
         hour, day = view.restarts.get((p.endpoint, p.full_name), (0, 0))
         since = dt.datetime.fromtimestamp(p.start or at, tz).strftime("%m-%d %H:%M:%S")
         pid = f"pid {p.pid}" if p.pid else ""
         extra = f"since {since}" if p.start else p.exit_words
         out.append(
-            f"  {p.endpoint}/{p.full_name:<24} {p.statename:<9} {pid:<10} {extra}"
+            f"  {p.endpoint + '/' + p.full_name:<{width}}  {p.statename:<9} {pid:<10} {extra}"
             f"  restarts 1h {hour} 1d {day}".rstrip()
         )
     if view.around:

@@ -198,6 +198,7 @@ class StackwatchApp(CursorMixin, App[int]):
     def on_history_read(self, message: HistoryRead) -> None:
         self.poller.done(DATABASE)
         self._set_model(fold_history(self.model, message.reading))
+        self.refresh_recent_past()
 
     @guarded("showing supervisord")
     def on_supervisor_checked(self, message: SupervisorChecked) -> None:

@@ -29,6 +29,14 @@ CURSOR_BINDINGS = [
 ]
 
 
+RECENT_S = 900.0  # a cursor this close to now may still gain rows (the worker stores late)
+
+
+def settled(at: float, now: float) -> bool:
+    """Whether the store's answer for `at` is final (nothing more will be written for it)."""
+    return now - at > RECENT_S
+
+
 class CursorMixin:
     """Mixed into StackwatchApp: the cursor, its keys, and the dashboard's past values."""
 
@@ -78,6 +86,11 @@ class CursorMixin:
             self.post_message(PastRead(cache, history))
 
         self.run_worker(work, group="past", thread=True, exclusive=True, exit_on_error=False)
+
+    def refresh_recent_past(self: StackwatchApp) -> None:
+        """With each store poll: read a recent cursor's values again (rows arrive late)."""
+        if self.cursor is not None and not settled(self.cursor, self.clock()):
+            self.read_past()
 
     def on_past_read(self: StackwatchApp, message: PastRead) -> None:
         cache = message.cache

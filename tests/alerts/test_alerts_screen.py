@@ -18,7 +18,7 @@ from console.tui import app as app_module
 from console.tui.app import StackwatchApp
 from console.tui.screens.silence import SilenceScreen
 from console.tui.widgets.alert_chip import AlertChip, chip_text
-from tests.support.waits import sync, until
+from tests.support.waits import shown, sync, until
 from tests.tui import dash_data
 from tests.tui.dash_data import NOW
 
@@ -135,7 +135,7 @@ def test_the_silence_dialog(snap_compare) -> None:
     async def open_dialog(pilot) -> None:
         await _loaded(pilot)
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(pilot.app.screen, SilenceScreen))
+        await until(pilot, lambda: shown(pilot.app, SilenceScreen))
 
     assert snap_compare(alerts_app(), terminal_size=(80, 24), run_before=open_dialog)
 
@@ -147,7 +147,7 @@ async def test_silence_asks_then_calls_the_feed_once() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await _loaded(pilot)
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SilenceScreen))
+        await until(pilot, lambda: shown(app, SilenceScreen))
         app.screen.query_one("#silence-for", Input).value = "2h"
         app.screen.query_one("#silence-reason", Input).value = "deploying"
         await pilot.press("enter")
@@ -165,7 +165,7 @@ async def test_escape_and_a_bad_duration_silence_nothing() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await _loaded(pilot)
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SilenceScreen))
+        await until(pilot, lambda: shown(app, SilenceScreen))
         app.screen.query_one("#silence-for", Input).value = "forever"
         app.screen.query_one("#silence-reason", Input).value = "x"
         await pilot.press("enter")

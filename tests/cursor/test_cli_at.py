@@ -78,3 +78,11 @@ def test_events_since_bad_time(url: str, capsys: pytest.CaptureFixture) -> None:
     assert run(url, "events", "--since", "whenever") == 2
     err = capsys.readouterr().err
     assert "not a time" in err and err.count("\n") == 1
+
+
+def test_a_relative_time_after_the_flag(url: str, capsys: pytest.CaptureFixture) -> None:
+    """`--at -2h` (not only `--at=-2h`): argparse would take `-2h` for a flag."""
+    assert run(url, "status", "--at", "-2h") == 0  # the programs' last stored states
+    out = capsys.readouterr().out
+    assert "(2h ago)" in out and "nothing stored at that time" in out  # no metric rows then
+    assert run(url, "events", "--since", "-30m", "--json") == 0

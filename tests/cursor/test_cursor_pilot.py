@@ -17,7 +17,7 @@ from console.tui.screens.cursor_input import CursorInput
 from console.tui.widgets.process_table import ProcessTable
 from console.tui.widgets.queue_depths import QueueDepthTable
 from tests.cursor.seed import CRASH, HOST, NOW, cpu_at, pending_at, seed
-from tests.support.waits import until
+from tests.support.waits import shown, until
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def iso(ts: float) -> str:
 
 async def go_to(pilot, text: str) -> None:
     await pilot.press("at")
-    await until(pilot, lambda: isinstance(pilot.app.screen, CursorInput), "the input")
+    await until(pilot, lambda: shown(pilot.app, CursorInput), "the input")
     pilot.app.screen.query_one(Input).value = text
     await pilot.press("enter")
 

@@ -7,6 +7,8 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+from textual.widgets import Static
+
 from console.core.settings import LogFileSpec, Settings
 from console.tui.app import make_app
 from console.tui.widgets.log_view import LogView
@@ -40,6 +42,8 @@ def test_the_log_jumps_to_the_cursor_and_back(tmp_path: Path) -> None:
             want = f"{stamp(T0 + 2 * 31_337)} INFO job 31337 done"
             await until(pilot, lambda: view.lines and view.lines[0].text == want, "the jump")
             assert view.scroll_y == 0
+            title = app.screen.query_one("#pane-1 .log-title", Static)
+            assert "at the time cursor" in str(title.render())
             app.set_cursor(None)
             await until(pilot, lambda: last in view.lines[-1].text, "back to the tail")
             assert view.following

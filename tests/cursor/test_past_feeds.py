@@ -103,3 +103,23 @@ def test_transitions_up_to_the_cursor(feeds) -> None:
     assert [e.to_state for e in shown.events] == ["BACKOFF", "STARTING", "EXITED", "RUNNING"]
     everything = feeds.processes.transitions("local", "web:app", host=HOST)
     assert everything.events[0].to_state == "RUNNING" and len(everything.events) == 6
+
+
+def test_an_unusable_stored_value_is_a_gap(feeds, store: Engine) -> None:
+    """Infinity (PostgreSQL and SQLite keep it) or NaN: the panel gets no value."""
+    from sqlalchemy import update
+
+    from console.core.store.engine import writing
+    from console.core.store.models import SystemHealthRow
+
+    at = NOW - 3600 - 600
+    minute = at - at % 60
+    with writing(store) as conn:
+        conn.execute(
+            update(SystemHealthRow)
+            .where(SystemHealthRow.bucket == minute, SystemHealthRow.resolution_s == 60)
+            .values(cpu_percent=float("nan"), mem_percent=float("inf"))
+        )
+    reading = feeds.dashboard.read_cache(HOST, as_of=at)
+    assert reading.ok and reading.health.ts == minute
+    assert reading.health.cpu_percent is None and reading.health.mem_percent is None

@@ -161,3 +161,50 @@ def test_other_formats_bisect(tmp_path: Path, kind: str) -> None:
     os.utime(path, (T0 + 30_000, T0 + 30_000))  # syslog's year comes from the file's time
     for i in (0, 1, 7777, 19_999):
         assert jump(path, T0 + i) == offsets[i]
+
+
+def test_readers_jump_and_merged_logs_jump_together(tmp_path: Path) -> None:
+    """A followed file and two merged ones start at the first line at or after the time."""
+    from console.core.logs.follow import FileFollower
+    from console.core.logs.merge import MergedReader
+
+    even, odd = tmp_path / "even.log", tmp_path / "odd.log"
+    write_log(even, [f"{stamp(T0 + i)}Z even {i}" for i in range(0, 40_000, 2)])
+    write_log(odd, [f"{stamp(T0 + i)}Z odd {i}" for i in range(1, 40_000, 2)])
+    one = FileFollower(str(even))
+    one.start(10)
+    assert [line.text.split()[-1] for line in one.read_at(T0 + 1001, 3).lines] == [
+        "1002", "1004", "1006",
+    ]  # fmt: skip
+    readers = [FileFollower(str(even)), FileFollower(str(odd))]
+    merged = MergedReader(readers, ["even", "odd"])
+    merged.start(10)
+    batch = merged.read_at(T0 + 30_001, 4)
+    assert [line.text.split()[-1] for line in batch.lines] == ["30001", "30002", "30003", "30004"]
+    assert batch.note is None
+    merged.close()
+    one.close()
+
+
+def test_supervisord_logs_jump_through_its_read_call(tmp_path: Path) -> None:
+    """supervisord's own tailFile/readFile over a file: its real semantics, bisected."""
+    from supervisor.options import readFile, tailFile
+
+    from console.core.logs.rpc_tail import RpcTail
+
+    log = tmp_path / "prog.log"
+    write_log(log, [f"{stamp(T0 + i)}Z prog {i}" for i in range(60_000)])
+    calls: list[int] = []
+
+    def read(_name: str, offset: int, length: int) -> str:
+        calls.append(length)
+        return readFile(str(log), offset, length).decode()
+
+    tail = RpcTail("prog", lambda _n, o, n: tuple(tailFile(str(log), o, n)), read)
+    tail.start(5)
+    calls.clear()
+    batch = tail.read_at(T0 + 41_234.5, 3)
+    assert [line.text.split()[-1] for line in batch.lines] == ["41235", "41236", "41237"]
+    assert sum(calls) < log.stat().st_size // 2  # a few reads, not the whole log
+    no_read = RpcTail("prog", lambda _n, o, n: tuple(tailFile(str(log), o, n)))
+    assert not no_read.read_at(T0, 3).lines and "cannot jump" in no_read.read_at(T0, 3).note

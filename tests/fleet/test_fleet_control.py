@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
+import redis
 
+from console.core import keys
 from console.core.feeds import build_feeds
+from console.core.fleet.client import FleetClient
 from console.core.logs.search import Query
 from console.core.settings import Settings
 from tests.support.waits import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+STARTED_S = 60  # a worker's start and first collection, on a loaded machine
 
 
 def running(feeds, host: str) -> dict[str, int]:
@@ -34,8 +39,8 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
     alpha, beta = fleet_host("alpha"), fleet_host("beta")
     feeds = build_feeds(console_settings)
     try:
-        wait_until(lambda: "app:app" in running(feeds, "alpha"), "alpha's list")
-        wait_until(lambda: "app:app" in running(feeds, "beta"), "beta's list")
+        wait_until(lambda: "app:app" in running(feeds, "alpha"), "alpha's list", STARTED_S)
+        wait_until(lambda: "app:app" in running(feeds, "beta"), "beta's list", STARTED_S)
         assert running(feeds, "beta")["app:app"] == beta.pid()
         rows = {r.host: r for r in feeds.fleet.poll().rows}
         assert {"alpha", "beta"} <= set(rows)
@@ -79,7 +84,7 @@ def test_read_only_worker_refuses_a_console_that_is_not(
     guarded = fleet_host("guarded", read_only=True)
     feeds = build_feeds(console_settings)
     try:
-        wait_until(lambda: "app:app" in running(feeds, "guarded"), "guarded's list")
+        wait_until(lambda: "app:app" in running(feeds, "guarded"), "guarded's list", STARTED_S)
         before = guarded.pid()
         results = feeds.processes.act("stop", ["main"], "app:app", host="guarded")
         assert not results[0].ok
@@ -95,24 +100,39 @@ def test_request_to_a_stopped_worker_times_out_and_never_runs_later(
     fleet_host, console_settings: Settings
 ) -> None:
     sleepy = fleet_host("sleepy")
-    feeds = build_feeds(console_settings)
+    feeds = build_feeds(dataclasses.replace(console_settings, fleet_timeout=3.0))
     try:
-        wait_until(lambda: "app:app" in running(feeds, "sleepy"), "sleepy's list")
+        wait_until(lambda: "app:app" in running(feeds, "sleepy"), "sleepy's list", STARTED_S)
         sleepy.stop_worker()
+        # a console that dies after sending leaves its request in the list, unclaimed:
+        # only its deadline (one second) keeps it from running
+        orphan = FleetClient(redis.Redis.from_url(console_settings.redis_url), "gone", "ops", 1)
+        sent = orphan.request("sleepy", "act", endpoint="main", action="stop", target="app:app")
+        orphan.redis.lpush(keys.fleet_requests("sleepy"), sent.to_json())
         results = feeds.processes.act("stop", ["main"], "app:app", host="sleepy")
         assert not results[0].ok
         assert "timed out" in results[0].error and "will not be" in results[0].error
+        assert orphan.redis.llen(keys.fleet_requests("sleepy")) == 1  # the orphan only
         pid = sleepy.pid()
         # the worker comes back; the request must stay unrun: wait until it has served
         # a later request (so it has looked at its list), then look at the program
         back = time.time()
         sleepy.start_worker()
-        wait_until(lambda: feeds.processes.poll("sleepy").snapshot.ts > back, "worker back")
-        later = feeds.processes.act("start", ["main"], "app:app", host="sleepy")
+        wait_until(
+            lambda: feeds.processes.poll("sleepy").snapshot.ts > back, "worker back", STARTED_S
+        )
+        patient = build_feeds(console_settings)  # the default deadline for this one
+        try:
+            later = patient.processes.act("start", ["main"], "app:app", host="sleepy")
+        finally:
+            patient.close()
         assert later[0].ok, later[0].summary()
         assert sleepy.pid() == pid
         info = sleepy.supervisord.rpc().supervisor.getProcessInfo("app:app")
         assert info["statename"] == "RUNNING"
+        assert orphan.redis.llen(keys.fleet_requests("sleepy")) == 0  # taken, dropped
+        assert orphan.redis.llen(keys.fleet_reply(sent.id)) == 0  # and never answered
+        assert f"fleet request {sent.id} expired before it was taken" in sleepy.log.read_text()
     finally:
         feeds.close()
 
@@ -123,7 +143,7 @@ def test_console_reads_the_other_hosts_log_through_its_worker(
     fleet_host("gamma")
     feeds = build_feeds(console_settings)
     try:
-        wait_until(lambda: "app:app" in running(feeds, "gamma"), "gamma's list")
+        wait_until(lambda: "app:app" in running(feeds, "gamma"), "gamma's list", STARTED_S)
         sources, problems = feeds.logs.sources("gamma")
         assert problems == []
         app = next(s for s in sources if s.kind == "program" and s.program == "app")

@@ -1,6 +1,7 @@
 """The console as a user drives it (Pilot), two real hosts through their workers, no
 supervisord URL configured: the fleet screen lists both, Enter opens one, `r` restarts its
-program after the same confirmation as a local one, the log and the audit show it."""
+program after the same confirmation as a local one, the action log and the audit show it,
+its transitions open, and the Logs screen reads its log."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from console.tui.screens.processes import ProcessesScreen
 from console.tui.screens.transitions import TransitionsScreen
 from console.tui.widgets.process_table import ProcessTable
 from console.tui.widgets.transition_table import TransitionTable
-from tests.support.waits import sync, until
+from tests.support.screen import screen_text
+from tests.support.waits import shown, sync, until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 SIZE = (160, 40)
@@ -41,10 +43,10 @@ async def flow(beta, settings: Settings) -> None:
         def hosts() -> list[str]:
             return [str(key.value) for key in table.rows]
 
-        await until(pilot, lambda: {"alpha", "beta"} <= set(hosts()), "both hosts", 30)
+        await until(pilot, lambda: {"alpha", "beta"} <= set(hosts()), "both hosts", 60)
         table.move_cursor(row=hosts().index("beta"))
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ProcessesScreen), "processes")
+        await until(pilot, lambda: shown(app, ProcessesScreen), "processes")
         screen = app.screen
         assert app.model.host == "beta"
         rows = screen.query_one(ProcessTable)
@@ -53,7 +55,7 @@ async def flow(beta, settings: Settings) -> None:
         rows.move_cursor(row=next(i for i, k in enumerate(keys) if k.endswith("app:app")))
         before = beta.pid()
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        await until(pilot, lambda: shown(app, ConfirmScreen), "confirmation")
         await pilot.click("#confirm")
         await until(pilot, lambda: beta.pid() != before and not screen.acting, "restart", 30)
         log = "\n".join(str(line.text) for line in screen.query_one("#processes-log").lines)
@@ -65,4 +67,9 @@ async def flow(beta, settings: Settings) -> None:
         await until(pilot, lambda: isinstance(app.screen, TransitionsScreen), "transitions")
         table = app.screen.query_one(TransitionTable)
         await until(pilot, lambda: table.row_count > 0, "beta's transitions", 30)
+        assert app.failures.newest is None
+        await pilot.press("escape")
+        # its log, read through beta's worker
+        await pilot.press("4")
+        await until(pilot, lambda: "hello from beta" in screen_text(app), "beta's log", 30)
         assert app.failures.newest is None

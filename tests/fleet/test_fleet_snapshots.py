@@ -113,3 +113,26 @@ def test_forget_asks_first_and_read_only_hides_it() -> None:
     flow(True)
     assert fleet.removed == []
     flow(False)
+
+
+def test_filter_by_name_or_state() -> None:
+    from tests.support.waits import sync, until
+
+    @sync
+    async def flow() -> None:
+        app = fleet_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _loaded(pilot)
+            table = app.screen.query_one(DataTable)
+
+            def shown() -> list[str]:
+                return [str(key.value) for key in table.rows]
+
+            await pilot.press("slash", *"down")
+            await until(pilot, lambda: shown() == ["db-2"], "the down host only")
+            await pilot.press("escape")
+            await until(pilot, lambda: len(shown()) == len(ROWS), "every host again")
+            await pilot.press("slash", *"web")
+            await until(pilot, lambda: shown() == ["web-2", "web-3", "web-1"], "web hosts")
+
+    flow()

@@ -84,3 +84,16 @@ def test_an_unreachable_redis_is_one_clear_error_per_action() -> None:
     assert len(results) == 1 and not results[0].ok
     assert results[0].endpoint == "web1/main"
     assert results[0].error.startswith("cannot reach the fleet's Redis: Redis:")
+
+
+def test_a_log_read_is_never_more_than_one_piece() -> None:
+    from console.core.fleet.serve import bounded
+    from console.core.fleet.wire import MAX_PIECE
+
+    def read(method: str, offset: int, length: int) -> tuple[int, int]:
+        return bounded(request(kind="log", method=method, offset=offset, length=length))
+
+    assert read("supervisor.readProcessStdoutLog", 10, 0) == (10, MAX_PIECE)  # not "to the end"
+    assert read("supervisor.readLog", -(10 * MAX_PIECE), 0) == (-MAX_PIECE, 0)
+    assert read("supervisor.readLog", 5, 100) == (5, 100)
+    assert read("supervisor.tailProcessStderrLog", 7, 0) == (7, 0)

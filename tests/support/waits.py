@@ -20,16 +20,23 @@ STEP_S = 0.02
 SLACK = float(os.environ.get("STACKWATCH_TEST_WAIT_SLACK", "3"))
 
 
-async def until(pilot: Any, condition: Callable[[], T], what: str = "", timeout: float = 10.0) -> T:
-    """Let the app run (pilot.pause) until `condition()` is truthy; return its value."""
+async def until(
+    pilot: Any,
+    condition: Callable[[], T],
+    what: str | Callable[[], str] = "",
+    timeout: float = 10.0,
+) -> T:
+    """Let the app run (pilot.pause) until `condition()` is truthy; return its value. `what`
+    may be a function: its answer then says what was there instead."""
     deadline = time.monotonic() + timeout * SLACK
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
+            said = what() if callable(what) else what
             raise AssertionError(
-                f"timed out after {timeout * SLACK:g} s waiting for {what or condition}"
+                f"timed out after {timeout * SLACK:g} s waiting for {said or condition}"
             )
         await pilot.pause(STEP_S)
 
@@ -56,3 +63,10 @@ def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
         asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+def shown(app: Any, screen_type: type) -> bool:
+    """The app's screen is a `screen_type` and is composed and mounted: its widgets can be
+    clicked (a screen just pushed is on the stack before its children exist)."""
+    screen = app.screen
+    return isinstance(screen, screen_type) and screen.is_mounted

@@ -20,7 +20,7 @@ from console.tui.widgets.log_source_picker import LogSourcePicker
 from console.tui.widgets.process_table import ProcessTable
 from console.tui.widgets.queue_failures import FailureTable
 from tests.support.screen import actionable, screen_text
-from tests.support.waits import sync, until
+from tests.support.waits import shown, sync, until
 from tests.tui import dash_data
 from tests.tui.queues_fixed import fixed_app as queues_app
 
@@ -103,7 +103,7 @@ async def test_program_names_exception_text_and_audit_in_tables_and_dialogs() ->
         table = screen.query_one(ProcessTable)
         await until(pilot, lambda: table.rows_shown, "the processes")
         await pilot.press("exclamation_mark")  # the first poll's exception
-        await until(pilot, lambda: isinstance(app.screen, TracebackScreen), "the traceback")
+        await until(pilot, lambda: shown(app, TracebackScreen), "the traceback")
         _shown_literally(app)
         await pilot.press("escape")
         keys = [r.key for r in table.rows_shown]
@@ -111,7 +111,7 @@ async def test_program_names_exception_text_and_audit_in_tables_and_dialogs() ->
         _shown_literally(app)
         for key, modal in (("r", ConfirmScreen), ("k", SignalScreen), ("a", AuditScreen)):
             await pilot.press(key)
-            await until(pilot, lambda modal=modal: isinstance(app.screen, modal), modal.__name__)
+            await until(pilot, lambda modal=modal: shown(app, modal), modal.__name__)
             _shown_literally(app)
             await pilot.press("escape")
             await until(pilot, lambda: app.screen is screen, "the modal to close")
@@ -129,7 +129,7 @@ async def test_task_names_and_exceptions_in_queue_tables_tabs_and_traceback() ->
         failures.focus()
         failures.move_cursor(row=failures.row_count - 1, animate=False)  # the hostile one
         await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, TracebackScreen), "the traceback")
+        await until(pilot, lambda: shown(app, TracebackScreen), "the traceback")
         await until(pilot, lambda: "[bold red]boom[/]" in screen_text(app), "the modal on screen")
         assert not [t for t in actionable(app) if "boom" in t] and app.is_running
 
@@ -145,6 +145,6 @@ async def test_log_lines_and_log_sources_in_the_pane_and_the_picker(tmp_path: Pa
         await until(pilot, lambda: f"line {SHOWN}" in screen_text(app), "the hostile line")
         _shown_literally(app)
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, LogSourcePicker), "the picker")
+        await until(pilot, lambda: shown(app, LogSourcePicker), "the picker")
         await until(pilot, lambda: SHOWN in screen_text(app).split("Show which log?")[-1], "name")
         _shown_literally(app)

@@ -12,7 +12,7 @@ from console.tui.screens.confirm import ConfirmScreen
 from console.tui.screens.processes import ProcessesScreen
 from console.tui.widgets.process_table import ProcessTable
 from tests.support.supervisord import Program
-from tests.support.waits import until
+from tests.support.waits import shown, until
 
 SIZE = (160, 50)
 
@@ -64,13 +64,13 @@ async def _restart_confirm_and_cancel(stack, tmp_path) -> None:
         select(screen, "local/web:web")
         before = pid(stack, "web")
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: shown(app, ConfirmScreen))
         assert app.focused.id == "cancel"  # Cancel has the focus
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen)
         assert pid(stack, "web") == before
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: shown(app, ConfirmScreen))
         await pilot.click("#confirm")
         await until(pilot, lambda: pid(stack, "web") != before and not screen.acting)
         log = "\n".join(str(line.text) for line in screen.query_one("#processes-log").lines)
@@ -91,7 +91,7 @@ def log_text(screen) -> str:
 
 async def confirm(pilot, times: int = 1) -> None:
     for _ in range(times):
-        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await until(pilot, lambda: shown(pilot.app, ConfirmScreen))
         await pilot.click("#confirm")
         await pilot.pause()
 
@@ -125,7 +125,7 @@ def test_group_restart_asks_twice_and_stop_start_signal_clear(stack, tmp_path) -
             assert screen.scope == "all"
             await pilot.press("r")
             await confirm(pilot)
-            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))  # asked again
+            await until(pilot, lambda: shown(app, ConfirmScreen))  # asked again
             await pilot.click("#confirm")
             await until(pilot, lambda: pid(stack, "worker") != before and not screen.acting)
             await pilot.press("g")  # back to program scope
@@ -162,7 +162,7 @@ def test_failures_are_shown_as_failures(supervisord_factory, tmp_path) -> None:
     sv = supervisord_factory(
         [
             Program("a", "sleep 60"),
-            Program("b", crash, {"startsecs": "1", "startretries": "0"}),
+            Program("b", crash, {"startsecs": "3", "startretries": "0"}),  # fails even when slow
             Program("c", "sleep 60"),
         ],
         group,
@@ -179,7 +179,11 @@ def test_failures_are_shown_as_failures(supervisord_factory, tmp_path) -> None:
             select(screen, "local/pool:b")
             await pilot.press("r")  # restart of a FATAL program: fails again, says so
             await confirm(pilot)
-            await until(pilot, lambda: "exited before startsecs" in log_text(screen))
+            await until(
+                pilot,
+                lambda: "exited before startsecs" in log_text(screen),
+                lambda: f"the failure in the log: {log_text(screen)!r}",
+            )
             assert "FAIL" in log_text(screen)
             select(screen, "local/pool:a")
             await until(pilot, lambda: not screen.acting)

@@ -24,7 +24,7 @@ from console.tui.screens.queues import QueuesScreen
 from console.tui.screens.traceback import TracebackScreen
 from console.tui.widgets.queue_failures import FailureTable
 from tests.queues.helpers import HOST, make_settings, spec
-from tests.support.waits import sync, until
+from tests.support.waits import shown, sync, until
 from tests.tui.queues_fixed import FixedQueues, fixed_app
 
 CALLS: list[int] = []
@@ -75,7 +75,7 @@ async def test_retry_asks_first_focused_on_cancel_then_runs_the_job_again(
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await until(pilot, lambda: shown(app, ConfirmScreen), "the confirmation")
         target = app.screen.query_one("#confirm-list", Static).render()
         assert "charge on queue billing" in str(target) and "card [b]declined[/b]" in str(target)
         assert app.focused is app.screen.query_one("#cancel", Button)
@@ -83,7 +83,7 @@ async def test_retry_asks_first_focused_on_cancel_then_runs_the_job_again(
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
         assert huey.pending_count() == 0
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await until(pilot, lambda: shown(app, ConfirmScreen), "the confirmation")
         await pilot.click("#confirm")
         await until(pilot, lambda: huey.pending_count() == 1, "the job to be enqueued")
     huey.execute(huey.dequeue())
@@ -99,7 +99,7 @@ async def test_traceback_on_enter_is_shown_literally(tmp_path: Path, redis_url: 
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TracebackScreen), "the traceback")
+        await until(pilot, lambda: shown(app, TracebackScreen), "the traceback")
         body = app.screen.query_one("#traceback-body", Static).render()
         assert "\n    raise ValueError" in body.plain  # one line per traceback line
         assert "ValueError: card [b]declined[/b]" in body.plain and "Traceback" in body.plain
@@ -134,22 +134,20 @@ async def test_delete_names_the_record_and_flush_names_the_host() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _show_failed(pilot)
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
+        await until(pilot, lambda: shown(app, ConfirmScreen), "confirm")
         assert "failure 7: send_receipt on demo_shop" in str(
             app.screen.query_one("#confirm-list", Static).render()
         )
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancel")
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm")
+        await until(pilot, lambda: shown(app, ConfirmScreen), "confirm")
         assert "all 2 failure records of web-1" in str(
             app.screen.query_one("#confirm-list", Static).render()
         )
         first = app.screen
         await pilot.click("#confirm")  # a flush, like a group or all action, asks twice
-        await until(
-            pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen is not first
-        )
+        await until(pilot, lambda: shown(app, ConfirmScreen) and app.screen is not first)
         title = str(app.screen.query_one("#confirm-title", Static).render())
         assert "Really delete ALL 2 failure records?" in title
         await pilot.press("escape")  # no at the second question: nothing is flushed
@@ -165,7 +163,7 @@ async def test_polling_pauses_while_a_modal_is_open() -> None:
         await until(pilot, lambda: feed.loads >= 3, "polls")
         await _show_failed(pilot)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TracebackScreen), "modal")
+        await until(pilot, lambda: shown(app, TracebackScreen), "modal")
         before, screen = feed.loads, app.screen_stack[0]
         await until(pilot, lambda: screen.deferred >= 3, "three polls put off")
         assert feed.loads == before

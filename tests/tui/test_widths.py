@@ -60,7 +60,7 @@ async def test_dashboard_values_are_whole_at_every_width(size: tuple[int, int]) 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
-@pytest.mark.parametrize("screen", ["dashboard", "processes", "queues", "logs"])
+@pytest.mark.parametrize("screen", ["dashboard", "processes", "queues", "logs", "fleet"])
 @sync
 async def test_every_footer_keeps_help_and_quit_and_cuts_no_key(
     screen: str, size: tuple[int, int]

@@ -194,6 +194,8 @@ def remove_host(redis: Any, host: str) -> int:
         return sum(int(n) for n in pipe.execute())
     except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
         raise SourceUnavailable(f"Redis: {first_line(str(exc))}") from None
+    except redis_lib.ResponseError as exc:  # NOPERM: a read-only Redis user
+        raise SourceUnavailable(f"Redis refused: {first_line(str(exc))}") from None
 
 
 class FleetFeed(Protocol):
@@ -228,8 +230,11 @@ class LiveFleet:
         redis = self.connections.redis()
         if redis is None:
             return "no Redis configured"
-        removed = remove_host(redis, host)
         shown = clean(host, 255)
+        try:
+            removed = remove_host(redis, host)
+        except SourceUnavailable as exc:
+            return f"{shown} not removed: {exc}"
         result = f"removed {removed} entries of {shown}"
         entry = audit.entry(self.connections.settings.host, "remove_host", shown, "", result)
         try:

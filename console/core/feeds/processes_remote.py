@@ -83,7 +83,9 @@ def unreachable(host: str, now: float) -> ProcessesSnapshot:
 
 
 def _down(host: str, now: float, kind: str, message: str) -> ProcessesSnapshot:
-    status = EndpointStatus(WORKER, f"via the worker on {clean(host, 255)}", kind, message)
+    status = EndpointStatus(
+        WORKER, f"via the worker on {clean(host, 255)}", kind, message, via_worker=True
+    )
     return ProcessesSnapshot(host, now, (), (status,))
 
 

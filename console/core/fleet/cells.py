@@ -31,8 +31,8 @@ def row_cells(row: FleetRow, now: float, zone: str = "UTC") -> tuple[str, ...]:
     if s is not None and s.programs is not None:
         programs = f"{s.running or 0}/{s.programs}"
         failed = f"{s.fatal}F {s.backoff}B" if s.fatal or s.backoff else "0"
-    if s is not None and s.worst_backlog is not None:
-        backlog = f"{s.worst_backlog} {s.worst_queue}"
+    if s is not None and s.worst_backlog is not None:  # the queue named when it waits
+        backlog = f"{s.worst_backlog} {s.worst_queue}" if s.worst_backlog else "0"
     state = row.state.upper() + (f" ({row.why})" if row.why else "")
     alerts = str(s.alerts) if s is not None and s.alerts is not None else formatting.MISSING
     return (

@@ -75,9 +75,10 @@ class FleetClient:
                     )
             return reply
         except (redis.ConnectionError, redis.TimeoutError) as exc:
-            raise SourceUnavailable(
-                f"Redis: {first_line(str(exc)) or type(exc).__name__}"
-            ) from None
+            why = first_line(str(exc)) or type(exc).__name__
+            raise SourceUnavailable(f"Redis: {why}") from None
+        except redis.ResponseError as exc:  # NOPERM: a read-only Redis user (see the README)
+            return Reply(FAILED, f"Redis refused the request: {first_line(str(exc), 200)}")
 
     def _wait(self, request: Request, until: float) -> Reply | None:
         key = keys.fleet_reply(request.id)

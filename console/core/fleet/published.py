@@ -82,6 +82,7 @@ def _endpoint(item: Any, host: str) -> EndpointStatus:
         clean(kind, 20) if isinstance(kind, str) and kind else "fault",
         clean(message, 300) if isinstance(message, str) else "",
         clean(item.get("state"), 20) if isinstance(item.get("state"), str) else "",
+        via_worker=True,
     )
 
 

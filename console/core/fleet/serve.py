@@ -21,6 +21,7 @@ from typing import Any
 from console.core import keys
 from console.core.fleet.wire import (
     FAILED,
+    MAX_PIECE,
     OK,
     REFUSED,
     Request,
@@ -178,9 +179,10 @@ class RequestServer:
 
             return run_search(client, request)
         if request.kind == "log":
+            offset, length = bounded(request)
             if request.method == "supervisor.readLog":
-                return {"data": client.call(request.method, request.offset, request.length)}
-            answer = client.call(request.method, request.name, request.offset, request.length)
+                return {"data": client.call(request.method, offset, length)}
+            answer = client.call(request.method, request.name, offset, length)
             if request.method.startswith("supervisor.tail"):
                 data, offset, overflow = answer
                 return {"data": data, "offset": int(offset), "overflow": bool(overflow)}
@@ -203,3 +205,13 @@ class RequestServer:
         pipe.expire(key, REPLY_TTL_S)
         pipe.execute()
         return status if not error else f"{status}: {error}"
+
+
+def bounded(request: Request) -> tuple[int, int]:
+    """(offset, length) of a log read, never more than one piece: supervisord reads to the
+    end of the file for a length of 0, and the last -offset bytes for a negative offset."""
+    if request.method.startswith("supervisor.tail"):
+        return request.offset, request.length
+    if request.offset < 0:
+        return max(request.offset, -MAX_PIECE), 0
+    return request.offset, request.length if 0 < request.length <= MAX_PIECE else MAX_PIECE

@@ -32,7 +32,7 @@ LOG_METHODS = frozenset(
 )
 MAX_PIECE = 256 * 1024  # bytes of log per reply (the RPC tail reader's own chunk)
 MAX_REQUEST_BYTES = 64 << 10
-MAX_REPLY_BYTES = 2 * MAX_PIECE + (64 << 10)  # a piece of escaped JSON, plus the envelope
+MAX_REPLY_BYTES = 6 * MAX_PIECE + (64 << 10)  # a piece as JSON (\u00XX per control byte)
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def parse_reply(raw: bytes | str) -> Reply:
         raise Unfit(f"unknown reply status {clean(status, 20)!r}")
     result = data.get("result")
     piece = data.get("data", "")
-    if not isinstance(piece, str) or len(piece) > MAX_PIECE * 2:
+    if not isinstance(piece, str) or len(piece) > MAX_PIECE * 4:
         raise Unfit("data is not a bounded text")
     from console.core.fleet.search import parse_lines
 

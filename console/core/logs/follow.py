@@ -81,6 +81,10 @@ class FileFollower:
                 return Batch()
             return read_after(self._fd, offset, n, self.cap)
 
+    def read_at(self, at: float, n: int) -> Batch:
+        """n lines from the first one written at or after `at` (the time cursor)."""
+        return self.read_after(self.offset_at(at), n)
+
     def offset_at(self, at: float) -> int:
         """Where the first line written at or after `at` starts (bisection, not a scan)."""
         from console.core.logs.timejump import first_at

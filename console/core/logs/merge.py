@@ -69,6 +69,22 @@ class MergedReader:
         lines = tuple(merge([b.lines for b in batches], self._clocks))
         return Batch(lines, note=_note(batches))
 
+    def read_at(self, at: float, n: int) -> Batch:
+        """The first n merged lines at or after `at`: each log jumps there by itself (its own
+        bisection), then their lines are merged by time. Logs that cannot jump say so."""
+        groups: list[tuple[LogLine, ...]] = []
+        missing = []
+        for reader, name in zip(self.readers, self.names, strict=True):
+            jump = getattr(reader, "read_at", None)
+            if jump is None:
+                missing.append(name)
+                groups.append(())
+            else:
+                groups.append(jump(at, n).lines)
+        lines = tuple(merge(groups))[:n]
+        note = f"cannot jump to a time: {', '.join(missing)}" if missing else None
+        return Batch(lines, note=note)
+
     def filtered(
         self, query: Query, n: int, cancelled: Callable[[], bool]
     ) -> Iterator[tuple[tuple[LogLine, ...], Progress]]:

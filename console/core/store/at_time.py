@@ -19,8 +19,10 @@ from console.core.metrics import (
     QueueSnapshot,
     SystemHealth,
 )
+from console.core.sanitize import clean
 from console.core.store.engine import reading
 from console.core.store.models import PerformanceRow, QueueRow, SystemHealthRow
+from console.core.store.queries import _finite as finite
 from console.core.store.writes import HOUR
 
 
@@ -64,6 +66,12 @@ def _bucket_at(conn: Any, model: Any, host: str, at: float) -> Found | None:
     return None
 
 
+def _int(value: Any) -> int | None:
+    """A stored count as an int; what is no finite number (SQLite keeps any type) is None."""
+    number = finite(value)
+    return None if number is None else int(number)
+
+
 def _row(conn: Any, model: Any, host: str, found: Found) -> Any:
     return conn.execute(
         select(model).where(
@@ -80,22 +88,23 @@ def health_at(engine: Engine, host: str, at: float) -> tuple[SystemHealth | None
         row = next(iter(_row(conn, SystemHealthRow, host, found)), None) if found else None
     if row is None or found is None:
         return None, None
-    disks = () if row.disk_percent is None else (DiskUsage("fullest", 0, 0, row.disk_percent),)
+    disk = finite(row.disk_percent)
+    disks = () if disk is None else (DiskUsage("fullest", 0, 0, disk),)
     return SystemHealth(
-        host=row.host,
-        ts=float(row.bucket),
-        scope=row.scope,
-        cpu_percent=row.cpu_percent,
-        load1=row.load1,
-        mem_percent=row.mem_percent,
-        mem_used=row.mem_used,
-        swap_percent=row.swap_percent,
+        host=host,
+        ts=float(found.bucket),
+        scope="container" if row.scope == "container" else "host",
+        cpu_percent=finite(row.cpu_percent),
+        load1=finite(row.load1),
+        mem_percent=finite(row.mem_percent),
+        mem_used=_int(row.mem_used),
+        swap_percent=finite(row.swap_percent),
         disks=disks,
-        disk_read_bps=row.disk_read_bps,
-        disk_write_bps=row.disk_write_bps,
-        net_rx_bps=row.net_rx_bps,
-        net_tx_bps=row.net_tx_bps,
-        process_count=row.process_count,
+        disk_read_bps=finite(row.disk_read_bps),
+        disk_write_bps=finite(row.disk_write_bps),
+        net_rx_bps=finite(row.net_rx_bps),
+        net_tx_bps=finite(row.net_tx_bps),
+        process_count=_int(row.process_count),
     ), found
 
 
@@ -106,8 +115,12 @@ def queues_at(engine: Engine, host: str, at: float) -> tuple[QueueSnapshot | Non
     if not rows or found is None:
         return None, None
     depths = tuple(
-        QueueDepth(r.queue, r.kind, r.pending, r.scheduled, r.reserved, r.failed)
-        for r in sorted(rows, key=lambda r: r.queue)
+        QueueDepth(
+            clean(str(r.queue), 200),
+            clean(str(r.kind), 32),
+            *(_int(v) for v in (r.pending, r.scheduled, r.reserved, r.failed)),
+        )
+        for r in sorted(rows, key=lambda r: str(r.queue))
     )
     return QueueSnapshot(host, float(found.bucket), depths), found
 
@@ -121,18 +134,18 @@ def performance_at(
     if row is None or found is None:
         return None, None
     return PerformanceSnapshot(
-        host=row.host,
-        ts=float(row.bucket),
+        host=host,
+        ts=float(found.bucket),
         window_s=float(found.resolution_s),
-        requests=int(row.requests or 0),
-        rps_avg=row.rps_avg,
-        rps_peak=row.rps_peak,
-        latency_avg_ms=row.latency_avg_ms,
-        latency_p95_ms=row.latency_p95_ms,
-        errors_5xx=int(row.errors_5xx or 0),
-        jobs_processed=int(row.jobs_processed or 0),
-        jobs_failed=int(row.jobs_failed or 0),
-        runtime_avg_ms=row.runtime_avg_ms,
-        runtime_p95_ms=row.runtime_p95_ms,
-        wait_avg_ms=row.wait_avg_ms,
+        requests=_int(row.requests) or 0,
+        rps_avg=finite(row.rps_avg),
+        rps_peak=finite(row.rps_peak),
+        latency_avg_ms=finite(row.latency_avg_ms),
+        latency_p95_ms=finite(row.latency_p95_ms),
+        errors_5xx=_int(row.errors_5xx) or 0,
+        jobs_processed=_int(row.jobs_processed) or 0,
+        jobs_failed=_int(row.jobs_failed) or 0,
+        runtime_avg_ms=finite(row.runtime_avg_ms),
+        runtime_p95_ms=finite(row.runtime_p95_ms),
+        wait_avg_ms=finite(row.wait_avg_ms),
     ), found

@@ -206,6 +206,7 @@ class EndpointStatus:
     kind: str = "ok"
     message: str = ""
     state: str = ""  # supervisord's own state (RUNNING, RESTARTING, SHUTDOWN)
+    via_worker: bool = False  # seen through the host's worker (no supervisord URL here)
 
     @property
     def ok(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
@@ -42,6 +43,7 @@ class AlertsScreen(PolledScreen):
         yield HeaderBar()
         yield Static(Text("Reading the alerts…"), id="alerts-status")
         yield DataTable(id="alerts-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), id="alerts-detail")
         yield Static(Text(""), id="alerts-silences")
         yield DataTable(id="alerts-history", cursor_type="row")
         yield KeyFooter()
@@ -110,6 +112,23 @@ class AlertsScreen(PolledScreen):
             )
         if view.states:
             table.move_cursor(row=min(keep, len(view.states) - 1))
+        self._detail()
+
+    @on(DataTable.RowHighlighted, "#alerts-table")
+    def _detail(self) -> None:
+        """The selected alert in full, whatever the width: what, since when, its fingerprint."""
+        detail = self.query_one("#alerts-detail", Static)
+        state = self._selected()
+        if state is None:
+            detail.update(Text("no alerts" if self.view and not self.view.error else ""))
+            return
+        zone = self.app.tz  # type: ignore[attr-defined]
+        now = self.app.clock()  # type: ignore[attr-defined]
+        words = (
+            f"{state.summary}  ·  since {clock(state.since, zone, now)}  ·  {state.severity}"
+            f"  ·  fingerprint {state.fingerprint}"
+        )
+        detail.update(outside(words, 1000))
 
     def _selected(self) -> Any:
         if self.view is None or not self.table.row_count:

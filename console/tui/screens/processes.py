@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from console.core.supervisor.models import ProcessInfo
 from console.core.supervisor.targets import SCOPES, Selection
+from console.tui.cursor import settled
 from console.tui.screens.audit import AuditScreen
 from console.tui.screens.process_actions import ProcessActionsScreen
 from console.tui.screens.process_events import (
@@ -82,7 +83,8 @@ class ProcessesScreen(ProcessActionsScreen):
     def fetch(self) -> Any:
         at = self.app.cursor  # type: ignore[attr-defined]
         if at is not None and self.view is not None and self.view.as_of == at:
-            return self.view  # the past does not change: no need to ask the store again
+            if settled(at, self.app.clock()):  # type: ignore[attr-defined]
+                return self.view  # a settled past does not change: no need to ask again
         return self.service.poll(self.app.model.host, as_of=at)  # type: ignore[attr-defined]
 
     def show(self, view: Any) -> None:

@@ -21,7 +21,7 @@ from console.tui.widgets.log_scan import ScanStatus
 from console.tui.widgets.log_view import LogView
 
 
-class LogPane(LogPaneFilter, LogPanePaging, LogPaneTime, Vertical):
+class LogPane(LogPaneFilter, LogPaneTime, LogPanePaging, Vertical):
     """Shows one source; follows it until paused; pages back through files."""
 
     Loaded = Loaded
@@ -156,7 +156,10 @@ class LogPane(LogPaneFilter, LogPanePaging, LogPaneTime, Vertical):
         if self.source is None:
             text = "no source: press s to pick one"
         else:
-            parts = [self.source.title, "paused" if self.paused else "following"]
+            state = "paused" if self.paused else "following"
+            if self.jumped_to is not None and self.paused:
+                state = "at the time cursor"  # the first line written at or after it, on top
+            parts = [self.source.title, state]
             query = self.view.filter_query
             if query is not None:
                 parts.append(f"filter: {query.preset_name or query.describe()}")

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from console.tui.widgets.log_pane import LogPane
 
 NO_JUMP = "time cursor: this source cannot jump to a time (log files only)"
+# A reader that can jump has `read_at(at, n) -> Batch`: files (FileFollower), supervisord's
+# read call (RpcTail), several logs merged (MergedReader); the fleet's logs cannot.
 
 
 class LogPaneTime:
@@ -29,14 +31,24 @@ class LogPaneTime:
         reader = self.reader
         if reader is None:
             return  # the source is still opening: `started` jumps once it is open
-        if not hasattr(reader, "offset_at"):
+        if not hasattr(reader, "read_at"):
             self.note = NO_JUMP
             self.update_title()
             return
         self._hold()
         self._windowed = True
         self.jumped_to = at
+        self.update_title()
         self._read_at(self._token, reader, at)
+
+    def to_top(self: LogPane) -> None:
+        """Home leaves the cursor's line (the title stops saying so)."""
+        self.jumped_to = None
+        super().to_top()  # type: ignore[misc]
+
+    def to_bottom(self: LogPane) -> None:
+        self.jumped_to = None
+        super().to_bottom()  # type: ignore[misc]
 
     def started(self: LogPane) -> None:
         """A source opened: at a past time, go there at once."""
@@ -46,6 +58,7 @@ class LogPaneTime:
 
     @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
     def _read_at(self: LogPane, token: int, reader, at: float) -> None:
-        offset = reader.offset_at(at)
-        batch = guarded_read(reader.read_after, offset, PAGE_LINES)
-        self.post_message(Loaded(token, batch, "window"))
+        batch = guarded_read(reader.read_at, at, PAGE_LINES)
+        # a reader that could not jump says why, and the lines shown stay
+        mode = "window" if batch.lines or not batch.note else "note"
+        self.post_message(Loaded(token, batch, mode))

@@ -17,7 +17,8 @@ def status_line(view: Any, scope: str, text_filter: str) -> str:
         if e.ok:
             mine = [p for p in snapshot.processes if p.endpoint == e.name]
             up = sum(1 for p in mine if p.statename == "RUNNING")
-            parts.append(f"{e.name}: {up}/{len(mine)} running")
+            via = " (via its worker)" if e.via_worker else ""
+            parts.append(f"{e.name}{via}: {up}/{len(mine)} running")
         else:
             parts.append(f"{e.name}: DOWN ({e.kind}) {e.message}; showing last known")
     if not snapshot.endpoints and getattr(view, "as_of", None) is None:
