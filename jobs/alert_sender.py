@@ -18,6 +18,8 @@ from console.core import keys
 from console.core.alerts import outbox
 from console.core.alerts.deliver import send
 from console.core.errors import SourceUnavailable
+from console.core.redact import redact
+from console.core.sanitize import first_line
 from console.core.store.alert_history import HistoryEntry
 from jobs.context import JobContext
 
@@ -63,7 +65,10 @@ def deliver_due(ctx: JobContext, now: float, sender: Sender = send) -> list[Hist
             outbox.done(ctx.cache, host, delivery)
             history.append(_entry(delivery, "dropped", now, "the target is no longer configured"))
             continue
-        error = sender(target, delivery.notification, delivery.rule_kind)
+        try:
+            error = sender(target, delivery.notification, delivery.rule_kind)
+        except Exception as exc:  # a notifier's own bug: this delivery fails and is retried
+            error = redact(f"{type(exc).__name__}: {first_line(str(exc), 200)}", [target])
         now = ctx.clock()
         if error is None:
             outbox.done(ctx.cache, host, delivery)
@@ -117,10 +122,14 @@ class AlertSender(threading.Thread):
         while not self.stopping.is_set():
             woken = self.ctx.wake_sender.wait(WATCH_S if self.watch else POLL_S)
             self.ctx.wake_sender.clear()
-            self._watch()
-            if woken or time.monotonic() - last_pass >= POLL_S:
-                last_pass = time.monotonic()
-                self.once()
+            try:
+                self._watch()
+                if woken or time.monotonic() - last_pass >= POLL_S:
+                    last_pass = time.monotonic()
+                    self.once()
+            except Exception:  # said, and the sender goes on: a dead sender loses every alert
+                log.exception("alert sender: unexpected error")
+                time.sleep(POLL_S)
 
     def _watch(self) -> None:
         if self.watch is None:

@@ -7,6 +7,7 @@ outbox for the sender thread (jobs.alert_sender), so a slow or dead target never
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from console.core.alerts import kept, outbox
@@ -17,6 +18,7 @@ from console.core.errors import SourceUnavailable, StackwatchError
 from console.core.events.timeline import stream_tail
 from console.core.sanitize import first_line
 from console.core.store.alert_history import HistoryEntry
+from jobs.alert_peers import peers
 from jobs.collection import Outcome
 from jobs.context import JobContext
 from jobs.schedule import periodic
@@ -76,7 +78,7 @@ def evaluate_alerts(ctx: JobContext, now: float | None = None) -> Outcome:
         )
     except SourceUnavailable as exc:
         store = StoreReadings(error=str(exc))
-    readings = read_all(settings, cache, store, now, _supervisords(ctx))
+    readings = replace(read_all(settings, cache, store, now, _supervisords(ctx)), peers=peers(ctx))
     before = kept.load_states(cache, host)
     ended = kept.drop_expired(cache, host, now)
     silences = kept.load_silences(cache, host, now)

@@ -129,6 +129,9 @@ def alert_silences(host: str) -> str:
     return f"stackwatch:alerts:silences:{host}"
 
 
+ALERTS_FLEET_SENDER = "stackwatch:alerts:fleet-sender"  # the one worker saying a host is silent
+
+
 def alert_outbox(host: str) -> str:
     """Map delivery id -> a message waiting for one target (bounded; retried with backoff)."""
     return f"stackwatch:alerts:outbox:{host}"

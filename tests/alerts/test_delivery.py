@@ -170,3 +170,18 @@ def test_worker_log_of_a_failure_is_masked(
         deliver_due(ctx, T0)
     assert "failed" in caplog.text and "s3cr3tT0ken" not in caplog.text
     ctx.close()
+
+
+def test_a_notifier_that_raises_is_a_failed_try_not_a_dead_sender(redis_url: str) -> None:
+    target = "json://127.0.0.1:9/hooks/s3cr3tT0ken"
+    ctx, _ = context(redis_url, (target,))
+    outbox.put(ctx.cache, HOST, note(), "fatal", (target,), T0, bound=10)
+
+    def broken(*_: object) -> str | None:
+        raise RuntimeError(f"plugin bug near {target}")
+
+    (entry,) = deliver_due(ctx, T0, sender=broken)
+    assert entry.event == "failed" and "RuntimeError" in (entry.detail or "")
+    assert "s3cr3tT0ken" not in (entry.detail or "")
+    assert outbox.pending(ctx.cache, HOST)[0].attempts == 1
+    ctx.close()

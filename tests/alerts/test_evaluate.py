@@ -284,3 +284,13 @@ def test_silence_needs_a_reason():
 def test_every_default_rule_runs_on_empty_readings():
     assert run(DEFAULT_RULES, Readings(HOST)).states == {}
     assert all(isinstance(r, AlertRule) for r in DEFAULT_RULES)
+
+
+def test_a_silent_host_fires_when_this_worker_is_the_fleet_sender():
+    rule = RULES["host_silent"]
+    peers = {"web-2": T0 - 400, "web-3": T0 - 20, "odd": None}
+    found = run([rule], Readings(HOST, peers=peers))
+    assert sorted(n.subject for n in found.notifications) == ["odd", "web-2"]
+    (late,) = [n for n in found.notifications if n.subject == "web-2"]
+    assert late.value == 400 and late.threshold == 300 and "stopped reporting" in late.summary
+    assert run([rule], Readings(HOST, peers=None), found.states).states == found.states

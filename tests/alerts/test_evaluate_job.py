@@ -106,3 +106,33 @@ def test_the_event_watch_asks_for_an_evaluation_on_a_new_fatal(
     assert watch.check() and asked == [1]
     assert not watch.check()  # each event once
     ctx.close()
+
+
+def test_one_worker_of_the_fleet_says_a_host_stopped_reporting(
+    redis_url: str, tmp_path: Path
+) -> None:
+    from jobs.alert_peers import peers
+
+    with webhook() as hook:
+        first = make_ctx(redis_url, tmp_path, hook.url)
+        second_settings = settings_for(
+            host="test-host-2",
+            redis_url=redis_url,
+            database_url=first.settings.database_url,
+            alerts_notify=(hook.url,),
+        )
+        second = JobContext(second_settings)
+        second.cache.beat("test-host-2", {})
+        now = time.time()
+        first.cache.beat("gone-host", {})  # its worker beat once, then died
+        assert set(peers(first) or {}) == {"test-host-2", "gone-host"}
+        assert peers(second) is None  # the lease is the first worker's
+        evaluate_alerts(first, at(first, now + 301))
+        evaluate_alerts(second, now + 301)
+        deliver_due(first, at(first, now + 301))
+        deliver_due(second, now + 301)
+    silent = [t for t in hook.titles() if "host_silent" in t]
+    assert len(silent) == 2  # gone-host and test-host-2 (beats are not refreshed here)
+    assert all(t.startswith("[FIRING] test-host: host_silent") for t in silent)
+    first.close()
+    second.close()

@@ -231,11 +231,17 @@ def rows_per_host_day(db_url: str, hosts: int, minutes: int) -> None:
             fleet_sim.write_rows(engine, f"day-{n:03d}", t0 + minute * 60 + n * 0.1, minute)
     after = _table_sizes(engine)
     scale = 1440 / minutes / hosts
-    print(f"\nrows and bytes per host-day ({hosts} hosts x {minutes} min stored, scaled):")
+    print(f"\nrows and bytes per host-day ({hosts} hosts x {minutes} min stored, scaled;")
+    print("bytes per row: each table's whole size, indexes included, over its rows):")
+    total_rows = total_bytes = 0.0
     for table in TABLES:
         rows = (after[table][0] - before[table][0]) * scale
-        size = (after[table][1] - before[table][1]) * scale
-        print(f"  {table:<22} {rows:>8,.0f} rows {size / 1e6:>8.2f} MB")
+        per_row = after[table][1] / max(1, after[table][0])
+        total_rows, total_bytes = total_rows + rows, total_bytes + rows * per_row
+        print(
+            f"  {table:<22} {rows:>8,.0f} rows x {per_row:>4.0f} B = {rows * per_row / 1e6:.2f} MB"
+        )
+    print(f"  {'all':<22} {total_rows:>8,.0f} rows          {total_bytes / 1e6:.2f} MB")
     engine.dispose()
 
 

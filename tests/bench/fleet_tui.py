@@ -18,11 +18,13 @@ def real_console(redis_url: str, db_url: str, tmp: str, seconds: int) -> Any:
         print("tmux is not installed: the real console was not measured")
         return None
     name = f"scale-fleet-{os.getpid()}"
+    with open(f"{tmp}/stackwatch.toml", "w") as config:
+        config.write("# the bench's console: everything from the environment\n")
     env = {
         "TERM": "xterm-256color",
         "HOME": os.environ.get("HOME", "/tmp"),
         "PATH": os.environ["PATH"],
-        "STACKWATCH_CONFIG": f"{tmp}/none.toml",
+        "STACKWATCH_CONFIG": f"{tmp}/stackwatch.toml",
         "STACKWATCH_DATA_DIR": tmp,
         "STACKWATCH_REDIS_URL": redis_url,
         "STACKWATCH_DATABASE_URL": db_url,

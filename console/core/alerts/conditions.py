@@ -201,6 +201,20 @@ def _source_down(rule: AlertRule, r: Readings, now: float) -> list[Finding] | No
     ]
 
 
+def _host_silent(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
+    if r.peers is None:
+        return None
+    limit = rule.threshold if rule.threshold is not None else 300.0
+    out = []
+    for host, ts in r.peers.items():
+        age = None if ts is None else now - ts
+        if age is None or age >= limit:
+            said = "an unreadable heartbeat" if age is None else f"last heartbeat {span(age)} ago"
+            value = None if age is None else round(age)
+            out.append(Finding(host, f"host {host} stopped reporting: {said}", value, limit))
+    return out
+
+
 _FINDERS: dict[str, Callable[[AlertRule, Readings, float], list[Finding] | None]] = {
     "fatal": _fatal,
     "exited": _exited,
@@ -213,6 +227,7 @@ _FINDERS: dict[str, Callable[[AlertRule, Readings, float], list[Finding] | None]
     "metric": _metric,
     "disk_full": _disk_full,
     "source_down": _source_down,
+    "host_silent": _host_silent,
 }
 
 

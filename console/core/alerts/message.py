@@ -23,6 +23,7 @@ _LOOK = {
     "queue_oldest": "stackwatch --host {host} queues",
     "metric": "stackwatch --host {host} status",
     "disk_full": "stackwatch --host {host} status",
+    "host_silent": "stackwatch doctor --host {subject}",
 }
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
 

@@ -78,6 +78,8 @@ class Readings:
     jobs: tuple[JobReading, ...] | None = None
     queues: tuple[QueueReading, ...] | None = None
     sources: tuple[SourceReading, ...] | None = None
+    # other hosts' last heartbeat; None unless this worker is the fleet's one sender for them
+    peers: dict[str, float | None] | None = None
     thresholds: dict[str, float] = field(default_factory=dict)  # metric -> its CRIT
 
 

@@ -25,6 +25,7 @@ KINDS = (
     "metric",  # a system metric over `threshold` (default: its critical threshold)
     "disk_full",  # a disk full within `threshold` hours at its current rate
     "source_down",  # the database or a supervisord cannot be reached
+    "host_silent",  # another host's worker stopped reporting (one worker of the fleet says so)
 )
 METRICS = ("cpu_percent", "mem_percent", "load_per_core", "swap_percent", "disk_percent")
 SEVERITIES = ("critical", "warning")
@@ -69,6 +70,7 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     _metric("disk_high", "disk_percent"),
     AlertRule("disk_filling", "disk_full", threshold=24, severity="warning"),
     AlertRule("source_down", "source_down", for_s=300),
+    AlertRule("host_silent", "host_silent", threshold=300),
 )
 
 

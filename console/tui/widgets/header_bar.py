@@ -70,7 +70,9 @@ class HeaderBar(Horizontal):
         chip.display = at is not None
         if at is not None:
             text = label(at, self.app.clock(), self.app.tz)  # type: ignore[attr-defined]
-            chip.update(Content(text))
+            if text != getattr(self, "_cursor_text", None):  # the age moves every few minutes
+                self._cursor_text = text
+                chip.update(Content(text))
 
     def show(self, model: DashboardModel) -> None:
         """Update the chips whose state changed, and the host when switched."""
