@@ -141,6 +141,7 @@ def load(
     # Steady state: autovacuum would have cleared the pruned rows' dead index entries by now.
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SET statement_timeout = 0"))  # minutes at 500 hosts
             conn.execute(text("VACUUM ANALYZE"))
     else:
         with engine.begin() as conn:
