@@ -175,6 +175,48 @@ def bench_dashboard(days: int, runs: int) -> list[Row]:
     ]
 
 
+def bench_render(days: int, runs: int) -> list[Row]:
+    """The console itself: from setting the cursor to the panels and the chart drawn."""
+    import asyncio
+
+    from console.core.feeds import build_feeds
+    from console.core.settings import Settings
+    from console.tui.app import make_app
+    from console.tui.widgets.chart_panel import ChartPanel
+
+    url = f"sqlite:///{ROOT / f'store-{days}d.db'}"
+    settings = Settings(host=HOST, database_url=url, data_dir=str(ROOT / "data"))
+    app = make_app(settings, build_feeds(settings))
+    samples: list[float] = []
+
+    def drawn(at: float) -> bool:
+        model = app.shown_model()
+        chart = app.screen.query_one(ChartPanel)._drawn
+        return model.past and chart is not None and chart.as_of == at
+
+    async def body() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(1.0)
+            for i in range(runs + 1):
+                at = time.time() - 30 * 86400 - i * 3600
+                start = time.perf_counter()
+                app.set_cursor(at)
+                while not drawn(at):
+                    await pilot.pause(0.005)
+                samples.append(time.perf_counter() - start)
+
+    asyncio.run(body())
+    return [
+        Row(
+            f"console at a cursor 30 days back, {days} days of rows: set → panels and chart drawn",
+            summarise(samples[1:]),
+            None,
+            "none",
+            "< 1 s",
+        )
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024)
@@ -182,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=365)
     args = parser.parse_args(argv)
     rows = bench_jump(args.size_mb, args.runs) + bench_dashboard(args.days, args.runs)
+    rows += bench_render(args.days, min(args.runs, 10))
     print_table("time cursor", rows)
     return 0
 

@@ -184,3 +184,27 @@ def test_readers_jump_and_merged_logs_jump_together(tmp_path: Path) -> None:
     assert batch.note is None
     merged.close()
     one.close()
+
+
+def test_supervisord_logs_jump_through_its_read_call(tmp_path: Path) -> None:
+    """supervisord's own tailFile/readFile over a file: its real semantics, bisected."""
+    from supervisor.options import readFile, tailFile
+
+    from console.core.logs.rpc_tail import RpcTail
+
+    log = tmp_path / "prog.log"
+    write_log(log, [f"{stamp(T0 + i)}Z prog {i}" for i in range(60_000)])
+    calls: list[int] = []
+
+    def read(_name: str, offset: int, length: int) -> str:
+        calls.append(length)
+        return readFile(str(log), offset, length).decode()
+
+    tail = RpcTail("prog", lambda _n, o, n: tuple(tailFile(str(log), o, n)), read)
+    tail.start(5)
+    calls.clear()
+    batch = tail.read_at(T0 + 41_234.5, 3)
+    assert [line.text.split()[-1] for line in batch.lines] == ["41235", "41236", "41237"]
+    assert sum(calls) < log.stat().st_size // 2  # a few reads, not the whole log
+    no_read = RpcTail("prog", lambda _n, o, n: tuple(tailFile(str(log), o, n)))
+    assert not no_read.read_at(T0, 3).lines and "cannot jump" in no_read.read_at(T0, 3).note

@@ -58,8 +58,13 @@ class LiveProcesses:
             return state
 
     def is_remote(self, host: str | None) -> bool:
-        """No supervisord URL configured for `host`: it is seen and run through its worker."""
-        return host is not None and not self.settings.endpoints_of(host)
+        """No supervisord URL configured for `host`, and a Redis its worker reports to: it
+        is seen and run through its worker (without Redis, the screen says to configure one)."""
+        return (
+            host is not None
+            and bool(self.settings.redis_url)
+            and not self.settings.endpoints_of(host)
+        )
 
     def poll(self, host: str, as_of: float | None = None) -> ProcessesView:
         if as_of is not None:
@@ -154,11 +159,9 @@ class LiveProcesses:
         return transitions(cache, engine, host, endpoint, program, until=until)
 
     def _remote_snapshot(self, host: str) -> tuple[ProcessesSnapshot, dict]:
-        from console.core.feeds.processes_remote import remote_snapshot, unreachable, watch
+        from console.core.feeds.processes_remote import remote_snapshot, watch
 
         redis = self.connections.redis()
-        if redis is None:
-            return unreachable(host, time.time()), {}
         watch(redis, host)
         return remote_snapshot(redis, host, time.time())
 
@@ -191,7 +194,7 @@ class LiveProcesses:
         signal: str = "",
         host: str | None = None,
     ) -> list[ActionResult]:
-        if self.is_remote(host) and self.connections.redis() is not None:
+        if self.is_remote(host):
             results = self._remote().act(host, action, endpoints, target, signal)
             self._audit(results)
             return results
@@ -206,12 +209,12 @@ class LiveProcesses:
         return results
 
     def reread(self, endpoint: str, host: str | None = None) -> ConfigDiff | ActionResult:
-        if self.is_remote(host) and self.connections.redis() is not None:
+        if self.is_remote(host):
             return self._remote().reread(host, endpoint)
         return reread(self._actions(endpoint))
 
     def update(self, endpoint: str, diff: ConfigDiff, host: str | None = None) -> ActionResult:
-        if self.is_remote(host) and self.connections.redis() is not None:
+        if self.is_remote(host):
             result = self._remote().update(host, endpoint, diff)
         else:
             result = update(self._actions(endpoint), diff)

@@ -74,14 +74,6 @@ def watch(redis: Any, host: str) -> None:
         pass  # no permission, or Redis down: the read right after says so
 
 
-def unreachable(host: str, now: float) -> ProcessesSnapshot:
-    """No supervisord URL for `host` and no Redis to reach its worker through."""
-    why = (
-        f"no supervisord URL is configured for {clean(host, 255)} and no Redis to reach its worker"
-    )
-    return _down(host, now, "missing", why)
-
-
 def _down(host: str, now: float, kind: str, message: str) -> ProcessesSnapshot:
     status = EndpointStatus(
         WORKER, f"via the worker on {clean(host, 255)}", kind, message, via_worker=True

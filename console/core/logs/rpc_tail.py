@@ -9,6 +9,7 @@ jumps to the end: we say how many bytes were skipped.
 
 from __future__ import annotations
 
+import time
 import xml.parsers.expat
 import xmlrpc.client
 from collections.abc import Callable
@@ -84,6 +85,28 @@ class RpcTail:
             return self._batch(self._poll())
         except RPC_ERRORS as exc:
             return self._failed(exc)
+
+    def read_at(self, at: float, n: int) -> Batch:
+        """Up to n lines from the first one written at or after `at`: the log is bisected
+        through supervisord's read call (a few dozen small reads), never read through."""
+        from console.core.logs.timejump import first_in
+
+        if self._read is None:
+            return Batch(note="cannot jump to a time: this supervisord has no read call")
+        read = self._read
+
+        def pread(pos: int, length: int) -> bytes:
+            return _encoded(read(self.name, pos, length))
+
+        try:
+            size = self._size(0)
+            offset = first_in(pread, size, at, None, time.time())
+            data = pread(offset, min(CHUNK, size - offset)) if size > offset else b""
+        except RPC_ERRORS as exc:
+            return self._failed(exc)
+        splitter = LineSplitter(cap=self.cap)
+        splitter.restart(offset)
+        return Batch(tuple(splitter.feed(data)[:n]), start=offset)
 
     def _size(self, offset: int) -> int:
         """The log's current size (the tail call with length 0 returns just that)."""

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from console.core.logs.lines import MAX_LINE_BYTES, LogLine, render
 from console.core.logs.matcher import PatternSpec, matcher_for
 from console.core.logs.segment import Found, SegmentJob, SegmentResult, scan_segment
-from console.core.logs.workers import Cancelled, Pool, shared_pool
+from console.core.logs.workers import AHEAD, IN_FLIGHT, Cancelled, Pool, Worker, ready, shared_pool
 
 FIRST_SEGMENT = 1024 * 1024
 MAX_SEGMENT = 32 * 1024 * 1024
@@ -166,25 +167,48 @@ def _results(
 def _pooled(
     pool: Pool, jobs: list[SegmentJob], cancelled: Callable[[], bool]
 ) -> Iterator[SegmentResult]:
-    """Job i goes to worker i % size, two ahead each; results are read back in job order."""
+    """Each worker keeps AHEAD jobs; the next job goes to whichever worker answers first (on a
+    busy machine one worker may get little CPU: the other takes its share). Results are
+    handed back in job order, at most IN_FLIGHT jobs past the one awaited."""
     workers = pool.workers()
-    ahead = min(len(jobs), 2 * len(workers))
+    sent: dict[Worker, deque[int]] = {w: deque() for w in workers}
+    done: dict[int, SegmentResult] = {}
+    nxt = want = 0
     finished = False
+
+    def feed(worker: Worker) -> None:
+        nonlocal nxt
+        while len(sent[worker]) < AHEAD and nxt < len(jobs) and nxt - want < IN_FLIGHT:
+            worker.send(jobs[nxt])
+            sent[worker].append(nxt)
+            nxt += 1
+
     try:
-        for i in range(ahead):
-            workers[i % len(workers)].send(jobs[i])
-        for i in range(len(jobs)):
+        for _ in range(AHEAD):  # round robin at first: the first results come from both
+            for worker in workers:
+                if len(sent[worker]) < AHEAD and nxt < len(jobs):
+                    worker.send(jobs[nxt])
+                    sent[worker].append(nxt)
+                    nxt += 1
+        while want < len(jobs):
+            if want in done:
+                yield done.pop(want)
+                want += 1
+                for worker in workers:
+                    feed(worker)
+                continue
             try:
-                result = workers[i % len(workers)].receive(cancelled)
+                for worker in ready([w for w in workers if sent[w]], cancelled):
+                    done[sent[worker].popleft()] = worker.receive(cancelled)
+                    feed(worker)
             except OSError:  # a worker died (killed, out of memory): finish here instead
                 pool.close()
                 finished = True
-                yield from _results(jobs[i:], False, cancelled)
+                for i in range(want, len(jobs)):
+                    if cancelled():
+                        return
+                    yield done[i] if i in done else scan_segment(jobs[i])
                 return
-            if ahead < len(jobs):
-                workers[ahead % len(workers)].send(jobs[ahead])
-                ahead += 1
-            yield result
         finished = True
     except Cancelled:
         return

@@ -12,7 +12,7 @@ SCAN_CAP bytes without any stamped line cannot be placed; the search then leans 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
 
 from console.core.logs.stamps import HEAD, line_time
@@ -20,6 +20,7 @@ from console.core.logs.stamps import HEAD, line_time
 BLOCK = 16384  # one read while probing: most logs have a stamped line within a few KiB
 WINDOW = 65536  # below this the search reads forward instead of halving again
 SCAN_CAP = 1 << 20  # bytes read from one probe before it gives up looking for a stamp
+Read = Callable[[int, int], bytes]  # (position, length) -> the bytes there (fewer at the end)
 
 
 def first_at(
@@ -38,10 +39,15 @@ def first_at(
     stat = os.fstat(fd)
     end = stat.st_size if end is None else end
     ref = stat.st_mtime if ref is None else ref
+    return first_in(lambda pos, size: os.pread(fd, size, pos), end, at, tz, ref)
+
+
+def first_in(read: Read, end: int, at: float, tz: tzinfo | None, ref: float) -> int:
+    """`first_at` over any reader of byte ranges (a file, or supervisord's read call)."""
     lo, hi, answer = 0, end, end  # lo: a line start before the answer; answer: a line start
     while hi - lo > WINDOW:
         mid = (lo + hi) // 2
-        found = _first_stamped(fd, mid, hi, tz, ref)
+        found = _first_stamped(read, mid, hi, tz, ref)
         if found is None:  # nothing stamped in [mid, hi): the answer is before mid, or `answer`
             hi = mid
             continue
@@ -50,7 +56,7 @@ def first_at(
             hi = answer = offset
         else:
             lo = offset
-    for offset, head in lines(fd, lo, answer, SCAN_CAP * 4):
+    for offset, head in lines(read, lo, answer, SCAN_CAP * 4):
         stamp = line_time(head, tz, ref)
         if stamp is not None and stamp >= at:
             return offset
@@ -58,28 +64,28 @@ def first_at(
 
 
 def _first_stamped(
-    fd: int, pos: int, stop: int, tz: tzinfo | None, ref: float
+    read: Read, pos: int, stop: int, tz: tzinfo | None, ref: float
 ) -> tuple[int, float] | None:
     """The first stamped line starting in [pos, stop): (its offset, its time)."""
-    for offset, head in lines(fd, pos, stop, SCAN_CAP):
+    for offset, head in lines(read, pos, stop, SCAN_CAP):
         stamp = line_time(head, tz, ref)
         if stamp is not None:
             return offset, stamp
     return None
 
 
-def lines(fd: int, pos: int, stop: int, budget: int) -> Iterator[tuple[int, bytes]]:
+def lines(read: Read, pos: int, stop: int, budget: int) -> Iterator[tuple[int, bytes]]:
     """(offset, first bytes) of each line starting in [pos, stop), reading at most `budget`
     bytes; `pos` inside a line starts at the next one. The last line may lack its newline."""
-    start = _line_start(fd, pos, budget)
+    start = _line_start(read, pos, budget)
     if start is None:
         return
-    pos, read = start, 0
-    while pos < stop and read < budget:
-        block = os.pread(fd, BLOCK, pos)
+    pos, done = start, 0
+    while pos < stop and done < budget:
+        block = read(pos, BLOCK)
         if not block:
             return
-        read += len(block)
+        done += len(block)
         at = 0
         while (nl := block.find(b"\n", at)) >= 0:
             yield pos + at, block[at : min(nl, at + HEAD)]
@@ -92,28 +98,28 @@ def lines(fd: int, pos: int, stop: int, budget: int) -> Iterator[tuple[int, byte
             return
         if at == 0:  # one line longer than a block: its head, then skip to its end
             yield pos, block[:HEAD]
-            after = _line_start(fd, pos + len(block), budget - read)
+            after = _line_start(read, pos + len(block), budget - done)
             if after is None:
                 return
-            read += after - pos - len(block)
+            done += after - pos - len(block)
             pos = after
         else:
             pos += at  # re-read the cut line from its start
 
 
-def _line_start(fd: int, pos: int, budget: int) -> int | None:
+def _line_start(read: Read, pos: int, budget: int) -> int | None:
     """The first line start at or after `pos`, reading at most `budget` bytes; None if none."""
     if pos <= 0:
         return 0
-    read = 0
+    done = 0
     scan = pos - 1  # a newline just before pos makes pos itself a line start
-    while read < budget:
-        block = os.pread(fd, BLOCK, scan)
+    while done < budget:
+        block = read(scan, BLOCK)
         if not block:
             return None
         nl = block.find(b"\n")
         if nl >= 0:
             return scan + nl + 1
-        read += len(block)
+        done += len(block)
         scan += len(block)
     return None

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from console.core.logs.segment import SegmentJob, SegmentResult, scan_segment
 
 _HEADER = struct.Struct("!Q")
+AHEAD = 2  # jobs queued at each worker, so it never waits for the next one
+IN_FLIGHT = 6  # jobs sent past the one awaited: bounds the results held for reordering
 
 
 def cores() -> int:
@@ -70,6 +72,17 @@ class Worker:
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait()
+
+
+def ready(workers: list[Worker], cancelled: Callable[[], bool]) -> list[Worker]:
+    """The workers with a result to read (waits for one; raises Cancelled if asked first)."""
+    by_fd = {w.proc.stdout.fileno(): w for w in workers if w.proc.stdout is not None}
+    while True:
+        found, _, _ = select.select(list(by_fd), [], [], 0.05)
+        if found:
+            return [by_fd[fd] for fd in found]
+        if cancelled():
+            raise Cancelled
 
 
 def _read_exactly(fd: int, size: int, cancelled: Callable[[], bool]) -> bytes:

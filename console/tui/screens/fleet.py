@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Input, Static
 
 from console.core.fleet.cells import COLUMNS, row_cells
+from console.core.formatting import counted
 from console.tui.screens.confirm import Confirmation
 from console.tui.screens.polled import PolledScreen
 from console.tui.text import outside
@@ -79,7 +80,8 @@ class FleetScreen(PolledScreen):
         wanted = self.text_filter.lower()  # a host name, or a state: "down", "bad"
         rows = [r for r in view.rows if wanted in r.host.lower() or wanted == r.state]
         counts = {state: sum(r.state == state for r in view.rows) for state in STATE_STYLE}
-        line = f"{len(view.rows)} hosts: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        states = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        line = f"{counted(len(view.rows), 'host')}: {states}"
         if self.text_filter:
             line += f"  ·  filter: {self.text_filter} ({len(rows)} shown)"
         for bad in view.invalid:

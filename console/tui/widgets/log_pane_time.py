@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from console.tui.widgets.log_pane import LogPane
 
 NO_JUMP = "time cursor: this source cannot jump to a time (log files only)"
-# A reader that can jump has `read_at(at, n) -> Batch`: files (FileFollower) and several
-# of them merged (MergedReader); supervisord's tail RPC and the fleet's cannot.
+# A reader that can jump has `read_at(at, n) -> Batch`: files (FileFollower), supervisord's
+# read call (RpcTail), several logs merged (MergedReader); the fleet's logs cannot.
 
 
 class LogPaneTime:
@@ -58,4 +58,7 @@ class LogPaneTime:
 
     @work(thread=True, exclusive=True, group="log-page", exit_on_error=False)
     def _read_at(self: LogPane, token: int, reader, at: float) -> None:
-        self.post_message(Loaded(token, guarded_read(reader.read_at, at, PAGE_LINES), "window"))
+        batch = guarded_read(reader.read_at, at, PAGE_LINES)
+        # a reader that could not jump says why, and the lines shown stay
+        mode = "window" if batch.lines or not batch.note else "note"
+        self.post_message(Loaded(token, batch, mode))
