@@ -9,12 +9,25 @@ row on PostgreSQL, where the planner also hashed the whole table to match the id
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, literal, select, text, true
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    and_,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    true,
+)
 
 from console.core.recent import COUNT_COLUMNS
 from console.core.store.engine import reading, store_errors
@@ -94,7 +107,8 @@ def _rollup_statement(engine: Engine, model: Any) -> Callable[..., Any]:
     def statement(lo: int, hi: int) -> Any:
         query = (
             select(*group_cols, hour, literal(HOUR), *values.values())
-            .where(_raw_rows(), model.bucket >= lo, model.bucket < hi)
+            .where(_raw_rows(), model.bucket >= _bound(model.bucket, lo))
+            .where(model.bucket < _bound(model.bucket, hi))
             .group_by(*group_cols, hour)
         )
         stmt = dialect.insert(model).from_select(names, query)
@@ -121,10 +135,25 @@ def _prune_table(
         return 0
 
     def window(conn: Connection, lo: float, hi: float) -> int:
-        stmt = delete(model).where(time_col >= lo, time_col < hi, *cond)
+        stmt = delete(model).where(
+            time_col >= _bound(time_col, lo), time_col < _bound(time_col, hi), *cond
+        )
         return conn.execute(stmt).rowcount or 0
 
     return _walk(engine, first, before, _Edge(time_col, and_(true(), *cond), batch, 1), window)
+
+
+def _bound(column: Any, value: float) -> Any:
+    """A window's bound, written into the SQL text as the column's own type.
+
+    In the text: psycopg prepares a statement it has run 5 times, and PostgreSQL's generic
+    plan for a range of unknown bounds read every row left to the end (bitmap scan + sort) at
+    each window. As an integer for an integer column (`>= x` and `< x` both mean `ceil(x)`
+    there): against a float, PostgreSQL compares bigint as float8 and uses no index at all.
+    """
+    if isinstance(column.type, Integer):
+        return literal(math.ceil(value), Integer(), literal_execute=True)
+    return literal(float(value), Float(), literal_execute=True)
 
 
 def _raw_rows() -> Any:
@@ -136,9 +165,9 @@ def _first_time(
     engine: Engine, time_col: Any, cond: Any, start: float | None, end: float
 ) -> float | None:
     """The oldest time in [start, end): one step down the time index, not a scan."""
-    query = select(func.min(time_col)).where(time_col < end)
+    query = select(func.min(time_col)).where(time_col < _bound(time_col, end))
     if start is not None:
-        query = query.where(time_col >= start)
+        query = query.where(time_col >= _bound(time_col, start))
     if cond is not None:
         query = query.where(cond)
     with reading(engine) as conn:
@@ -160,7 +189,8 @@ class _Edge:
         # One step down the index `rows` entries long: the window's own rows, read once more.
         nth = (
             select(self.time_col)
-            .where(self.time_col >= lo, self.time_col < end, self.cond)
+            .where(self.time_col >= _bound(self.time_col, lo))
+            .where(self.time_col < _bound(self.time_col, end), self.cond)
             .order_by(self.time_col)
             .offset(self.rows)
             .limit(1)
