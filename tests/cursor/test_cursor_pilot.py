@@ -65,9 +65,12 @@ def test_the_cursor_moves_every_screen_and_back(app) -> None:
             await pilot.press("enter")
             await until(pilot, lambda: pilot.app.cursor == at, "the cursor")
             assert header(pilot) == f"AT {iso(at)[11:16]} (1h ago)"  # 1h59m57s, rough
-            shown = await until(
-                pilot, lambda: pilot.app.shown_model().cache.health, "the stored health"
-            )
+
+            def stored_health():
+                cache = pilot.app.shown_model().cache  # None until the store answers
+                return cache.health if cache is not None else None
+
+            shown = await until(pilot, stored_health, "the stored health")
             assert shown.cpu_percent == cpu_at(at - at % 60)
             assert pilot.app.shown_model().panel_note("health") == "stored minute"
 
