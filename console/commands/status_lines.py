@@ -6,6 +6,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from console.core import formatting
 from console.core.supervisor.exits import fallback_words
 from console.core.supervisor.models import ProcessesSnapshot, ProcessInfo
 
@@ -53,6 +54,9 @@ def lines(snapshot: ProcessesSnapshot) -> list[str]:
     for endpoint in snapshot.endpoints:
         if not endpoint.ok:
             out.append(f"{endpoint.name}: UNREACHABLE  {endpoint.message}")
+        elif endpoint.via_worker:  # no supervisord URL here: the host's worker's own list
+            age = formatting.ago(formatting.age_of(snapshot.ts, time.time()))
+            out.append(f"{endpoint.name}: as the host's worker listed it {age}")
     for p in snapshot.processes:
         name = f"{p.endpoint}/{p.full_name}" if several else p.full_name
         out.append(

@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -80,63 +79,6 @@ def start_workers(redis_url: str, db_url: str, tmp: str) -> list[subprocess.Pope
     return procs
 
 
-class Simulator:
-    """Simulated hosts writing cache and rows at the real rate, each at its own second."""
-
-    def __init__(self, redis_url: str, db_url: str, fleet: Any) -> None:
-        from console.core.cache.redis_cache import RedisCache
-
-        self.cache = RedisCache(redis_url)
-        self.redis = self.cache.client
-        self.engine = make_engine(db_url)
-        self.fleet = fleet
-        self.beat: dict[str, Any] | None = None  # a real worker's heartbeat, as the template
-        self.hosts: list[str] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def add(self, count: int) -> None:
-        """New hosts arrive as after 90 minutes of running: recent lists full, one collection."""
-        now = time.time()
-        for _ in range(count):
-            host = f"sim-{len(self.hosts):04d}"
-            fleet_sim.fill_recent(self.cache, host, now)
-            fleet_sim.write_cache(self.cache, self.redis, self.fleet, host, now, 0, self.beat)
-            self.hosts.append(host)
-
-    def wait_for_real_beat(self, timeout: float = 90) -> None:
-        """The first real worker's heartbeat (its schedule table makes it the largest entry)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            raw = self.redis.hget(keys.HEARTBEAT, "real-0")
-            if raw is not None:
-                self.beat = json.loads(raw)
-                return
-            time.sleep(0.5)
-        print("the real workers did not beat: simulated hosts beat a smaller stand-in")
-
-    def _run(self) -> None:
-        minute = 0
-        while not self.stop.is_set():
-            start = time.time()
-            hosts = list(self.hosts)
-            for n, host in enumerate(hosts):
-                due = start + 60 * n / max(1, len(hosts))
-                if self.stop.wait(max(0.0, due - time.time())):
-                    return
-                now = time.time()
-                fleet_sim.write_cache(self.cache, self.redis, self.fleet, host, now, n, self.beat)
-                fleet_sim.write_rows(self.engine, host, time.time(), minute)
-            minute += 1
-            self.stop.wait(max(0.0, start + 60 - time.time()))
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(10)
-        self.engine.dispose()
-        self.cache.close()
-
-
 def console_poll(redis_url: str, seconds: float, mode: str) -> dict[str, Any]:
     argv = [sys.executable, "-m", "tests.bench.fleet_console", redis_url, str(seconds), "2", mode]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
@@ -175,7 +117,7 @@ def idle_workers(redis: Any, seconds: float) -> None:
 
 def fleet_sizes(args: argparse.Namespace, redis_url: str, db_url: str, fleet: Any) -> None:
     mode = "fleet" if fleet is not None else "dashboard"
-    sim = Simulator(redis_url, db_url, fleet)
+    sim = fleet_sim.Simulator(redis_url, db_url, fleet)
     print(f"\nconsole poll every 2 s, mode {mode}, {args.seconds:g} s per size; load {_load()}")
     print(
         f"{'hosts':>6} {'poll median':>12} {'poll max':>9} {'console CPU':>12} {'Redis/host':>11}"
@@ -202,6 +144,14 @@ def fleet_sizes(args: argparse.Namespace, redis_url: str, db_url: str, fleet: An
                 flush=True,
             )
         if fleet is not None:
+            beats = sim.redis.hgetall(keys.HEARTBEAT).values()
+            summaries = sim.redis.hgetall(keys.FLEET_SUMMARY).values()
+            read = sum(map(len, beats)) + sum(map(len, summaries))
+            print(
+                f"  one fleet poll reads {read / 1e3:.0f} kB: per host a heartbeat of "
+                f"{sum(map(len, beats)) / max(1, len(beats)):.0f} B and a summary of "
+                f"{sum(map(len, summaries)) / max(1, len(summaries)):.0f} B"
+            )
             from tests.bench.fleet_tui import real_console
 
             tmp = tempfile.mkdtemp(prefix="stackwatch-bench-tui-")

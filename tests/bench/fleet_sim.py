@@ -5,7 +5,9 @@ performance every five minutes)."""
 
 from __future__ import annotations
 
+import json
 import os
+import threading
 import time
 from typing import Any
 
@@ -20,6 +22,7 @@ from console.core.metrics import (
     to_payload,
 )
 from console.core.store import ledger, writes
+from console.core.store.engine import make_engine
 from console.core.supervisor.models import EndpointStatus, ProcessesSnapshot, ProcessInfo
 
 PROGRAMS = 8  # a web server, a few queue workers, a scheduler, the stackwatch worker
@@ -144,3 +147,60 @@ def write_rows(engine: Any, host: str, now: float, i: int) -> None:
         writes.write_performance(engine, perf)
         runs.append(ledger.JobRun(host, "store_metrics", now + 1, 20.0, "ok", None))
     ledger.record_runs(engine, runs)
+
+
+class Simulator:
+    """Simulated hosts writing cache and rows at the real rate, each at its own second."""
+
+    def __init__(self, redis_url: str, db_url: str, fleet: Any) -> None:
+        from console.core.cache.redis_cache import RedisCache
+
+        self.cache = RedisCache(redis_url)
+        self.redis = self.cache.client
+        self.engine = make_engine(db_url)
+        self.fleet = fleet
+        self.beat: dict[str, Any] | None = None  # a real worker's heartbeat, as the template
+        self.hosts: list[str] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def add(self, count: int) -> None:
+        """New hosts arrive as after 90 minutes of running: recent lists full, one collection."""
+        now = time.time()
+        for _ in range(count):
+            host = f"sim-{len(self.hosts):04d}"
+            fill_recent(self.cache, host, now)
+            write_cache(self.cache, self.redis, self.fleet, host, now, 0, self.beat)
+            self.hosts.append(host)
+
+    def wait_for_real_beat(self, timeout: float = 90) -> None:
+        """The first real worker's heartbeat (its schedule table makes it the largest entry)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            raw = self.redis.hget(keys.HEARTBEAT, "real-0")
+            if raw is not None:
+                self.beat = json.loads(raw)
+                return
+            time.sleep(0.5)
+        print("the real workers did not beat: simulated hosts beat a smaller stand-in")
+
+    def _run(self) -> None:
+        minute = 0
+        while not self.stop.is_set():
+            start = time.time()
+            hosts = list(self.hosts)
+            for n, host in enumerate(hosts):
+                due = start + 60 * n / max(1, len(hosts))
+                if self.stop.wait(max(0.0, due - time.time())):
+                    return
+                now = time.time()
+                write_cache(self.cache, self.redis, self.fleet, host, now, n, self.beat)
+                write_rows(self.engine, host, time.time(), minute)
+            minute += 1
+            self.stop.wait(max(0.0, start + 60 - time.time()))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(10)
+        self.engine.dispose()
+        self.cache.close()

@@ -70,7 +70,8 @@ def test_console_lists_both_hosts_restarts_on_one_and_audits(
     console_env(monkeypatch, console_settings)
     capsys.readouterr()
     assert main(["status", "--host", "alpha"]) == 0
-    assert "app" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "main: as the host's worker listed it" in out and "app" in out
     before = alpha.pid()
     assert main(["restart", "--host", "alpha", "--yes", "app"]) == 0
     assert "alpha/main: supervisorctl restart app: ok" in capsys.readouterr().out

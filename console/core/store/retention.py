@@ -9,11 +9,25 @@ row on PostgreSQL, where the planner also hashed the whole table to match the id
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, literal, select, text, true
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    and_,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    true,
+)
 
 from console.core.recent import COUNT_COLUMNS
 from console.core.store.engine import reading, store_errors
@@ -21,9 +35,7 @@ from console.core.store.models import RAW_ROWS_SQL, QueueRow, SystemHealthRow
 from console.core.store.queries import KEY_COLUMNS, METRIC_MODELS, TABLES, TIME_COLUMN, aggregate
 from console.core.store.writes import HOUR, bucket_of
 
-ROLLUP_TARGET_ROWS = 2000  # hourly rows per rollup window (about 60 raw rows read for each)
-FIRST_WINDOW_S = HOUR
-MAX_GROWTH = 4.0  # a window grows or shrinks at most this much from one to the next
+ROLLUP_TARGET_ROWS = 50_000  # raw rows read per rollup window (whole hours: a few more)
 WALK_CACHE_KB = 32_768  # SQLite's page cache during a walk (pages are allocated as touched)
 
 
@@ -75,7 +87,8 @@ def _rollup_table(engine: Engine, model: Any, start: int, end: int) -> int:
         # RETURNING counts the rows: psycopg gives no rowcount for INSERT … SELECT.
         return len(conn.execute(insert_rows(int(lo), int(hi))).all())
 
-    return _walk(engine, bucket_of(first, HOUR), end, ROLLUP_TARGET_ROWS, HOUR, window)
+    edge = _Edge(model.bucket, _raw_rows(), ROLLUP_TARGET_ROWS, HOUR)
+    return _walk(engine, bucket_of(first, HOUR), end, edge, window)
 
 
 def _rollup_statement(engine: Engine, model: Any) -> Callable[..., Any]:
@@ -94,7 +107,8 @@ def _rollup_statement(engine: Engine, model: Any) -> Callable[..., Any]:
     def statement(lo: int, hi: int) -> Any:
         query = (
             select(*group_cols, hour, literal(HOUR), *values.values())
-            .where(_raw_rows(), model.bucket >= lo, model.bucket < hi)
+            .where(_raw_rows(), model.bucket >= _bound(model.bucket, lo))
+            .where(model.bucket < _bound(model.bucket, hi))
             .group_by(*group_cols, hour)
         )
         stmt = dialect.insert(model).from_select(names, query)
@@ -121,10 +135,25 @@ def _prune_table(
         return 0
 
     def window(conn: Connection, lo: float, hi: float) -> int:
-        stmt = delete(model).where(time_col >= lo, time_col < hi, *cond)
+        stmt = delete(model).where(
+            time_col >= _bound(time_col, lo), time_col < _bound(time_col, hi), *cond
+        )
         return conn.execute(stmt).rowcount or 0
 
-    return _walk(engine, first, before, batch, 1, window)
+    return _walk(engine, first, before, _Edge(time_col, and_(true(), *cond), batch, 1), window)
+
+
+def _bound(column: Any, value: float) -> Any:
+    """A window's bound, written into the SQL text as the column's own type.
+
+    In the text: psycopg prepares a statement it has run 5 times, and PostgreSQL's generic
+    plan for a range of unknown bounds read every row left to the end (bitmap scan + sort) at
+    each window. As an integer for an integer column (`>= x` and `< x` both mean `ceil(x)`
+    there): against a float, PostgreSQL compares bigint as float8 and uses no index at all.
+    """
+    if isinstance(column.type, Integer):
+        return literal(math.ceil(value), Integer(), literal_execute=True)
+    return literal(float(value), Float(), literal_execute=True)
 
 
 def _raw_rows() -> Any:
@@ -136,9 +165,9 @@ def _first_time(
     engine: Engine, time_col: Any, cond: Any, start: float | None, end: float
 ) -> float | None:
     """The oldest time in [start, end): one step down the time index, not a scan."""
-    query = select(func.min(time_col)).where(time_col < end)
+    query = select(func.min(time_col)).where(time_col < _bound(time_col, end))
     if start is not None:
-        query = query.where(time_col >= start)
+        query = query.where(time_col >= _bound(time_col, start))
     if cond is not None:
         query = query.where(cond)
     with reading(engine) as conn:
@@ -146,32 +175,52 @@ def _first_time(
     return None if value is None else float(value)
 
 
+@dataclass(frozen=True)
+class _Edge:
+    """Where a window ends: at the time of its `rows`-th row (matching `cond`), down to a
+    whole `unit` (rollups: hours), at least one unit after its start."""
+
+    time_col: Any
+    cond: Any
+    rows: int
+    unit: int
+
+    def after(self, conn: Connection, lo: float, end: float) -> float:
+        # One step down the index `rows` entries long: the window's own rows, read once more.
+        nth = (
+            select(self.time_col)
+            .where(self.time_col >= _bound(self.time_col, lo))
+            .where(self.time_col < _bound(self.time_col, end), self.cond)
+            .order_by(self.time_col)
+            .offset(self.rows)
+            .limit(1)
+        )
+        found = conn.execute(nth).scalar()
+        if found is None:
+            return end
+        return min(end, max(float(found) // self.unit * self.unit, lo + self.unit))
+
+
 def _walk(
     engine: Engine,
     lo: float,
     end: float,
-    target: int,
-    unit: int,
+    edge: _Edge,
     window: Callable[[Connection, float, float], int],
 ) -> int:
-    """Run window(conn, lo, hi) over consecutive windows up to `end`, sized for ~`target` rows
-    each, each in its own transaction on one connection.
+    """Run window(conn, lo, hi) over consecutive windows up to `end`, each of about
+    `edge.rows` rows, each in its own transaction on one connection.
 
-    The width follows the rows the last window held, so dense history (many hosts) gets
-    narrow windows and a gap of months is crossed in a few empty ones.
+    Counting the rows, not guessing a width, keeps every window small however the density
+    changes: a year of one host followed by 500 hosts, or a gap of months.
     """
-    width = float(max(unit, FIRST_WINDOW_S))
     total = 0
     with _walk_connection(engine) as conn:
         while lo < end:
-            hi = min(lo + width, end)
             with conn.begin():
-                done = window(conn, lo, hi)
-            total += done
+                hi = edge.after(conn, lo, end)
+                total += window(conn, lo, hi)
             lo = hi
-            growth = MAX_GROWTH if done == 0 else target / done
-            width = max(unit, width * min(MAX_GROWTH, max(1 / MAX_GROWTH, growth)))
-            width = (width // unit) * unit
     return total
 
 

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from console.core.formatting import counted
 from console.core.sanitize import clean
 from console.tui.screens.confirm import Confirmation
 from console.tui.screens.polled import PolledScreen
@@ -130,8 +131,10 @@ class QueuesScreen(PolledScreen):
             )
             if e
         ]
+        if not self.query_one(QueueDepthTable).shows("seen as"):  # the reason is not in the table
+            errors += [f"{line.name}: {line.error}" for line in view.queues if line.error]
         mode = " · read-only" if self.app.settings.read_only else ""
-        head = f"{view.host} · {len(view.queues)} queues{mode}"
+        head = f"{view.host} · {counted(len(view.queues), 'queue')}{mode}"
         self._status(" · ".join([head, *dict.fromkeys(errors)]), bad=bool(errors))
 
     def _status(self, text: str, bad: bool = False) -> None:

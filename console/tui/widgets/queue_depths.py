@@ -42,6 +42,10 @@ class QueueDepthTable(KeyedTable):
         self._lines: Sequence[QueueLine] = ()
         self._shown: tuple[str, ...] = self.COLUMNS  # KeyedTable adds them all on mount
 
+    def shows(self, column: str) -> bool:
+        """Whether the column is on screen at this width."""
+        return column in self._shown
+
     def on_resize(self) -> None:
         if self._lines:  # columns are fitted to values: none yet, nothing to fit
             self.show(self._lines)
@@ -49,7 +53,8 @@ class QueueDepthTable(KeyedTable):
     def show(self, lines: Sequence[QueueLine]) -> None:
         self._lines = lines
         rows = self._rows(lines)
-        keep = _columns_that_fit([cells for _key, _line, cells in rows], self.size.width)
+        # the screen's width: the table spans it, and its own is 0 while its tab is hidden
+        keep = _columns_that_fit([cells for _key, _line, cells in rows], self.app.size.width)
         if keep != self._shown:
             self._shown = keep
             self.clear(columns=True)
