@@ -176,11 +176,11 @@ def store_metrics(ctx: JobContext, now: float | None = None) -> Outcome:
     publish_latest(ctx, now)
     out = Outcome(wrote=["cache: performance"])
     stored = ctx.store.run(lambda: store_windows(ctx, now))
+    ctx.store.caught_up(stored)  # the windows are in: say so even if the failures below wait
     out.wrote.append(f"database: {stored} performance_metrics windows")
     failures = store_failures(ctx)
     if failures:
         out.wrote.append(f"database: {failures} job_failures rows")
-    ctx.store.caught_up(stored)
     return out
 
 
