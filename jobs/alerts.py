@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from console.core.alerts import kept, outbox
+from console.core.alerts.cache_reads import cached_programs, cached_transitions
 from console.core.alerts.evaluate import evaluate
 from console.core.alerts.model import AlertState, SourceReading
 from console.core.alerts.readings import StoreReadings, event_window, read_all, read_store
@@ -47,6 +48,27 @@ def _supervisords(ctx: JobContext) -> list[SourceReading]:
     return found
 
 
+def _from_cache(
+    ctx: JobContext, events: list, window_s: float, now: float, error: str
+) -> StoreReadings:
+    """Program states and transitions from the published list and the event stream."""
+    from console.core.feeds.processes_remote import read_published
+    from console.core.parse import Invalid
+
+    published = None
+    if ctx.redis is not None:
+        try:
+            found = read_published(ctx.redis, ctx.host)
+        except SourceUnavailable:
+            found = None
+        published = None if isinstance(found, Invalid) else found
+    return StoreReadings(
+        programs=cached_programs(published, events, now),
+        transitions=cached_transitions(events, window_s, now),
+        error=error,
+    )
+
+
 def entry(event: str, state: AlertState, ts: float) -> HistoryEntry:
     return HistoryEntry(
         ts,
@@ -78,6 +100,8 @@ def evaluate_alerts(ctx: JobContext, now: float | None = None) -> Outcome:
         )
     except SourceUnavailable as exc:
         store = StoreReadings(error=str(exc))
+    if store.error:  # the program rules read the cache instead: they matter most in an outage
+        store = _from_cache(ctx, events, event_window(rules), now, store.error)
     readings = replace(read_all(settings, cache, store, now, _supervisords(ctx)), peers=peers(ctx))
     before = kept.load_states(cache, host)
     ended = kept.drop_expired(cache, host, now)

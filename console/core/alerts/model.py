@@ -77,6 +77,7 @@ class Readings:
     transitions: tuple[ExitReading, ...] | None = None  # recent starts and exits
     jobs: tuple[JobReading, ...] | None = None
     queues: tuple[QueueReading, ...] | None = None
+    queue_failed: dict[str, tuple[tuple[float, float], ...]] | None = None  # (ts, failed count)
     sources: tuple[SourceReading, ...] | None = None
     # other hosts' last heartbeat; None unless this worker is the fleet's one sender for them
     peers: dict[str, float | None] | None = None

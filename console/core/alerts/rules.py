@@ -22,6 +22,7 @@ KINDS = (
     "job_failed",  # one of our periodic jobs failed `count` times in a row
     "queue_pending",  # a queue's pending count over `threshold` (default: its critical)
     "queue_oldest",  # a queue's oldest job older than `threshold` seconds
+    "queue_failures",  # a queue's jobs failing at `threshold` per minute or more over `window`
     "metric",  # a system metric over `threshold` (default: its critical threshold)
     "disk_full",  # a disk full within `threshold` hours at its current rate
     "source_down",  # the database or a supervisord cannot be reached
@@ -63,6 +64,7 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("job_failed", "job_failed", count=3),
     AlertRule("queue_pending", "queue_pending", for_s=300),
     AlertRule("queue_oldest", "queue_oldest", threshold=600, severity="warning"),
+    AlertRule("queue_failures", "queue_failures", threshold=1.0, window_s=600, severity="warning"),
     _metric("cpu_high", "cpu_percent"),
     _metric("memory_high", "mem_percent"),
     _metric("load_high", "load_per_core"),
@@ -174,7 +176,25 @@ def _one(item: Any, where: str, defaults: dict[str, AlertRule]) -> AlertRule:
     rule = replace(base, **values) if base else AlertRule(**values)
     if rule.kind == "metric" and rule.metric is None:
         raise bad(f"{label}.metric", where, f"a metric rule needs one of {', '.join(METRICS)}")
+    if rule.kind == "queue_failures":
+        _rate_rule(rule, label, where)
     return rule
+
+
+def _rate_rule(rule: AlertRule, label: str, where: str) -> None:
+    """A failure rate needs a positive rate and a window the recent samples cover."""
+    from console.core.keys import RECENT_SPAN_S
+
+    if rule.threshold is not None and not 0 < rule.threshold <= 100_000:
+        problem = "must be failures per minute above 0"
+        raise bad(f"{label}.threshold", where, problem, rule.threshold)
+    if not 60 <= rule.window_s <= RECENT_SPAN_S - 600:
+        raise bad(
+            f"{label}.window",
+            where,
+            f"must be between 1m and {(RECENT_SPAN_S - 600) // 60}m (the samples kept)",
+            rule.window_s,
+        )
 
 
 def rules_from_toml(items: Any, where: str) -> tuple[AlertRule, ...]:
