@@ -173,6 +173,22 @@ def _queue_failures(rule: AlertRule, r: Readings, now: float) -> list[Finding] |
     return out
 
 
+def _memory_restart(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
+    if r.program_memory is None or rule.threshold is None:
+        return None
+    return [
+        Finding(
+            name,
+            f"{name} uses {m.mb:.0f} MB with its children, over {rule.threshold:g} MB: "
+            "restarted by the worker (not when it is read-only)",
+            round(m.mb, 1),
+            rule.threshold,
+        )
+        for m in r.program_memory
+        if m.mb >= rule.threshold and (name := program_name(m.endpoint, m.program))
+    ]
+
+
 def _metric(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
     metric = rule.metric or ""
     limit = rule.threshold if rule.threshold is not None else r.thresholds.get(metric)
@@ -250,6 +266,7 @@ _FINDERS: dict[str, Callable[[AlertRule, Readings, float], list[Finding] | None]
     "queue_pending": _queue_pending,
     "queue_oldest": _queue_oldest,
     "queue_failures": _queue_failures,
+    "memory_restart": _memory_restart,
     "metric": _metric,
     "disk_full": _disk_full,
     "source_down": _source_down,

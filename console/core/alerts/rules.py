@@ -27,6 +27,7 @@ KINDS = (
     "disk_full",  # a disk full within `threshold` hours at its current rate
     "source_down",  # the database or a supervisord cannot be reached
     "host_silent",  # another host's worker stopped reporting (one worker of the fleet says so)
+    "memory_restart",  # a program over `threshold` MB with its children: the worker restarts it
 )
 METRICS = ("cpu_percent", "mem_percent", "load_per_core", "swap_percent", "disk_percent")
 SEVERITIES = ("critical", "warning")
@@ -73,6 +74,8 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("disk_filling", "disk_full", threshold=24, severity="warning"),
     AlertRule("source_down", "source_down", for_s=300),
     AlertRule("host_silent", "host_silent", threshold=300),
+    # off by default: it acts (superlance's memmon); enabling it needs a threshold in MB
+    AlertRule("memory_restart", "memory_restart", enabled=False, severity="warning"),
 )
 
 
@@ -178,6 +181,10 @@ def _one(item: Any, where: str, defaults: dict[str, AlertRule]) -> AlertRule:
         raise bad(f"{label}.metric", where, f"a metric rule needs one of {', '.join(METRICS)}")
     if rule.kind == "queue_failures":
         _rate_rule(rule, label, where)
+    if rule.kind == "memory_restart" and rule.enabled:
+        if rule.threshold is None or not 1 <= rule.threshold <= 10_000_000:
+            problem = "a memory_restart rule needs a threshold in MB (1 or more)"
+            raise bad(f"{label}.threshold", where, problem, rule.threshold)
     return rule
 
 
