@@ -12,6 +12,7 @@ from sqlalchemy import Engine, case, func, select
 
 from console.core import keys
 from console.core.metrics import QueueDepth
+from console.core.queues.huey_source import is_sqlite, parse_huey_key
 from console.core.settings_tables import QueueSpec
 from console.core.store.engine import reading
 from console.core.store.models import JobFailureRow
@@ -74,7 +75,7 @@ def fill_failed(
     stays, and so does a queue in error."""
     if counts is None:
         return list(depths)
-    key_of = {spec.name: spec.backend_key for spec in specs}
+    key_of = {spec.name: _recorded_under(spec) for spec in specs}
     filled = []
     for depth in depths:
         key = key_of.get(depth.name, depth.name)
@@ -83,3 +84,11 @@ def fill_failed(
             depth = dataclasses.replace(depth, failed=counts.by_queue.get(key, 0))
         filled.append(depth)
     return filled
+
+
+def _recorded_under(spec: QueueSpec) -> str:
+    """The name a queue's failures are recorded under: its huey app's name. A SQLite key
+    names it after `#` (else huey's default, the queue's name); other keys are the name."""
+    if is_sqlite(spec):
+        return parse_huey_key(spec).name or spec.name
+    return spec.backend_key

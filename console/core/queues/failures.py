@@ -121,6 +121,15 @@ def remove(engine: Engine, host: str, failure_id: int) -> int:
         return int(conn.execute(stmt).rowcount or 0)
 
 
+def remove_older(engine: Engine, host: str, queue: str, before: float) -> int:
+    """Delete a queue's failure records older than `before`; returns how many went."""
+    stmt = delete(JobFailureRow).where(
+        JobFailureRow.host == host, JobFailureRow.queue == queue, JobFailureRow.ts < before
+    )
+    with writing(engine) as conn:
+        return int(conn.execute(stmt).rowcount or 0)
+
+
 def flush(engine: Engine, host: str) -> int:
     """Delete every failure record of a host."""
     with writing(engine) as conn:
