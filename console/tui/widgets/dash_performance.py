@@ -14,8 +14,9 @@ ROWS: dict[str, tuple[str, str | None]] = {
     "perf-rps": ("req/s", "perf.rps_avg"),
     "perf-latency": ("latency", "perf.latency_p95_ms"),
     "perf-jobs": ("jobs/min", "perf.jobs_processed"),
-    # jobs that failed lately, as a rate: not the Queue stats' `held failed` (still kept)
-    "perf-failed": ("failed/min", "perf.jobs_failed"),
+    # jobs that failed lately, as a rate (the label fits the 8-cell column): not the Queue
+    # stats' `held failed`, the failures kept until retried or deleted
+    "perf-failed": ("fail/min", "perf.jobs_failed"),
     "perf-runtime": ("runtime", None),
     "perf-wait": ("wait", None),
 }
