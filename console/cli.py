@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from console import __version__
 from console.core.errors import StackwatchError
+from console.core.lean import skip_unused_drivers
 from console.core.redact import redact
 from console.core.settings import SettingsError, load_settings, parse_supervisor_urls
 
@@ -121,12 +122,15 @@ def _glue_times(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    own_process = argv is None
     argv = _glue_times(sys.argv[1:] if argv is None else list(argv))
     parser = build_parser(only=chosen_command(argv) or "tui")
     args = parser.parse_args(argv)
     command = args.command or "tui"
     try:
         loaded = load_settings(args.config, flags=_flags(args))
+        if own_process:  # this process is ours alone (tests call main(argv) in theirs)
+            skip_unused_drivers(loaded.settings.resolved_database_url)
         if not importlib.util.find_spec(_module_name(command)):
             print(f"stackwatch: the {command} command is not available yet", file=sys.stderr)
             return EXIT_UNREACHABLE

@@ -155,7 +155,7 @@ def fleet_sizes(args: argparse.Namespace, redis_url: str, db_url: str, fleet: An
             from tests.bench.fleet_tui import real_console
 
             tmp = tempfile.mkdtemp(prefix="stackwatch-bench-tui-")
-            used = real_console(redis_url, db_url, tmp, int(args.seconds))
+            used = real_console(redis_url, db_url, tmp, max(60, int(args.seconds)))
             if used is not None:
                 print(
                     f"  the real console on its Fleet screen (tmux 200x50), {size} hosts: "

@@ -11,6 +11,8 @@ from console.core.alerts.model import Readings
 from console.core.alerts.rules import AlertRule
 from console.core.formatting import span
 
+QUEUE_FAILURES_PER_MIN = 1.0  # the default: ten failed jobs in the default ten minutes
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -148,6 +150,45 @@ def _queue_oldest(rule: AlertRule, r: Readings, now: float) -> list[Finding] | N
     ]
 
 
+def _queue_failures(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
+    from console.core.alerts.queue_rate import failure_rate
+
+    if r.queue_failed is None:
+        return None
+    limit = rule.threshold if rule.threshold is not None else QUEUE_FAILURES_PER_MIN
+    out = []
+    for name, series in sorted(r.queue_failed.items()):
+        found = failure_rate(series, rule.window_s, now)
+        if found is not None and found[1] >= limit:
+            failures, per_min = found
+            out.append(
+                Finding(
+                    name,
+                    f"queue {name}: {failures:g} jobs failed in {_span(rule.window_s)} "
+                    f"({per_min:.2g}/min)",
+                    round(per_min, 2),
+                    limit,
+                )
+            )
+    return out
+
+
+def _memory_restart(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
+    if r.program_memory is None or rule.threshold is None:
+        return None
+    return [
+        Finding(
+            name,
+            f"{name} uses {m.mb:.0f} MB with its children, over {rule.threshold:g} MB: "
+            "restarted by the worker (not when it is read-only)",
+            round(m.mb, 1),
+            rule.threshold,
+        )
+        for m in r.program_memory
+        if m.mb >= rule.threshold and (name := program_name(m.endpoint, m.program))
+    ]
+
+
 def _metric(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
     metric = rule.metric or ""
     limit = rule.threshold if rule.threshold is not None else r.thresholds.get(metric)
@@ -224,6 +265,8 @@ _FINDERS: dict[str, Callable[[AlertRule, Readings, float], list[Finding] | None]
     "job_failed": _job_failed,
     "queue_pending": _queue_pending,
     "queue_oldest": _queue_oldest,
+    "queue_failures": _queue_failures,
+    "memory_restart": _memory_restart,
     "metric": _metric,
     "disk_full": _disk_full,
     "source_down": _source_down,

@@ -77,6 +77,8 @@ class Readings:
     transitions: tuple[ExitReading, ...] | None = None  # recent starts and exits
     jobs: tuple[JobReading, ...] | None = None
     queues: tuple[QueueReading, ...] | None = None
+    queue_failed: dict[str, tuple[tuple[float, float], ...]] | None = None  # (ts, failed count)
+    program_memory: tuple[Any, ...] | None = None  # console.core.alerts.memmon.ProgramMemory
     sources: tuple[SourceReading, ...] | None = None
     # other hosts' last heartbeat; None unless this worker is the fleet's one sender for them
     peers: dict[str, float | None] | None = None

@@ -21,6 +21,7 @@ from console.core.alerts.model import (
     Readings,
     SourceReading,
 )
+from console.core.alerts.queue_rate import failed_series
 from console.core.alerts.rules import AlertRule
 from console.core.cache import Cache
 from console.core.cache.entries import read_entry, read_heartbeat
@@ -155,6 +156,7 @@ def read_all(
     host = settings.host
     database = SourceReading("database", store.error is None, store.error or "")
     heartbeat = read_heartbeat(cache, host)
+    recent_kept = keys.recent_maxlen(settings.collect_interval)
     return Readings(
         host=host,
         **_health(cache, host, now),
@@ -164,6 +166,7 @@ def read_all(
         transitions=store.transitions,
         jobs=_jobs(cache, settings, now, store.failed_in_row),
         queues=_queues(cache, settings),
+        queue_failed=failed_series(cache.items(keys.recent("queue", host), recent_kept)),
         sources=(database, *sources),
         thresholds={name: t.critical for name, t in settings.thresholds.items()},
     )

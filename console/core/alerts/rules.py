@@ -22,10 +22,12 @@ KINDS = (
     "job_failed",  # one of our periodic jobs failed `count` times in a row
     "queue_pending",  # a queue's pending count over `threshold` (default: its critical)
     "queue_oldest",  # a queue's oldest job older than `threshold` seconds
+    "queue_failures",  # a queue's jobs failing at `threshold` per minute or more over `window`
     "metric",  # a system metric over `threshold` (default: its critical threshold)
     "disk_full",  # a disk full within `threshold` hours at its current rate
     "source_down",  # the database or a supervisord cannot be reached
     "host_silent",  # another host's worker stopped reporting (one worker of the fleet says so)
+    "memory_restart",  # a program over `threshold` MB with its children: the worker restarts it
 )
 METRICS = ("cpu_percent", "mem_percent", "load_per_core", "swap_percent", "disk_percent")
 SEVERITIES = ("critical", "warning")
@@ -63,6 +65,7 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("job_failed", "job_failed", count=3),
     AlertRule("queue_pending", "queue_pending", for_s=300),
     AlertRule("queue_oldest", "queue_oldest", threshold=600, severity="warning"),
+    AlertRule("queue_failures", "queue_failures", threshold=1.0, window_s=600, severity="warning"),
     _metric("cpu_high", "cpu_percent"),
     _metric("memory_high", "mem_percent"),
     _metric("load_high", "load_per_core"),
@@ -71,6 +74,8 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("disk_filling", "disk_full", threshold=24, severity="warning"),
     AlertRule("source_down", "source_down", for_s=300),
     AlertRule("host_silent", "host_silent", threshold=300),
+    # off by default: it acts (superlance's memmon); enabling it needs a threshold in MB
+    AlertRule("memory_restart", "memory_restart", enabled=False, severity="warning"),
 )
 
 
@@ -174,7 +179,29 @@ def _one(item: Any, where: str, defaults: dict[str, AlertRule]) -> AlertRule:
     rule = replace(base, **values) if base else AlertRule(**values)
     if rule.kind == "metric" and rule.metric is None:
         raise bad(f"{label}.metric", where, f"a metric rule needs one of {', '.join(METRICS)}")
+    if rule.kind == "queue_failures":
+        _rate_rule(rule, label, where)
+    if rule.kind == "memory_restart" and rule.enabled:
+        if rule.threshold is None or not 1 <= rule.threshold <= 10_000_000:
+            problem = "a memory_restart rule needs a threshold in MB (1 or more)"
+            raise bad(f"{label}.threshold", where, problem, rule.threshold)
     return rule
+
+
+def _rate_rule(rule: AlertRule, label: str, where: str) -> None:
+    """A failure rate needs a positive rate and a window the recent samples cover."""
+    from console.core.keys import RECENT_SPAN_S
+
+    if rule.threshold is not None and not 0 < rule.threshold <= 100_000:
+        problem = "must be failures per minute above 0"
+        raise bad(f"{label}.threshold", where, problem, rule.threshold)
+    if not 60 <= rule.window_s <= RECENT_SPAN_S - 600:
+        raise bad(
+            f"{label}.window",
+            where,
+            f"must be between 1m and {(RECENT_SPAN_S - 600) // 60}m (the samples kept)",
+            rule.window_s,
+        )
 
 
 def rules_from_toml(items: Any, where: str) -> tuple[AlertRule, ...]:

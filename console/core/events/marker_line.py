@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from console.core.events.markers import DEPLOY, FATAL, RESTART, SUPERVISORD, Marker
+from console.core.events.markers import ALERT, DEPLOY, FATAL, RESTART, SUPERVISORD, Marker
 
 SEP = " · "
 MAX_ITEMS = 3  # past three names a line reads as noise, whatever the width
@@ -40,6 +40,12 @@ def short_name(program: str) -> str:
     return name if sep and group == name else program
 
 
+def alert_label(label: str) -> str:
+    """`program_fatal web:web` reads as `program_fatal web`."""
+    rule, sep, subject = label.partition(" ")
+    return f"{rule} {short_name(subject)}" if sep else rule
+
+
 def deploy_label(label: str) -> str:
     """A deploy of many groups by count (`6 groups added`); of one or two, by name."""
     changes = label.split(", ")
@@ -53,17 +59,18 @@ def deploy_label(label: str) -> str:
 
 def groups(found: Sequence[Marker], gaps: Sequence[tuple[float, float]] = ()) -> list[Group]:
     """What happened in the range shown, most telling first: restarts by program (most often
-    first), then FATALs, deploys and supervisord (newest first), then the times without data."""
+    first), then FATALs, alerts, deploys and supervisord (newest first), then the times
+    without data."""
     out = []
     restarts = Counter(short_name(m.label) for m in found if m.kind == RESTART)
     if restarts:
         total = sum(restarts.values())
         items = tuple(f"{name} ×{n}" for name, n in restarts.most_common())
         out.append(Group(f"restarts {total}", f"restarts {total}", items, len(items), True))
-    for kind in (FATAL, DEPLOY, SUPERVISORD):
+    for kind in (FATAL, ALERT, DEPLOY, SUPERVISORD):
         mine = [m for m in reversed(found) if m.kind == kind]
         if mine:
-            label = short_name if kind == FATAL else deploy_label if kind == DEPLOY else str
+            label = {FATAL: short_name, ALERT: alert_label, DEPLOY: deploy_label}.get(kind, str)
             items = tuple(f"{label(m.label)} {_clock(m.ts)}" for m in mine)
             out.append(Group(kind, f"{kind} ×{len(mine)}", items, len(items)))
     if gaps:

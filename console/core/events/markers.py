@@ -1,15 +1,19 @@
 """Markers for the history chart: restarts, FATALs, deploys (reread/update) and supervisord
-starting or stopping, from supervisord's events (or what polls recorded)."""
+starting or stopping, from supervisord's events (or what polls recorded); and alerts firing,
+from the alert history."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from console.core.events.model import GROUP, PROCESS, SUPERVISOR, ProcessEvent
 
 RESTART, FATAL, DEPLOY, SUPERVISORD = "restart", "FATAL", "deploy", "supervisord"
-KINDS = (RESTART, FATAL, DEPLOY, SUPERVISORD)
+ALERT = "alert"
+KINDS = (RESTART, FATAL, DEPLOY, SUPERVISORD, ALERT)
+ALERT_EVENTS = ("firing", "silenced")  # the history's events of an alert starting to fire
 DEPLOY_JOIN_S = 30.0  # group removals/additions this close are one reread/update
 
 
@@ -47,3 +51,30 @@ def markers(events: Iterable[ProcessEvent], since: float, until: float) -> tuple
         else:
             out.append(m)
     return tuple(out)
+
+
+def alert_markers(history: Iterable[Any], since: float, until: float) -> tuple[Marker, ...]:
+    """An ALERT marker per alert firing in [since, until), oldest first, from the alert
+    history's entries (console.core.store.alert_history.HistoryEntry): `rule subject`."""
+    found = [
+        Marker(h.ts, ALERT, f"{h.rule} {h.subject}" if h.subject else h.rule)
+        for h in history
+        if h.event in ALERT_EVENTS and since <= h.ts < until
+    ]
+    return tuple(sorted(found, key=lambda m: m.ts))
+
+
+def state_markers(states: Iterable[Any], since: float, until: float) -> tuple[Marker, ...]:
+    """The same from the alert states kept in the cache (console.core.alerts.model.AlertState):
+    each alert's last firing only, enough for the last hour without the store."""
+    found = [
+        Marker(s.fired_at, ALERT, f"{s.rule} {s.subject}" if s.subject else s.rule)
+        for s in states
+        if s.fired_at is not None and since <= s.fired_at < until
+    ]
+    return tuple(sorted(found, key=lambda m: m.ts))
+
+
+def with_alerts(found: tuple[Marker, ...], alerts: tuple[Marker, ...]) -> tuple[Marker, ...]:
+    """Both kinds in one tuple, oldest first."""
+    return tuple(sorted((*found, *alerts), key=lambda m: m.ts)) if alerts else found

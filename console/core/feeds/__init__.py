@@ -51,12 +51,12 @@ class Feeds:
 
 def build_feeds(settings: Settings, clock: Callable[[], float] = time.time) -> Feeds:
     """The real feeds for `settings`, sharing one set of lazily opened connections."""
-    from console.core.feeds.dashboard_live import LiveDashboard
     from console.core.feeds.lazy import Lazy
 
     connections = Connections(settings)
     return Feeds(
-        dashboard=LiveDashboard(connections, clock),
+        # every feed loads on its first read: `stackwatch queues` never pays for the dashboard
+        dashboard=Lazy("console.core.feeds.dashboard_live", "LiveDashboard", connections, clock),
         # xmlrpc and psutil load when the Processes screen first reads, not at start-up
         processes=Lazy("console.core.feeds.processes_live", "LiveProcesses", connections),
         queues=Lazy("console.core.feeds.queues_live", "LiveQueues", connections, clock),

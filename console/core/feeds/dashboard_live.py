@@ -165,8 +165,9 @@ class LiveDashboard:
         return ChartReading(True, "", metric, host, span_s, now, tuple(rows), markers=marks)
 
     def _markers(self, host: str, since: float, until: float, from_store: bool) -> tuple:
-        """Chart markers from the event stream (last hour) or the store; none when unreadable."""
-        from console.core.events.markers import markers
+        """Chart markers from the event stream (last hour) or the store; none when unreadable.
+        Alerts firing are read apart: either source may fail without the other."""
+        from console.core.events.markers import markers, with_alerts
 
         try:
             if from_store:
@@ -178,8 +179,28 @@ class LiveDashboard:
 
                 events = stream_tail(self.connections.cache(), host)
         except (SourceUnavailable, SchemaOutOfDate):
-            return ()  # the chart says why its own data is missing; markers just stay away
-        return markers(events, since, until)
+            events = []  # the chart says why its own data is missing; markers just stay away
+        alerts = self._alerts(host, since, until, from_store)
+        return with_alerts(markers(events, since, until), alerts)
+
+    def _alerts(self, host: str, since: float, until: float, from_store: bool) -> tuple:
+        """Alerts firing in the range: the store's history, or (the last hour, kept in the
+        cache for a day) each alert's last firing."""
+        from console.core.events.markers import alert_markers, state_markers
+
+        try:
+            if from_store:
+                from console.core.store.alert_history import recent
+
+                engine = self.connections.engine()
+                history = recent(engine, host, since, limit=200, until=until)
+                return alert_markers(history, since, until)
+            from console.core.alerts.kept import load_states
+
+            states = load_states(self.connections.cache(), host).values()
+            return state_markers(states, since, until)
+        except (SourceUnavailable, SchemaOutOfDate):
+            return ()
 
     # -- supervisord ----------------------------------------------------------------------
     def check_supervisor(

@@ -77,19 +77,21 @@ def past_chart(
     engine: Any, host: str, metric: str, span_s: int, points: int, as_of: float, now: float
 ) -> ChartReading:
     """`metric` over the `span_s` seconds before `as_of`, with the markers of that range."""
-    from console.core.events.markers import markers
+    from console.core.events.markers import alert_markers, markers, with_alerts
     from console.core.store import queries
+    from console.core.store.alert_history import recent
     from console.core.store.process_events import marker_events
 
     since = as_of - span_s
     try:
         rows = queries.series(engine, metric, host, since, as_of, max(2, points))
         events = marker_events(engine, host, since, as_of)
+        history = recent(engine, host, since, limit=200, until=as_of)
     except STORE_ERRORS as exc:
         return ChartReading(False, store_reason(exc), metric, host, span_s, now, as_of=as_of)
     except ValueError as exc:  # unknown metric name
         return ChartReading(False, first_line(str(exc)), metric, host, span_s, now, as_of=as_of)
-    marks = markers(events, since, as_of)
+    marks = with_alerts(markers(events, since, as_of), alert_markers(history, since, as_of))
     return ChartReading(
         True, "", metric, host, span_s, now, tuple(rows), markers=marks, as_of=as_of
     )

@@ -23,14 +23,15 @@ from console.core.queues.backends import QueueBackends
 from console.core.queues.failure_counts import (
     FailureCounts,
     fill_failed,
+    plain_sqlite_path,
     stored_counts,
+    stored_counts_sqlite,
     with_waiting,
 )
 from console.core.queues.failures import Failure
 from console.core.queues.jobstats import in_flight, per_task, tiles
 from console.core.sanitize import clean
 from console.core.settings import QueueSpec, Settings
-from console.core.store import ledger, queries
 from console.core.worker_info import WorkerInfo, parse_worker_info, safe_zone
 
 HISTORY_S = 3600.0
@@ -138,6 +139,8 @@ class LiveQueues:
         try:
             metric = f"queue.{name}.pending"
             engine = self.connections.engine()
+            from console.core.store import queries
+
             points = queries.series(engine, metric, host, now - HISTORY_S, now, HISTORY_POINTS)
         except (StackwatchError, ValueError):
             return kept[1] if kept else ()
@@ -192,8 +195,17 @@ class LiveQueues:
         return events
 
     def failure_counts(self, host: str, now: float) -> FailureCounts | None:
-        """What `queue_lines` needs to fill huey's failed column (the CLI's `queues`)."""
-        return self._counts(host, now, self._waiting(host)[0])
+        """What `queue_lines` needs to fill huey's failed column (the CLI's `queues`): an
+        embedded store is counted without loading SQLAlchemy (a one-shot command's cost)."""
+        waiting = self._waiting(host)[0]
+        path = plain_sqlite_path(self.settings.resolved_database_url)
+        if path is None:
+            return self._counts(host, now, waiting)
+        try:
+            stored = stored_counts_sqlite(path, host, now)
+        except StackwatchError:
+            return None
+        return with_waiting(stored, ((f.queue, f.ts) for f in waiting), now)
 
     def _counts(self, host: str, now: float, waiting: list[Failure]) -> FailureCounts | None:
         """The one count of failures every part of the view shows (None: the store is down)."""
@@ -243,6 +255,8 @@ class LiveQueues:
         except StackwatchError as exc:
             errors.append(str(exc))
         try:
+            from console.core.store import ledger
+
             runs.extend(vars(r) for r in ledger.last_runs(self.connections.engine(), host))
         except StackwatchError as exc:
             errors.append(str(exc))

@@ -6,10 +6,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
-from sqlalchemy import Engine
 
 from console.core.cache import Cache
 from console.core.errors import SourceUnavailable
@@ -24,6 +23,9 @@ from console.core.queues.readers import read_queue
 from console.core.queues.watched import Watched, watched
 from console.core.sanitize import first_line
 from console.core.settings import QueueSpec, mask_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Engine, delete, func, select
+from typing import TYPE_CHECKING, Any
 
 from console.core.failure_record import parse_failure
 from console.core.parse import Invalid, Unfit
 from console.core.parse import invalid as invalid_reading
 from console.core.queues.huey_tasks import NotRetryable, replay_arguments
 from console.core.sanitize import clean, first_line
-from console.core.store.engine import reading, writing
-from console.core.store.models import JobFailureRow
+
+if TYPE_CHECKING:  # SQLAlchemy loads when the store is first read: `stackwatch queues` never
+    from sqlalchemy import Engine
 
 LIST_LIMIT = 200
 WEEK = 7 * 86400.0
@@ -81,6 +80,11 @@ def _fitting(rows: Sequence[tuple[int | None, Any]]) -> tuple[list[Failure], lis
 
 def stored(engine: Engine, host: str, limit: int = LIST_LIMIT) -> list[Failure]:
     """Persisted failures of a host, newest first."""
+    from sqlalchemy import select
+
+    from console.core.store.engine import reading
+    from console.core.store.models import JobFailureRow
+
     query = (
         select(JobFailureRow)
         .where(JobFailureRow.host == host)
@@ -99,12 +103,22 @@ def waiting(items: Sequence[Any]) -> tuple[list[Failure], list[Invalid]]:
 
 
 def count_since(engine: Engine, host: str, since: float) -> int:
+    from sqlalchemy import func, select
+
+    from console.core.store.engine import reading
+    from console.core.store.models import JobFailureRow
+
     query = select(func.count()).where(JobFailureRow.host == host, JobFailureRow.ts >= since)
     with reading(engine) as conn:
         return int(conn.execute(query).scalar() or 0)
 
 
 def get(engine: Engine, host: str, failure_id: int) -> Failure | None:
+    from sqlalchemy import select
+
+    from console.core.store.engine import reading
+    from console.core.store.models import JobFailureRow
+
     query = select(JobFailureRow).where(JobFailureRow.host == host, JobFailureRow.id == failure_id)
     with reading(engine) as conn:
         row = conn.execute(query).mappings().first()
@@ -116,6 +130,11 @@ def get(engine: Engine, host: str, failure_id: int) -> Failure | None:
 
 def remove(engine: Engine, host: str, failure_id: int) -> int:
     """Delete one failure record; returns how many rows went (0 when already gone)."""
+    from sqlalchemy import delete
+
+    from console.core.store.engine import writing
+    from console.core.store.models import JobFailureRow
+
     stmt = delete(JobFailureRow).where(JobFailureRow.host == host, JobFailureRow.id == failure_id)
     with writing(engine) as conn:
         return int(conn.execute(stmt).rowcount or 0)
@@ -132,5 +151,10 @@ def remove_older(engine: Engine, host: str, queue: str, before: float) -> int:
 
 def flush(engine: Engine, host: str) -> int:
     """Delete every failure record of a host."""
+    from sqlalchemy import delete
+
+    from console.core.store.engine import writing
+    from console.core.store.models import JobFailureRow
+
     with writing(engine) as conn:
         return int(conn.execute(delete(JobFailureRow).where(JobFailureRow.host == host)).rowcount)

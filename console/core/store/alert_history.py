@@ -56,10 +56,18 @@ def _finite(value: object) -> float | None:
 
 
 def recent(
-    engine: Engine, host: str, since: float, fingerprint: str | None = None, limit: int = 500
+    engine: Engine,
+    host: str,
+    since: float,
+    fingerprint: str | None = None,
+    limit: int = 500,
+    until: float | None = None,
 ) -> list[HistoryEntry]:
-    """This host's history since `since`, newest first (one alert, or all)."""
+    """This host's history since `since` (and before `until`), newest first (one alert, or
+    all)."""
     query = select(AlertHistoryRow).where(AlertHistoryRow.host == host, AlertHistoryRow.ts >= since)
+    if until is not None:
+        query = query.where(AlertHistoryRow.ts < until)
     if fingerprint is not None:
         query = query.where(AlertHistoryRow.fingerprint == fingerprint)
     query = query.order_by(AlertHistoryRow.ts.desc(), AlertHistoryRow.id.desc()).limit(limit)

@@ -247,6 +247,7 @@ def _return_free_pages(engine: Engine) -> None:
     """Give pruned pages back to the file system (auto_vacuum=INCREMENTAL, set at creation).
 
     Through a cursor the pragma frees a single page per call; executescript runs it to the end.
+    With the walk's page cache: it moves pages from the end of the file into the freed ones.
     """
-    with store_errors(engine), engine.connect() as conn:
+    with _walk_connection(engine) as conn:
         conn.connection.driver_connection.executescript("PRAGMA incremental_vacuum;")

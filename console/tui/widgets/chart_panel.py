@@ -42,6 +42,7 @@ MARKER_STYLE = {
     "FATAL": ("red+", "✖"),
     "deploy": ("magenta+", "◆"),
     "supervisord": ("cyan", "●"),
+    "alert": ("orange", "!"),
 }
 
 
