@@ -142,9 +142,17 @@ class StackwatchApp(CursorMixin, App[int]):
         self.set_interval(1.0, self.tick, name="ages")
 
     def on_ready(self) -> None:
-        # The first frame is out: now the store may load SQLAlchemy in its thread (importing
-        # it while the first frame renders would hold the GIL and delay it).
+        # Ready comes before the first frame is written: wait for that refresh, then let the
+        # store (and the alerts chip) load SQLAlchemy in their threads; importing it while
+        # the first frame renders would hold the GIL and delay it.
+        self.call_after_refresh(self._first_frame_out)
+
+    def _first_frame_out(self) -> None:
+        from console.tui.widgets.alert_chip import AlertChip
+
         self.poller.store_ready()
+        for chip in self.screen.query(AlertChip):
+            chip.refresh_count()
 
     def on_unmount(self) -> None:
         self.poller.stop()

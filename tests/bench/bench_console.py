@@ -41,6 +41,7 @@ from tests.bench.common import Row, Stats, print_table, summarise  # noqa: E402
 from tests.bench.console_feed import append_log, feed, prepare, put_latest, seed_history  # noqa: E402
 
 SIZE = ("200", "50")
+PAINT_PREFIX = f"sw-paint-{os.getpid()}"  # own tmux names: benches may run side by side
 SLICE_S = 10
 GOAL_CPU, GOAL_RSS_MB, GOAL_PAINT_S, GOAL_PAINT_RATIO = 1.0, 60.0, 0.8, 1.5
 CPU_GOAL = f"≤ {GOAL_CPU} % and ≤ 0.5× glances"
@@ -155,7 +156,7 @@ def first_paints(console: str, minimal: str, env: dict[str, str], runs: int):
             (console, "Performance", ours),
             (minimal, "minimal static app", ref),
         ):
-            name = f"sw-paint-{i}"
+            name = f"{PAINT_PREFIX}-{i}"
             _, began = start(name, command, env)
             took = wait_for(name, marker, began)
             tmux("kill-session", "-t", name)

@@ -54,6 +54,11 @@ class ModelPoller:
         if self._chart_request is not None and "chart" not in self._started:
             self.request_chart(*self._chart_request)
 
+    @property
+    def first_frame_out(self) -> bool:
+        """The first frame is shown: reads that load SQLAlchemy may start."""
+        return self._store_ready
+
     def stop(self) -> None:
         self._stopped = True
 

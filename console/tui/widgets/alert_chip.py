@@ -28,7 +28,10 @@ class AlertChip(Static):
     def on_mount(self) -> None:
         every = max(2.0, self.app.settings.refresh_dashboard)  # type: ignore[attr-defined]
         self.set_interval(every, self.refresh_count, name="alert-chip")
-        self.refresh_count()
+        # Not before the first frame (the app's on_ready asks then): the feed's first read
+        # loads SQLAlchemy in its thread, which would hold the GIL while that frame renders.
+        if self.app.poller.first_frame_out:  # type: ignore[attr-defined]
+            self.refresh_count()
 
     def refresh_count(self) -> None:
         feed = getattr(self.app.feeds, "alerts", None)  # type: ignore[attr-defined]
