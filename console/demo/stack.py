@@ -64,7 +64,8 @@ def settings_toml(cfg: DemoConfig) -> str:
     from console.demo.shop import QUEUE, shop_huey_path_for
 
     redis = f'redis_url = "{cfg.redis_url}"\n' if cfg.redis_url else ""
-    shop_key = QUEUE if cfg.redis_url else f"sqlite:{shop_huey_path_for(cfg.root)}"
+    # `#QUEUE`: the huey app's name, under which its failures are recorded
+    shop_key = QUEUE if cfg.redis_url else f"sqlite:{shop_huey_path_for(cfg.root)}#{QUEUE}"
     worker_key = worker_queue_name(cfg.host) if cfg.redis_url else f"sqlite:{cfg.root / 'huey.db'}"
     return textwrap.dedent(
         f"""\

@@ -294,3 +294,16 @@ def test_a_silent_host_fires_when_this_worker_is_the_fleet_sender():
     (late,) = [n for n in found.notifications if n.subject == "web-2"]
     assert late.value == 400 and late.threshold == 300 and "stopped reporting" in late.summary
     assert run([rule], Readings(HOST, peers=None), found.states).states == found.states
+
+
+def test_a_failing_job_stays_firing_while_the_store_cannot_say():
+    rule = RULES["job_failed"]
+    failing = (JobReading("store_metrics", failed_in_row=3, last_error="boom"),)
+    one = run([rule], Readings(HOST, jobs=failing))
+    assert [n.event for n in one.notifications] == ["firing"]
+    unknown = (JobReading("store_metrics", failed_in_row=None),)  # the database is down
+    blind = run([rule], Readings(HOST, jobs=unknown), one.states, now=T0 + 60)
+    assert blind.notifications == [] and blind.states == one.states
+    fixed = (JobReading("store_metrics", failed_in_row=0),)
+    back = run([rule], Readings(HOST, jobs=fixed), blind.states, now=T0 + 120)
+    assert [n.event for n in back.notifications] == ["resolved"]

@@ -1,10 +1,13 @@
 """History queries and store size, beside the naive reference measured in the same run.
 
     .venv/bin/python -m tests.bench.bench_store [--pg URL] [--hosts 50]
+    .venv/bin/python -m tests.bench.bench_store --load-only --hosts 500 --days 10 --h0-days 30
 
 Loads (once per run, in a temporary SQLite file and a temporary PostgreSQL database):
-host h0 with a full year of minute rows, hosts h1..hN-1 with 30 days; then rolls everything up
-to hourly rows and prunes raw rows past 7 days, as the worker does at steady state.
+host h0 with a full year of minute rows, hosts h1..hN-1 with 30 days, in time order as the
+workers write them; then rolls everything up to hourly rows and prunes raw rows past 7 days,
+as the worker does at steady state. Each phase is reported per host-day, wall and CPU (this
+process and its PostgreSQL server processes): flat per host-day is what scaling means here.
 The reference is the same hourly GROUP BY over the raw minute rows, kept in a copy table.
 """
 

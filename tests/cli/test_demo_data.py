@@ -8,12 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from console.core import recent
+from console.core import keys, recent
 from console.core.cache import open_cache
 from console.core.feeds import build_feeds
 from console.core.settings import Settings, load_settings
+from console.core.store import ledger
+from console.core.store.engine import make_engine
 from console.demo.files import DemoDir
-from console.demo.shop import FAILING_EVERY, build_shop, instrument_shop
+from console.demo.shop import (
+    FAILING_EVERY,
+    HELD_FOR,
+    SPELL_CYCLE,
+    build_shop,
+    expire_held_failures,
+    instrument_shop,
+    refused,
+)
 from console.demo.stack import ALL_PROGRAMS, DemoConfig, DemoStack
 from console.tui.dash_choices import SPARK_METRICS, SPARK_POINTS
 
@@ -71,3 +81,37 @@ def test_a_failed_shop_job_is_retried_with_its_arguments(demo_settings: Settings
     assert "re-enqueued send_receipt" in done.message
     again = huey.dequeue()
     assert again is not None and again.args == (FAILING_EVERY,)
+
+
+def test_refused_receipts_come_in_spells_and_their_held_failures_expire(
+    demo_settings: Settings,
+) -> None:
+    refusals = [order for order in range(1, 2 * SPELL_CYCLE + 1) if refused(order)]
+    assert refusals and len(refusals) < 2 * SPELL_CYCLE / FAILING_EVERY  # quiet between spells
+    huey, tasks = build_shop(demo_settings)
+    instrument_shop(huey, demo_settings)
+    tasks["send_receipt"](FAILING_EVERY)
+    huey.execute(huey.dequeue())
+    cache = open_cache(demo_settings)
+    try:  # what the worker's store does
+        records = cache.drain(keys.job_failures(demo_settings.host))
+    finally:
+        cache.close()
+    engine = make_engine(demo_settings.resolved_database_url)
+    ledger.record_failures(engine, demo_settings.host, records)
+    engine.dispose()
+    held = records[0]["ts"]
+
+    def held_failed() -> int | None:
+        feeds = build_feeds(demo_settings)
+        try:
+            view = feeds.queues.load(demo_settings.host)
+        finally:
+            feeds.close()
+        return {line.name: line.failed for line in view.queues}["shop"]
+
+    assert held_failed() == 1
+    assert expire_held_failures(demo_settings, held + HELD_FOR - 1) == 0  # not yet
+    assert held_failed() == 1
+    assert expire_held_failures(demo_settings, held + HELD_FOR + 1) == 1
+    assert held_failed() == 0

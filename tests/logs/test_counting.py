@@ -1,10 +1,12 @@
-"""Counting lines that hold literal needles: memchr a line at a time (sparse needles) and C
-counting checked by RE2 (dense ones) agree with counting line by line, on awkward blocks."""
+"""Counting lines that hold literal needles: the C helper (_linecount.c), and without it memchr
+a line at a time (sparse needles) and C counting checked by RE2 (dense ones), agree with
+counting line by line, on awkward blocks."""
 
 from __future__ import annotations
 
 import pytest
 
+from console.core.logs import counting
 from console.core.logs.counting import Counted, count_any, count_one, counted
 
 BLOCKS = [
@@ -16,6 +18,16 @@ BLOCKS = [
     b"",
 ]
 NEEDLES = [b"ERROR", b"aa", "café".encode(), b"\x00 ERR", b"R"]
+
+
+@pytest.fixture(autouse=True, params=["c", "python"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test twice: with the C helper, and with the Python ways it replaces."""
+    if request.param == "c" and counting._count_in_c is None:
+        pytest.skip("the C helper is not built (no compiler at install)")
+    if request.param == "python":
+        monkeypatch.setattr(counting, "_count_in_c", None)
+    return request.param
 
 
 def reference(data: bytes, end: int, needles: list[bytes]) -> int:
@@ -33,12 +45,28 @@ def test_one_needle_counts_each_line_once(data: bytes, needle: bytes, sparse: bo
 
 
 @pytest.mark.parametrize("data", BLOCKS)
-def test_several_needles_count_a_line_holding_two_once(data: bytes) -> None:
+def test_several_needles_count_a_line_holding_two_once(data: bytes, way: str) -> None:
     needles = [b"ERROR", b"aa", b"none", "café".encode()]
     ways = [counted(n, b"") for n in needles]  # an empty sample: every needle is sparse
-    assert count_any(data, len(data), ways) == reference(data, len(data), needles)
+    for end in (len(data), max(0, len(data) - 3)):
+        assert count_any(data, end, ways) == reference(data, end, needles)
     dense = [Counted(b"ERROR", 0, False), Counted(b"aa", 0, True)]
-    assert count_any(data, len(data), dense) is None  # left to the caller's C path
+    if way == "python":
+        assert count_any(data, len(data), dense) is None  # left to the caller's C path
+    else:
+        assert count_any(data, len(data), dense) == reference(data, len(data), [b"ERROR", b"aa"])
+
+
+def test_stale_bytes_past_the_end_are_not_read(way: str) -> None:
+    """segment.py reads blocks into one reused buffer: what lies past `end` is the last block's."""
+    data = bytearray(b"one ERROR\ntwo\nERROR stale ERROR\n")
+    end = data.index(b"two\n") + 4
+    assert count_one(data, end, Counted(b"ERROR", 0, True)) == 1
+    assert count_one(data, end - 1, Counted(b"ERROR", 4, False)) == 1
+    ways = [Counted(b"ERROR", 1, True), Counted(b"two", 2, True)]
+    assert count_any(data, end, ways) == 2
+    assert count_any(data, end - 2, ways) == 1  # "tw|o": the needle would cross the end
+    assert count_any(data, 6, ways) == 0  # "one ER|ROR"
 
 
 def test_the_sample_decides_how_a_needle_is_counted() -> None:

@@ -103,8 +103,8 @@ def _job_missed(rule: AlertRule, r: Readings, now: float) -> list[Finding] | Non
 
 
 def _job_failed(rule: AlertRule, r: Readings, now: float) -> list[Finding] | None:
-    if r.jobs is None:
-        return None
+    if r.jobs is None or any(j.failed_in_row is None for j in r.jobs):
+        return None  # a database outage must not resolve a failing job's alert
     return [
         Finding(
             j.name,

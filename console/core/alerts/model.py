@@ -43,7 +43,7 @@ class JobReading:
 
     name: str
     missed: bool = False
-    failed_in_row: int = 0
+    failed_in_row: int | None = 0  # None: the store cannot say (down): cannot tell
     last_error: str | None = None
 
 

@@ -113,7 +113,8 @@ def _jobs(
         info = parse_worker_info(beat.payload, beat.ts)
         rows = periodic.ours(info.schedule, info.timezone or settings.timezone, last, now)
     rows += periodic.apps(cache.map_all(keys.periodic_last(settings.host)), now, "")
-    failed = failed or {}
+    if failed is None:  # the store could not be read: no streak is known, none is zero
+        return tuple(JobReading(r.task, r.missed, None) for r in rows)
     return tuple(JobReading(r.task, r.missed, *failed.get(r.task, (0, None))) for r in rows)
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import re2
 
-from console.core.logs.counting import Counted, count_any, count_one, counted
+from console.core.logs.counting import Counted, count_any, count_one, counted, counts_in_c
 from console.core.logs.literals import Needles, plan_for
 from console.core.logs.needles import (
     MAX_NEEDLES,
@@ -104,6 +104,13 @@ class LineMatcher:
         if len(needles) > MAX_NEEDLES and self.engine == "re2":
             return None, False, False
         return needles, plan.icase, plan.pure
+
+    @property
+    def counts_in_c(self) -> bool:
+        """Whether count() is the C helper's alone: it reads nothing of a block past `end`, so
+        a reused buffer with stale bytes after `end` is fine (segment.py reads into one)."""
+        needles = self._needles
+        return needles is not None and self._pure and not self._icase and counts_in_c(needles)
 
     # --- one line ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from console.core import keys
 from console.core.metrics import QueueDepth
+from console.core.queues.huey_source import is_sqlite, parse_huey_key
 from console.core.settings_tables import QueueSpec
 
 if TYPE_CHECKING:  # SQLAlchemy loads on the first read through an engine
@@ -81,7 +82,7 @@ def fill_failed(
     stays, and so does a queue in error."""
     if counts is None:
         return list(depths)
-    key_of = {spec.name: spec.backend_key for spec in specs}
+    key_of = {spec.name: _recorded_under(spec) for spec in specs}
     filled = []
     for depth in depths:
         key = key_of.get(depth.name, depth.name)
@@ -124,3 +125,11 @@ def stored_counts_sqlite(path: str, host: str, now: float) -> FailureCounts:
     except sqlite3.Error as exc:
         raise SourceUnavailable(f"database {path}: {first_line(str(exc))}") from None
     return FailureCounts({str(q): int(n) for q, n, _ in rows}, sum(int(r or 0) for *_, r in rows))
+
+
+def _recorded_under(spec: QueueSpec) -> str:
+    """The name a queue's failures are recorded under: its huey app's name. A SQLite key
+    names it after `#` (else huey's default, the queue's name); other keys are the name."""
+    if is_sqlite(spec):
+        return parse_huey_key(spec).name or spec.name
+    return spec.backend_key

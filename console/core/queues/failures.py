@@ -140,6 +140,20 @@ def remove(engine: Engine, host: str, failure_id: int) -> int:
         return int(conn.execute(stmt).rowcount or 0)
 
 
+def remove_older(engine: Engine, host: str, queue: str, before: float) -> int:
+    """Delete a queue's failure records older than `before`; returns how many went."""
+    from sqlalchemy import delete
+
+    from console.core.store.engine import writing
+    from console.core.store.models import JobFailureRow
+
+    stmt = delete(JobFailureRow).where(
+        JobFailureRow.host == host, JobFailureRow.queue == queue, JobFailureRow.ts < before
+    )
+    with writing(engine) as conn:
+        return int(conn.execute(stmt).rowcount or 0)
+
+
 def flush(engine: Engine, host: str) -> int:
     """Delete every failure record of a host."""
     from sqlalchemy import delete

@@ -18,7 +18,8 @@ from console.tui.state.model import DashboardModel
 from console.tui.widgets.dash_age import AgeLabel
 from console.tui.widgets.dash_format import level
 
-COLUMNS = ("queue", "pending", "sched", "reserved", "failed", "trend")
+# `held failed`: failures kept until retried or deleted, not the Performance panel's fail/min
+COLUMNS = ("queue", "pending", "sched", "reserved", "held failed", "trend")
 DROP_ORDER = ("reserved", "sched", "trend")  # what a narrow panel leaves out, first to last
 MARKS = {"ok": "", "warning": "!", "critical": "!!"}
 
