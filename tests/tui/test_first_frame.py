@@ -4,6 +4,8 @@ and the alerts chip's first read wait until the first frame is out, then run."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 
 from console.core.alerts.view import AlertsView
@@ -49,3 +51,14 @@ async def test_store_and_alert_reads_wait_for_the_first_frame() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: alerts.reads and dashboard.history_reads, "the first reads")
     assert alerts.reads[0] is True and dashboard.history_reads[0] is True
+
+
+def test_the_dashboard_s_modules_leave_plotext_for_the_first_chart() -> None:
+    """plotext (and textual-plotext) load when the chart is first drawn, not with the screen."""
+    code = (
+        "import sys, console.tui.app, console.tui.screens.dashboard;"
+        "print(sorted(m for m in ('plotext', 'textual_plotext', 'sqlalchemy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -1,16 +1,18 @@
 """The larger chart: one selected series over 1h / 6h / 24h / 7d / 30d, read from the store.
 
 plotext keeps module-global state, so drawing happens here, on the main thread only, from a
-copy of the points handed over in a message.
+copy of the points handed over in a message. plotext itself loads after the first frame (a
+blank placeholder stands in): importing it cost the first paint ~50 ms.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from console.core.events.marker_line import groups
 from console.core.feeds.dashboard import ChartReading
@@ -18,6 +20,9 @@ from console.core.gaps import gaps, segments
 from console.tui.dash_choices import range_name
 from console.tui.text import outside
 from console.tui.widgets.chart_markers import MarkerLine
+
+if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
 
 SERIES_LABELS = {
     "perf.rps_avg": "requests/s (avg)",
@@ -64,17 +69,32 @@ class ChartPanel(Vertical):
         super().__init__(id="panel-chart", classes="panel")
         self.border_title = "History"
         self._drawn: ChartReading | None = None
+        self._plot: PlotextPlot | None = None
         self.collect_interval = collect_interval  # rows are this far apart; more is a gap
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="chart-caption", classes="age")
-        yield PlotextPlot(id="chart-plot")
+        yield Static(Content(""), id="chart-placeholder")
         yield MarkerLine(id="chart-markers", classes="age")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.plot)
+
+    def plot(self) -> PlotextPlot:
+        """The plotext widget, put in its placeholder's place on first use."""
+        if self._plot is None:
+            from textual_plotext import PlotextPlot
+
+            self._plot = PlotextPlot(id="chart-plot")
+            placeholder = self.query_one("#chart-placeholder")
+            self.mount(self._plot, before=placeholder)
+            placeholder.remove()
+        return self._plot
 
     @property
     def points_wanted(self) -> int:
         """One point per plot column (the store downsamples to this)."""
-        return max(10, self.query_one(PlotextPlot).size.width - 8)
+        return max(10, self.size.width - 8)  # the plot spans the panel's content
 
     def caption(self, metric: str, range_name: str, host: str, note: str) -> None:
         text = f"{series_label(metric)} · {range_name} · {host}"
@@ -88,7 +108,7 @@ class ChartPanel(Vertical):
         if reading == self._drawn:
             return
         self._drawn = reading
-        plot = self.query_one(PlotextPlot)
+        plot = self.plot()
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
