@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from typing import ClassVar
 
 from rich.cells import cell_len, chop_cells
