@@ -65,7 +65,10 @@ def run_one(command: str, env: dict, marker: str, keys: str, sv_pid: int, second
             print(tmux("capture-pane", "-p", "-t", NAME), file=sys.stderr)
             raise SystemExit(f"{marker!r} never showed")
         time.sleep(3)
-        return cpu_over([pid, sv_pid], seconds)
+        cpu = cpu_over([pid, sv_pid], seconds)
+        if keys:  # the status line: the screen was live, not showing an error
+            print("  " + tmux("capture-pane", "-p", "-t", NAME).splitlines()[1].strip()[:96])
+        return cpu
     finally:
         tmux("kill-session", "-t", NAME)
 
