@@ -32,6 +32,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "fleet": ([], ["--hosts", "10,50"]),
     "cursor": ([], ["--runs", "5", "--days", "60"]),
     "alerts": ([], ["--runs", "5", "--cost-seconds", "10"]),
+    "commands": ([], ["--runs", "5"]),
 }
 
 
