@@ -13,13 +13,10 @@ from pathlib import Path
 import pytest
 
 from console.core.errors import SourceUnavailable
-from console.core.queues.failure_counts import (
-    plain_sqlite_path,
-    stored_counts,
-    stored_counts_sqlite,
-)
+from console.core.queues.failure_counts import stored_counts, stored_counts_sqlite
 from console.core.settings import QueueSpec, Settings
 from console.core.store.engine import make_engine
+from console.core.store.light import plain_sqlite_path
 from tests.queues.helpers import HOST, make_settings, spec
 from tests.queues.test_failure_counts import _fail, _store_with_one_old
 

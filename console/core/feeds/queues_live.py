@@ -23,7 +23,6 @@ from console.core.queues.backends import QueueBackends
 from console.core.queues.failure_counts import (
     FailureCounts,
     fill_failed,
-    plain_sqlite_path,
     stored_counts,
     stored_counts_sqlite,
     with_waiting,
@@ -32,6 +31,7 @@ from console.core.queues.failures import Failure
 from console.core.queues.jobstats import in_flight, per_task, tiles
 from console.core.sanitize import clean
 from console.core.settings import QueueSpec, Settings
+from console.core.store.light import plain_sqlite_path
 from console.core.worker_info import WorkerInfo, parse_worker_info, safe_zone
 
 HISTORY_S = 3600.0

@@ -4,9 +4,7 @@ stats all read these numbers, so they cannot disagree."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -94,36 +92,20 @@ def fill_failed(
 
 
 # SQLAlchemy takes a one-shot command (`stackwatch queues`) ~0.3 s to import, more than the
-# whole read; with the embedded store the same count goes through the stdlib driver. The SQL
-# spells stored_counts' query; a test holds the two to the same answer on a real store.
+# whole read; with the embedded store the same count goes through sqlite3 (store/light.py). The
+# SQL spells stored_counts' query; a test holds the two to the same answer on a real store.
 SQLITE_COUNTS = (
     "SELECT queue, COUNT(*), SUM(CASE WHEN ts >= ? THEN 1 ELSE 0 END)"
     " FROM job_failures WHERE host = ? GROUP BY queue"
 )
-SQLITE_BUSY_S = 10.0  # as the engine's busy timeout
-
-
-def plain_sqlite_path(url: str) -> str | None:
-    """The file of a `sqlite:///path` URL without options (None: any other store)."""
-    if not url.startswith("sqlite:///") or "?" in url:
-        return None
-    path = url[len("sqlite:///") :]
-    return path if path and path != ":memory:" else None
 
 
 def stored_counts_sqlite(path: str, host: str, now: float) -> FailureCounts:
     """stored_counts on an SQLite file, through sqlite3 (a missing file stays missing)."""
-    from urllib.parse import quote
+    from console.core.store.light import opened
 
-    from console.core.errors import SourceUnavailable
-    from console.core.sanitize import first_line
-
-    try:
-        uri = f"file:{quote(path)}?mode=rw"  # rw, not rwc: never creates the store
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_S)) as conn:
-            rows = conn.execute(SQLITE_COUNTS, (now - WEEK, host)).fetchall()
-    except sqlite3.Error as exc:
-        raise SourceUnavailable(f"database {path}: {first_line(str(exc))}") from None
+    with opened(path) as conn:
+        rows = conn.execute(SQLITE_COUNTS, (now - WEEK, host)).fetchall()
     return FailureCounts({str(q): int(n) for q, n, _ in rows}, sum(int(r or 0) for *_, r in rows))
 
 

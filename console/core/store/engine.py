@@ -13,11 +13,9 @@ stopped server) is the caller's deadline to enforce: the worker's store gate doe
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
@@ -27,16 +25,13 @@ from console.core.errors import SchemaOutOfDate, SourceUnavailable
 from console.core.private_files import private_file
 from console.core.sanitize import first_line
 from console.core.settings import mask_url
+from console.core.store.revisions import MIGRATIONS, head_from_files, schema_problem
 
 READ_ONLY = "stackwatch_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 5
 STATEMENT_TIMEOUT_MS = 20_000  # the longest statement we run: a batch of the daily prune
-MIGRATIONS = Path(__file__).with_name("migrations")
-_REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
-_DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
-_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 
 
 def normalize_url(url: str) -> str:
@@ -191,31 +186,12 @@ def stored_revision(engine: Engine) -> str | None:
 
 
 def shipped_head(engine: Engine) -> str:
-    """The newest shipped migration, read from the files' revision lines (no alembic import).
-
-    Falls back to alembic when the files do not give exactly one head.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        if (revision := _REVISION.search(source)) is None:
-            continue
-        revisions.add(revision.group(1))
-        if (down := _DOWN_REVISION.search(source)) is not None:
-            parents.update(_QUOTED.findall(down.group(1)))
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else head_revision(engine)
+    """The newest shipped migration, read from the files (alembic when they give no one head)."""
+    return head_from_files() or head_revision(engine)
 
 
 def check_schema(engine: Engine) -> None:
     """Refuse to run on a schema older (or newer) than this version of stackwatch."""
-    current, head = stored_revision(engine), shipped_head(engine)
-    if current == head:
-        return
-    if current is None:
-        raise SchemaOutOfDate("the database has no stackwatch schema: run `stackwatch db upgrade`")
-    raise SchemaOutOfDate(
-        f"the database schema is at {current}, this stackwatch needs {head}: "
-        "run `stackwatch db upgrade`"
-    )
+    problem = schema_problem(stored_revision(engine), shipped_head(engine))
+    if problem is not None:
+        raise SchemaOutOfDate(problem)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -13,19 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from console.core.failure_record import parse_failure
 from console.core.parse import Unfit
 from console.core.store.engine import reading, writing
+from console.core.store.job_run import JobRun
 from console.core.store.models import JobFailureRow, JobRunRow, StateRow
 
-
-@dataclass(frozen=True)
-class JobRun:
-    """One run of a periodic job."""
-
-    host: str
-    job: str
-    started: float
-    duration_ms: float | None
-    outcome: str  # ok | error | retrying | locked | expired
-    error: str | None = None
+__all__ = ["JobRun", "get_state", "last_runs", "record_failures", "record_runs", "set_state"]
 
 
 def record_runs(engine: Engine, runs: Sequence[JobRun]) -> int:
