@@ -20,6 +20,7 @@ from console.core.feeds.processes import ProcessesView
 from console.core.supervisor.actions import Actions
 from console.core.supervisor.audit import audit_results
 from console.core.supervisor.models import ActionResult, ConfigDiff, ProcessesSnapshot
+from console.core.supervisor.pacing import Pacer, aged
 from console.core.supervisor.poll import Poller
 from console.core.supervisor.update import reread, update
 
@@ -36,6 +37,9 @@ class _HostState:
     counts_error: str = ""
     watermark: str = "0-0"
     follower: Any = None
+    following: bool = False  # the event stream was read at its last check
+    pacer: Pacer = field(default_factory=lambda: Pacer(1.5))
+    last: ProcessesSnapshot | None = None  # the last full poll, aged between polls
 
 
 class LiveProcesses:
@@ -54,7 +58,9 @@ class LiveProcesses:
             if state is None:
                 endpoints = self.settings.endpoints_of(host)
                 clients = [self.connections.supervisor(e) for e in endpoints]
-                state = self._hosts[host] = _HostState(Poller(clients, host))
+                state = self._hosts[host] = _HostState(
+                    Poller(clients, host), pacer=Pacer(self.settings.refresh_processes)
+                )
             return state
 
     def is_remote(self, host: str | None) -> bool:
@@ -81,13 +87,35 @@ class LiveProcesses:
                 self._refresh_counts(host, state, snapshot.ts)
             restarts = self._with_pending(state, dict(state.counts), time.time())
             return ProcessesView(snapshot, restarts, state.counts_error, listeners)
-        snapshot = state.poller.poll()
+        snapshot = self._paced_snapshot(state)
         if time.monotonic() - state.counts_at >= COUNTS_EVERY_S:
             state.counts_at = time.monotonic()
             self._refresh_counts(host, state, snapshot.ts)
         listeners = {e.name: listener_state(snapshot.processes, e.name) for e in snapshot.endpoints}
         restarts = self._with_pending(state, dict(state.counts), snapshot.ts)
         return ProcessesView(snapshot, restarts, state.counts_error, listeners)
+
+    def _paced_snapshot(self, state: _HostState) -> ProcessesSnapshot:
+        """A full poll when due (pacing.py), else the last one aged to now."""
+        last, now = state.last, time.monotonic()
+        listening = (
+            state.following
+            and last is not None
+            and bool(last.endpoints)
+            and all(listener_state(last.processes, e.name) == "RUNNING" for e in last.endpoints)
+        )
+        if last is not None and not state.pacer.due(now, listening):
+            return aged(last, time.time())
+        state.pacer.events = False  # before the poll: events arriving during it poll again
+        snapshot = state.poller.poll()
+        # counted from the poll's end: a slow supervisord is asked no more often for it
+        state.pacer.polled(time.monotonic(), snapshot.processes, snapshot.reachable)
+        state.last = snapshot
+        return snapshot
+
+    def poke(self, host: str | None = None) -> None:
+        """The user pressed a key or acted: poll at the next tick, and every refresh again."""
+        self._state(host or self.settings.host).pacer.snap()
 
     def _past(self, host: str, as_of: float) -> ProcessesView:
         from console.core.feeds.processes_past import past_view
@@ -134,9 +162,15 @@ class LiveProcesses:
 
                 state.follower = EventFollower(self.connections.cache(), state.poller.host)
                 state.follower.refresh()
+                state.following = True
                 return False
-            return bool(state.follower.refresh())
+            arrived = bool(state.follower.refresh())
+            state.following = True
+            if arrived:
+                state.pacer.events = True
+            return arrived
         except StackwatchError:
+            state.following = False  # events unseen: the pacer falls back to backing off
             return False  # the header shows the cache as down; polls go on
 
     def transitions(

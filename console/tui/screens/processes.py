@@ -151,6 +151,20 @@ class ProcessesScreen(ProcessActionsScreen):
     def on_events_arrived(self, message: EventsArrived) -> None:
         self.poll_soon()
 
+    def on_key(self) -> None:
+        """The user is here: back to a poll every refresh (the feed backs off when idle)."""
+        self._poke()
+
+    def poll_soon(self) -> None:
+        """An action, events or the cursor: ask supervisord itself, not the aged rows."""
+        self._poke()
+        super().poll_soon()
+
+    def _poke(self) -> None:
+        poke = getattr(getattr(self, "service", None), "poke", None)
+        if poke is not None:
+            poke(self.app.model.host)  # type: ignore[attr-defined]
+
     async def action_open_logs(self) -> None:
         row = self.table.current_row()
         if row is None or row.kind == "group":

@@ -54,22 +54,25 @@ class ProcessTable(DataTable):
             self.move_cursor(row=min(current, len(rows) - 1), animate=False)
 
     def _cells(self, row: Row) -> list[Text]:
-        style = self.get_component_rich_style(f"process-table--{row.kind}", partial=True)
-        cells = [outside(value, 500) for value in cells_for(row, self._columns, self._brief)]
-        cells[1].stylize(style)
-        if row.kind == "group":
-            cells[0].stylize(style)
-        return cells
+        values = cells_for(row, self._columns, self._brief)
+        return [self._cell(row, i, value) for i, value in enumerate(values)]
+
+    def _cell(self, row: Row, index: int, value: str) -> Text:
+        """One cell as text; State (and a group's name) carry the row's colour."""
+        cell = outside(value, 500)
+        if index == 1 or (index == 0 and row.kind == "group"):
+            cell.stylize(self.get_component_rich_style(f"process-table--{row.kind}", partial=True))
+        return cell
 
     def show_rows(self, rows: Sequence[Row]) -> None:
-        """Replace the content; keeps the cursor on the same program when it is still there."""
+        """Replace the content; keeps the cursor on the same program when it is still there.
+        The same rows again: only the cells whose text or colour changed are touched."""
         old = self._rows
         if [r.key for r in old] == [r.key for r in rows]:
+            labels = [label for label, _cells in self._columns]
             for before, after in zip(old, rows, strict=True):
                 if before != after:
-                    labels = (label for label, _cells in self._columns)
-                    for column, value in zip(labels, self._cells(after), strict=True):
-                        self.update_cell(after.key, column, value)
+                    self._update_row(before, after, labels)
             self._rows = list(rows)
             return
         current = self.current_row()
@@ -80,6 +83,14 @@ class ProcessTable(DataTable):
         keys = [r.key for r in rows]
         if current is not None and current.key in keys:
             self.move_cursor(row=keys.index(current.key), animate=False)
+
+    def _update_row(self, before: Row, after: Row, labels: list[str]) -> None:
+        was = cells_for(before, self._columns, self._brief)
+        now = cells_for(after, self._columns, self._brief)
+        recolour = before.kind != after.kind
+        for index, (label, old, new) in enumerate(zip(labels, was, now, strict=True)):
+            if old != new or (recolour and index <= 1):
+                self.update_cell(after.key, label, self._cell(after, index, new))
 
     def current_row(self) -> Row | None:
         """The Row under the cursor (None when the table is empty)."""
