@@ -117,15 +117,15 @@ def feed(settings, stop: threading.Event) -> None:
     engine.dispose()
 
 
-def append_log(path: Path, stop: threading.Event) -> None:
-    """A program that logs five lines a second."""
+def append_log(path: Path, stop: threading.Event, per_second: float = 5.0) -> None:
+    """A program that logs `per_second` lines a second (five by default)."""
     with path.open("a") as out:
         i = 0
         while not stop.is_set():
             i += 1
             out.write(f"{time.strftime('%H:%M:%S')} INFO worker processed job {i} in 12 ms\n")
             out.flush()
-            stop.wait(0.2)
+            stop.wait(1 / per_second)
 
 
 def prepare(work: Path) -> dict[str, str]:

@@ -4,7 +4,9 @@ screen. It reads the alerts feed in a thread worker, every few seconds."""
 
 from __future__ import annotations
 
+from textual.app import ScreenStackError
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -24,19 +26,25 @@ class AlertChip(Static):
     def __init__(self) -> None:
         super().__init__(Content("alerts ?"), classes="chip state-unknown", id="alert-chip")
         self._state = "unknown"
+        self._shown: tuple[str, str] | None = None
 
     def on_mount(self) -> None:
         every = max(2.0, self.app.settings.refresh_dashboard)  # type: ignore[attr-defined]
         self.set_interval(every, self.refresh_count, name="alert-chip")
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
         # Not before the first frame (the app's on_ready asks then): the feed's first read
         # loads SQLAlchemy in its thread, which would hold the GIL while that frame renders.
         if self.app.poller.first_frame_out:  # type: ignore[attr-defined]
             self.refresh_count()
 
+    def _screen_changed(self, screen: Screen) -> None:
+        if screen is self.screen and self.app.poller.first_frame_out:  # type: ignore[attr-defined]
+            self.refresh_count()  # back on top: the count it missed while hidden
+
     def refresh_count(self) -> None:
         feed = getattr(self.app.feeds, "alerts", None)  # type: ignore[attr-defined]
-        if feed is None:
-            return
+        if feed is None or not self._on_top():
+            return  # a chip on a screen below the top one is not seen: it reads on show
         host = self.app.model.host  # type: ignore[attr-defined]
         self.run_worker(
             lambda: feed.view(host),
@@ -46,6 +54,12 @@ class AlertChip(Static):
             exit_on_error=False,
         )
 
+    def _on_top(self) -> bool:
+        try:
+            return self.app.screen is self.screen
+        except ScreenStackError:  # between modes, or the app is closing
+            return False
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "alert-chip" or event.state != WorkerState.SUCCESS:
             return
@@ -53,6 +67,9 @@ class AlertChip(Static):
         now = self.app.clock()  # type: ignore[attr-defined]
         interval = self.app.settings.alerts_interval  # type: ignore[attr-defined]
         words, state = chip_text(view, view.stale(now, interval) if view else None)
+        if (words, state) == self._shown:
+            return  # unchanged: no layout pass every two seconds on every screen
+        self._shown = (words, state)
         self.update(Content(words))
         self.remove_class(f"state-{self._state}")
         self.add_class(f"state-{state}")

@@ -34,6 +34,7 @@ class LogPane(LogPaneFilter, LogPaneTime, LogPanePaging, Vertical):
         self.paused = False
         self._token = 0  # bumped per source, so batches of a previous source are dropped
         self._busy = False
+        self._title = "no source: press s to pick one"
 
     def compose(self) -> ComposeResult:
         yield Static(Content("no source: press s to pick one"), classes="log-title")
@@ -171,4 +172,7 @@ class LogPane(LogPaneFilter, LogPaneTime, LogPanePaging, Vertical):
             if note:
                 parts.append(note)
             text = " · ".join(parts)
-        self.query_one(".log-title", Static).update(Content(clean(text, 300)))
+        text = clean(text, 300)
+        if text != self._title:  # an unchanged title costs no layout pass on every poll
+            self._title = text
+            self.query_one(".log-title", Static).update(Content(text))

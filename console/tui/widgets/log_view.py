@@ -1,7 +1,9 @@
 """A scrolling view of log lines drawn with the line API: cost per frame is the visible rows.
 
 Lines arrive sanitized (console.core.logs); they become Segments directly, so no text is ever
-parsed as markup. A long line is measured once when it arrives, never on every write.
+parsed as markup. A long line is measured once when it arrives, never on every write; a row is
+styled once and its strip kept, so a repaint after new lines (the view scrolls by the batch)
+styles only the new rows. Lines leaving the ring take their rows with them: no rebuild.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
+from itertools import islice
 from typing import ClassVar
 
 from rich.cells import cell_len, chop_cells
@@ -23,12 +26,13 @@ from console.core.logs.lines import LogLine
 from console.core.logs.search import PRESETS, Query, pretty_json
 
 MAX_LINES = 5000
+STRIP_CACHE = 1000  # styled rows kept; a screenful is at most a few hundred
 TAG_COLOURS = ["cyan", "yellow", "magenta", "green", "blue", "red"]
 _ERRORS = re.compile(PRESETS["errors"], re.MULTILINE)
 _WARNINGS = re.compile(r"\bWARN(?:ING)?\b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the key of its styled strip
 class Row:
     """One screen row: the line it comes from and the part of it shown."""
 
@@ -69,6 +73,7 @@ class LogView(ScrollView, can_focus=True):
         self._max_width = 0
         self._blocks = TextBlocks()  # a kept traceback header keeps the lines of its block
         self.tags: list[str] = []  # source names, in a merged view
+        self._strips: dict[tuple, Strip] = {}
 
     def set_tags(self, tags: list[str]) -> None:
         """Name each line's source in front of it (a merged view), or not (empty)."""
@@ -94,17 +99,33 @@ class LogView(ScrollView, can_focus=True):
         """Add a batch at the end; the view stays at the bottom while following."""
         if not lines and partial == self.partial:
             return
-        dropped = len(self.lines) + len(lines) > (self.lines.maxlen or 0)
+        limit = self.lines.maxlen or 0
+        dropped = len(self.lines) + len(lines) - limit
+        if len(lines) >= limit:
+            self.lines.extend(lines)
+            self.partial = partial
+            self.rebuild()
+            self._stick()
+            return
+        if dropped > 0:
+            self._drop_rows({id(line) for line in islice(self.lines, dropped)})
         self.lines.extend(lines)
         self.partial = partial
-        if dropped:
-            self.rebuild()
-        else:
+        if self._rows and self._rows[-1].partial:
             self._rows = [row for row in self._rows if not row.partial]
-            self._add_rows(lines)
-            self._add_partial()
-            self._resize()
+        self._add_rows(lines)
+        self._add_partial()
+        self._resize()
         self._stick()
+
+    def _drop_rows(self, leaving: set[int]) -> None:
+        """Remove the rows of lines about to leave the ring (they are the first rows)."""
+        count = 0
+        for row in self._rows:
+            if id(row.line) not in leaving:
+                break
+            count += 1
+        del self._rows[:count]
 
     def _stick(self) -> None:
         """While following, keep the last row in view: anchored, the layout keeps it there."""
@@ -147,11 +168,16 @@ class LogView(ScrollView, can_focus=True):
     def rebuild(self) -> None:
         """Recompute the rows from the lines (after a mode change or dropped lines)."""
         self._rows = []
+        self._strips.clear()
         self._max_width = 0
         self._blocks = TextBlocks()
         self._add_rows(tuple(self.lines))
         self._add_partial()
         self._resize()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a theme or focus change restyles every row
 
     def on_resize(self) -> None:
         if self.wrap:
@@ -233,12 +259,18 @@ class LogView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if index >= len(self._rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         row = self._rows[index]
-        strip = Strip(self._segments(row, index, base), row.width)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        key = (row, scroll_x, width, self.search, index == self.current)
+        strip = self._strips.get(key)
+        if strip is None:
+            base = self.rich_style
+            if len(self._strips) >= STRIP_CACHE:
+                self._strips.clear()
+            strip = Strip(self._segments(row, index, base), row.width)
+            strip = self._strips[key] = strip.crop_extend(scroll_x, scroll_x + width, base)
+        return strip
 
     def _line_style(self, row: Row, base: Style) -> Style:
         if row.line.marker:
