@@ -25,6 +25,7 @@ from console.core.supervisor.poll import Poller
 from console.core.supervisor.update import reread, update
 
 COUNTS_EVERY_S = 15.0  # restart counts change slowly; the database is asked seldom
+RESOURCES_EVERY = 4  # CPU/memory of every process tree: a machine-wide scan every 4 refreshes
 
 
 @dataclass
@@ -58,8 +59,10 @@ class LiveProcesses:
             if state is None:
                 endpoints = self.settings.endpoints_of(host)
                 clients = [self.connections.supervisor(e) for e in endpoints]
+                refresh = self.settings.refresh_processes
                 state = self._hosts[host] = _HostState(
-                    Poller(clients, host), pacer=Pacer(self.settings.refresh_processes)
+                    Poller(clients, host, resources_every_s=RESOURCES_EVERY * refresh),
+                    pacer=Pacer(refresh),
                 )
             return state
 

@@ -53,10 +53,22 @@ def _with_exit_words(
 class Poller:
     """Polls a fixed set of clients; keeps the CPU sampler (priming) between polls."""
 
-    def __init__(self, clients: Sequence[SupervisorClient], host: str, resources: bool = True):
+    def __init__(
+        self,
+        clients: Sequence[SupervisorClient],
+        host: str,
+        resources: bool = True,
+        resources_every_s: float = 0.0,
+    ):
         self.clients = list(clients)
         self.host = host
         self.sampler = None
+        # psutil reads every process of the machine: at 1000 programs the console rescans
+        # only this often (or when a new pid appears) and shows the last figures between
+        self.resources_every_s = resources_every_s
+        self._usage: dict = {}
+        self._scanned: set[int] = set()
+        self._usage_at = float("-inf")
         if resources:  # psutil only when wanted: `stackwatch status` stays light
             from console.core.supervisor.resources import ResourceSampler
 
@@ -84,7 +96,12 @@ class Poller:
     def _with_usage(self, processes: list[ProcessInfo]) -> list[ProcessInfo]:
         local = {c.name for c in self.clients if c.is_local}
         pids = [p.pid for p in processes if p.endpoint in local and p.pid]
-        usage = self.sampler.sample(pids) if pids and self.sampler else {}
+        now = time.monotonic()
+        due = now - self._usage_at >= self.resources_every_s
+        if pids and self.sampler and (due or not self._scanned.issuperset(pids)):
+            self._usage, self._usage_at = self.sampler.sample(pids), now
+            self._scanned = set(pids)  # asked for, found or not: a vanished pid asks no rescan
+        usage = self._usage if pids else {}
         out = []
         for p in processes:
             u = usage.get(p.pid) if p.endpoint in local else None

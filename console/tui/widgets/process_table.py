@@ -30,12 +30,19 @@ class ProcessTable(DataTable):
         self._rows: list[Row] = []
         self._columns: tuple[tuple[str, int], ...] = ()
         self._brief = True
+        # rows changed while off screen: key -> the Row the table still draws (drawn on scroll)
+        self._stale: dict[str, Row] = {}
 
     def on_mount(self) -> None:
         self._lay_out(self.app.size.width)
 
     def on_resize(self) -> None:
         self._lay_out(self.app.size.width)
+        self._draw_stale()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._draw_stale()
 
     def _lay_out(self, width: int) -> None:
         """Columns for `width`; rows are drawn again only when they change."""
@@ -70,12 +77,19 @@ class ProcessTable(DataTable):
         old = self._rows
         if [r.key for r in old] == [r.key for r in rows]:
             labels = [label for label, _cells in self._columns]
-            for before, after in zip(old, rows, strict=True):
-                if before != after:
-                    self._update_row(before, after, labels)
+            visible = self._visible()
+            for index, (before, after) in enumerate(zip(old, rows, strict=True)):
+                if before == after:
+                    continue
+                drawn = self._stale.pop(after.key, before)
+                if index in visible:
+                    self._update_row(drawn, after, labels)
+                else:  # 1000 uptimes tick: only the rows on screen are redrawn now
+                    self._stale[after.key] = drawn
             self._rows = list(rows)
             return
         current = self.current_row()
+        self._stale.clear()
         self.clear()
         for row in rows:
             self.add_row(*self._cells(row), key=row.key)
@@ -83,6 +97,23 @@ class ProcessTable(DataTable):
         keys = [r.key for r in rows]
         if current is not None and current.key in keys:
             self.move_cursor(row=keys.index(current.key), animate=False)
+
+    def _visible(self) -> range:
+        """Row indexes on screen, with a page either side for a quick scroll."""
+        top, page = int(self.scroll_y), max(self.size.height, 10)
+        return range(max(0, top - page), top + 2 * page)
+
+    def _draw_stale(self) -> None:
+        if not self._stale:
+            return
+        labels = [label for label, _cells in self._columns]
+        rows = self._rows
+        for index in self._visible():
+            if index >= len(rows):
+                break
+            drawn = self._stale.pop(rows[index].key, None)
+            if drawn is not None:
+                self._update_row(drawn, rows[index], labels)
 
     def _update_row(self, before: Row, after: Row, labels: list[str]) -> None:
         was = cells_for(before, self._columns, self._brief)
