@@ -26,6 +26,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "worker": ([], ["--cycles", "200", "--idle", "5"]),
     "logs": ([], ["--size-mb", "256", "--runs", "5"]),
     "console": ([], ["--seconds", "15"]),
+    "log_screen": ([], ["--seconds", "15", "--rates", "5"]),
     "processes": ([], []),
     "events": ([], ["--changes", "20", "--polls-only", "6"]),
     "connections": ([], ["--seconds", "2"]),
