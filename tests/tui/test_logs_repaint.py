@@ -36,8 +36,14 @@ async def _test_a_new_line_keeps_the_strips(tmp_path: Path) -> None:
 
 
 class RingApp(App):
+    CSS = "LogView { height: 1fr; }"
+
+    def __init__(self, max_lines: int = 10) -> None:
+        super().__init__()
+        self.max_lines = max_lines
+
     def compose(self) -> ComposeResult:
-        yield LogView(max_lines=10)
+        yield LogView(max_lines=self.max_lines)
 
 
 def test_lines_leaving_the_ring_do_not_rebuild_the_rows() -> None:
@@ -53,3 +59,20 @@ async def _test_lines_leaving_the_ring() -> None:
         view.append((LogLine("line 10"), LogLine("line 11")), None)
         assert [row.text for row in view.rows] == [f"line {i}" for i in range(2, 12)]
         assert view.rows[3] is kept  # the same row: moved up, not rebuilt
+
+
+def test_following_scrolls_with_the_append_so_one_frame_shows_both() -> None:
+    asyncio.run(_test_scrolls_with_the_append())
+
+
+async def _test_scrolls_with_the_append() -> None:
+    app = RingApp(max_lines=100)
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(LogView)
+        await pilot.pause()
+        view.set_lines(tuple(LogLine(f"line {i}") for i in range(30)), None)
+        await pilot.pause()
+        at_end = view.scroll_offset.y
+        view.append((LogLine("one more"), LogLine("and another")), None)
+        # no frame in between: the new size and the new scroll position are painted together
+        assert view.scroll_offset.y == view.max_scroll_y == at_end + 2

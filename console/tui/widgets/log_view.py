@@ -117,6 +117,8 @@ class LogView(ScrollView, can_focus=True):
         self._add_partial()
         self._resize()
         self._stick()
+        if self.following:  # scroll now: the new size and the scroll share one frame
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def _drop_rows(self, leaving: set[int]) -> None:
         """Remove the rows of lines about to leave the ring (they are the first rows)."""
