@@ -87,7 +87,7 @@ def measure(count: int, seconds: float, work: Path, tree: Path | None) -> None:
             "HOME": str(work),
             "PATH": os.environ["PATH"],
         }
-        if tree is not None:
+        if tree is not None:  # `-m` puts the cwd first on sys.path: main() moved there
             env["PYTHONPATH"] = str(tree.resolve())
         console = run_one(f"{sys.executable} -m console", env, "p000", "2", sv_pid, seconds)
         ctl = str(Path(sys.executable).parent / "supervisorctl")
@@ -111,6 +111,8 @@ def main() -> int:
     parser.add_argument("--tree", type=Path, help="checkout to run the console from (before/after)")
     args = parser.parse_args()
     counts = [int(c) for c in args.programs.split(",")]
+    if args.tree is not None:
+        os.chdir(args.tree)
     print(
         f"load before: {os.getloadavg()[0]:.2f} (1 min), window {args.seconds:.0f} s, "
         f"refresh {REFRESH} s; goal at 1000: console ≤ 1× and supervisord ≤ 1× watch's"
