@@ -7,12 +7,28 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from console.core.alerts.model import AlertState
 from console.core.errors import SourceUnavailable
 from console.core.store import alert_history
 from console.core.store.alert_history import HistoryEntry
 from jobs.storegate import OK
 
 MAX_PENDING = 1000
+
+
+def entry(event: str, state: AlertState, ts: float, detail: str | None = None) -> HistoryEntry:
+    """One history line for `state`: what happened to it (`event`) at `ts`."""
+    return HistoryEntry(
+        ts,
+        state.fingerprint,
+        state.rule,
+        state.subject,
+        event,
+        state.summary,
+        state.value,
+        state.threshold,
+        detail=detail,
+    )
 
 
 class HistoryWriter:

@@ -14,13 +14,14 @@ from console.core.alerts import kept, outbox
 from console.core.alerts.cache_reads import cached_programs, cached_transitions
 from console.core.alerts.evaluate import evaluate
 from console.core.alerts.memmon import program_memory
-from console.core.alerts.model import AlertState, SourceReading
+from console.core.alerts.model import SourceReading
 from console.core.alerts.readings import StoreReadings, event_window, read_all, read_store
 from console.core.errors import SourceUnavailable, StackwatchError
 from console.core.events.timeline import stream_tail
 from console.core.fleet.published import Published
 from console.core.sanitize import first_line
 from console.core.store.alert_history import HistoryEntry
+from jobs.alert_history import entry
 from jobs.alert_peers import peers
 from jobs.collection import Outcome
 from jobs.context import JobContext
@@ -76,19 +77,6 @@ def _from_cache(
         programs=cached_programs(published, events, now),
         transitions=cached_transitions(events, window_s, now),
         error=error,
-    )
-
-
-def entry(event: str, state: AlertState, ts: float) -> HistoryEntry:
-    return HistoryEntry(
-        ts,
-        state.fingerprint,
-        state.rule,
-        state.subject,
-        event,
-        state.summary,
-        state.value,
-        state.threshold,
     )
 
 

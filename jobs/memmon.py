@@ -13,6 +13,7 @@ from console.core.alerts.memmon import ProgramMemory
 from console.core.alerts.model import AlertState
 from console.core.errors import StackwatchError
 from console.core.store.alert_history import HistoryEntry
+from jobs.alert_history import entry
 from jobs.context import JobContext
 
 log = logging.getLogger("stackwatch.alerts")
@@ -45,19 +46,7 @@ def restart_over_limit(
             event, detail = _restart(client, found.program)
         log.warning("memory_restart: %s %s: %s", target, event, detail)
         _audit(ctx, now, target, command, f"memory_restart: {event}: {detail}")
-        out.append(
-            HistoryEntry(
-                now,
-                state.fingerprint,
-                state.rule,
-                state.subject,
-                event,
-                state.summary,
-                state.value,
-                state.threshold,
-                detail=detail,
-            )
-        )
+        out.append(entry(event, state, now, detail))
     return out
 
 
