@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from console.commands.host_option import add_host_argument
+from console.commands.restart_report import report
 from console.core.errors import StackwatchError
 from console.core.formatting import counted
 from console.core.host_targets import split_host
@@ -102,7 +103,6 @@ def _asked(args: argparse.Namespace, names: list[str]) -> int | None:
 
 
 def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from console.core.supervisor.audit import audit_results
 
     settings = loaded.settings
     if settings.read_only:
@@ -126,12 +126,4 @@ def run(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if refused is not None:
         return refused
     results = [a.rolling_restart(target) if args.rolling else a.restart(target) for _, a, _ in plan]
-    for result in results:
-        print(f"{result.endpoint}: {result.summary()}")
-        for outcome in result.outcomes:
-            mark = "ok  " if outcome.ok else "FAIL"
-            print(f"  {mark} {outcome.target:<30} {outcome.state:<9} {outcome.message}")
-    warning = audit_results(settings, results)
-    if warning:
-        print(f"stackwatch: {warning}", file=sys.stderr)
-    return 0 if all(r.ok for r in results) else 1
+    return report(settings, results)

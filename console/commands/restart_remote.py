@@ -4,9 +4,9 @@ the names come from its worker's published list, the restart is a request its wo
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 
+from console.commands.restart_report import report
 from console.core.errors import StackwatchError
 from console.core.settings import Settings
 
@@ -26,7 +26,6 @@ def run_remote(
     from console.core.feeds.processes_remote import RemoteActions, read_published
     from console.core.fleet.logs import fleet_client
     from console.core.parse import Invalid
-    from console.core.supervisor.audit import audit_results
     from console.core.supervisor.errors import SupervisorFault
     from console.core.supervisor.targets import resolve
 
@@ -49,12 +48,4 @@ def run_remote(
         return refused
     action = "rolling_restart" if args.rolling else "restart"
     results = RemoteActions(fleet).act(host, action, list(plan), target)
-    for result in results:
-        print(f"{result.endpoint}: {result.summary()}")
-        for outcome in result.outcomes:
-            mark = "ok  " if outcome.ok else "FAIL"
-            print(f"  {mark} {outcome.target:<30} {outcome.state:<9} {outcome.message}")
-    warning = audit_results(settings, results)
-    if warning:
-        print(f"stackwatch: {warning}", file=sys.stderr)
-    return 0 if all(r.ok for r in results) else 1
+    return report(settings, results)
