@@ -33,13 +33,24 @@ def cached_programs(
             )
     elif not any(e.kind == PROCESS for e in events):
         return None
+    lay_events_over(latest, events)
+    return tuple(latest.values())
+
+
+def lay_events_over(
+    latest: dict[tuple[str, str], ProgramReading], events: Sequence[ProcessEvent]
+) -> None:
+    """Each program's state in `latest` replaced by a newer process event's, in place."""
     for e in sorted(events, key=lambda e: e.ts):
         if e.kind != PROCESS:
             continue
         key = (e.endpoint, e.program)
         if key not in latest or latest[key].since <= e.ts:
             latest[key] = ProgramReading(e.endpoint, e.program, e.to_state, e.ts)
-    return tuple(latest.values())
+
+
+def exit_reading(e: ProcessEvent) -> ExitReading:
+    return ExitReading(e.endpoint, e.program, e.ts, e.to_state, e.expected, e.detail)
 
 
 def cached_transitions(
@@ -50,8 +61,4 @@ def cached_transitions(
     process = [e for e in events if e.kind == PROCESS]
     if not process:
         return None
-    return tuple(
-        ExitReading(e.endpoint, e.program, e.ts, e.to_state, e.expected, e.detail)
-        for e in process
-        if e.ts >= now - window_s
-    )
+    return tuple(exit_reading(e) for e in process if e.ts >= now - window_s)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.core import keys
+from console.core.alerts.cache_reads import exit_reading, lay_events_over
 from console.core.alerts.model import (
     ExitReading,
     JobReading,
@@ -130,19 +131,11 @@ def read_store(
         streaks = failure_streaks(engine, host, FAILED_RUNS_LOOKED_AT)
     except StackwatchError as exc:
         return StoreReadings(error=str(exc))
+    lay_events_over(latest, events)
     for e in sorted(events, key=lambda e: e.ts):
-        if e.kind != PROCESS:
-            continue
-        key = (e.endpoint, e.program)
-        if key not in latest or latest[key].since <= e.ts:
-            latest[key] = ProgramReading(e.endpoint, e.program, e.to_state, e.ts)
-        if e.ts >= now - window_s:
-            recent[e.stream_id or f"{key}:{e.ts}"] = _exit(e)
+        if e.kind == PROCESS and e.ts >= now - window_s:
+            recent[e.stream_id or f"{(e.endpoint, e.program)}:{e.ts}"] = exit_reading(e)
     return StoreReadings(tuple(latest.values()), tuple(recent.values()), streaks)
-
-
-def _exit(e: ProcessEvent) -> ExitReading:
-    return ExitReading(e.endpoint, e.program, e.ts, e.to_state, e.expected, e.detail)
 
 
 def read_all(
